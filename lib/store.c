@@ -1268,17 +1268,36 @@ out:
 
 /* ---- touches ---- */
 
+static enum kith_status contact_exists(struct kith_store *s, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc = prepare(s, "SELECT 1 FROM contacts WHERE id = ?1", &st);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		break;
+	case SQLITE_DONE:
+		rc = kith_fail(s->ctx, KITH_ERR_NOT_FOUND, "no contact #%lld", (long long)id);
+		break;
+	default:
+		rc = db_fail(s, "looking up a contact");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum kith_status kith_store_add_touch(struct kith_store *store, struct kith_touch *touch)
 {
-	struct kith_contact *c = NULL;
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 	int step;
 
 	if (!kith_date_is_valid(touch->on))
 		return kith_fail(store->ctx, KITH_ERR_INVALID, "a touch needs a valid date");
-	rc = kith_store_get_contact(store, touch->contact_id, &c);
-	kith_contact_free(c);
+	rc = contact_exists(store, touch->contact_id);
 	if (rc)
 		return rc;
 	rc = prepare(store, "INSERT INTO touches (contact_id, on_date, at, channel, direction, "
