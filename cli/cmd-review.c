@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/* kith review: the weekly review. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+
+static const char usage[] =
+	"Usage: kith review [--days N] [--format table|json]\n"
+	"\n"
+	"The weekly review: who was added and which touches were logged in the last\n"
+	"N days, who is overdue, and who falls due in the next N days.\n"
+	"\n"
+	"Options:\n"
+	"  --days N      the length of the review (default 7)\n"
+	"  --format F    table (default) or json\n";
+
+enum { O_DAYS = 1, O_FORMAT };
+
+static const struct cli_option opts[] = {
+	{ "days", 0, 1, O_DAYS },
+	{ "format", 0, 1, O_FORMAT },
+	{ NULL, 0, 0, 0 },
+};
+
+static int nomem(struct cli *cli, struct table *t)
+{
+	table_free(t);
+	cli_fail(cli, "out of memory");
+	return EXIT_FAIL;
+}
+
+/* Print a section's rows (indented) or "(none)". */
+static void section_end(struct table *t, int color)
+{
+	if (table_rows(t) == 0)
+		puts("  (none)");
+	else
+		table_print(t, stdout, 2, 1, color);
+	table_free(t);
+}
+
+static int print_added(struct cli *cli, const struct kith_review *rv, int color)
+{
+	struct table *t = table_new(3, NULL);
+
+	printf("Added in the last %d day%s\n", rv->days, rv->days == 1 ? "" : "s");
+	if (!t)
+		return nomem(cli, NULL);
+	for (size_t i = 0; i < rv->n_added; i++) {
+		const struct kith_contact *c = &rv->added[i];
+		char date[KITH_DATE_BUFSZ], *who = out_printf("#%lld %s", (long long)c->id, c->name);
+		const char *cells[3];
+		int failed;
+
+		if (!who)
+			return nomem(cli, t);
+		cells[0] = kith_date_format(c->added, date);
+		cells[1] = who;
+		cells[2] = c->tier;
+		failed = table_add_row(t, STYLE_NONE, cells);
+		free(who);
+		if (failed)
+			return nomem(cli, t);
+	}
+	section_end(t, color);
+	return EXIT_OK;
+}
+
+static int print_touches(struct cli *cli, const struct kith_review *rv, int color)
+{
+	struct table *t = table_new(5, NULL);
+
+	printf("Touches logged in the last %d day%s\n", rv->days, rv->days == 1 ? "" : "s");
+	if (!t)
+		return nomem(cli, NULL);
+	for (size_t i = 0; i < rv->n_touches; i++) {
+		const struct kith_touch *tc = &rv->touches[i].touch;
+		char date[KITH_DATE_BUFSZ];
+		const char *cells[5];
+
+		cells[0] = kith_date_format(tc->on, date);
+		cells[1] = rv->touches[i].name;
+		cells[2] = tc->channel ? tc->channel : "-";
+		cells[3] = kith_direction_str(tc->direction);
+		cells[4] = tc->note;
+		if (table_add_row(t, STYLE_NONE, cells) != 0)
+			return nomem(cli, t);
+	}
+	section_end(t, color);
+	return EXIT_OK;
+}
+
+static int print_due(struct cli *cli, const struct kith_review *rv, enum kith_due_state want,
+		     int color)
+{
+	struct table *t = table_new(5, NULL);
+	const struct kith_report *r = rv->due;
+
+	if (want == KITH_DUE_OVERDUE)
+		puts("Overdue");
+	else
+		printf("Due in the next %d day%s\n", rv->days, rv->days == 1 ? "" : "s");
+	if (!t)
+		return nomem(cli, NULL);
+	for (size_t i = 0; r && i < r->n_rows; i++) {
+		const struct kith_report_row *row = &r->rows[i];
+		char over[48], due[KITH_DATE_BUFSZ], *last, *when;
+		const char *cells[5];
+		int failed;
+
+		if (row->standing.state != want)
+			continue;
+		cli_overdue_text(&row->standing, over, sizeof(over));
+		last = cli_last_touch_text(&row->standing, rv->today);
+		when = out_printf("%s (%s)", over, kith_date_format(row->standing.due, due));
+		if (!last || !when) {
+			free(last);
+			free(when);
+			return nomem(cli, t);
+		}
+		cells[0] = row->name;
+		cells[1] = row->tier;
+		cells[2] = when;
+		cells[3] = row->via ? row->via : "-";
+		cells[4] = last;
+		failed = table_add_row(t, want == KITH_DUE_OVERDUE ? STYLE_RED : STYLE_YELLOW, cells);
+		free(last);
+		free(when);
+		if (failed)
+			return nomem(cli, t);
+	}
+	section_end(t, color);
+	return EXIT_OK;
+}
+
+static int print_table(struct cli *cli, const struct kith_review *rv)
+{
+	char from[KITH_DATE_BUFSZ], today[KITH_DATE_BUFSZ];
+	int color = out_use_color(stdout);
+	int rc;
+
+	printf("Weekly review as of %s (since %s)\n\n", kith_date_format(rv->today, today),
+	       kith_date_format(rv->from, from));
+	if ((rc = print_added(cli, rv, color)))
+		return rc;
+	putchar('\n');
+	if ((rc = print_touches(cli, rv, color)))
+		return rc;
+	putchar('\n');
+	if ((rc = print_due(cli, rv, KITH_DUE_OVERDUE, color)))
+		return rc;
+	putchar('\n');
+	if ((rc = print_due(cli, rv, KITH_DUE_SOON, color)))
+		return rc;
+	putchar('\n');
+	puts("Log a touch: kith touch CONTACT --via CHANNEL");
+	return EXIT_OK;
+}
+
+static void print_json(const struct kith_review *rv)
+{
+	struct json j;
+	static const enum kith_due_state states[] = { KITH_DUE_OVERDUE, KITH_DUE_SOON };
+	static const char *const keys[] = { "overdue", "due_soon" };
+
+	json_init(&j, stdout);
+	json_begin_object(&j);
+	json_kv_date(&j, "as_of", rv->today);
+	json_kv_date(&j, "from", rv->from);
+	json_kv_int(&j, "days", rv->days);
+	json_key(&j, "added");
+	json_begin_array(&j);
+	for (size_t i = 0; i < rv->n_added; i++) {
+		const struct kith_contact *c = &rv->added[i];
+
+		json_begin_object(&j);
+		json_kv_int(&j, "id", c->id);
+		json_kv_string(&j, "name", c->name);
+		json_kv_string(&j, "tier", c->tier);
+		json_kv_date(&j, "added", c->added);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_key(&j, "touches");
+	json_begin_array(&j);
+	for (size_t i = 0; i < rv->n_touches; i++) {
+		const struct kith_touch *tc = &rv->touches[i].touch;
+
+		json_begin_object(&j);
+		json_kv_int(&j, "id", tc->id);
+		json_kv_int(&j, "contact_id", tc->contact_id);
+		json_kv_string(&j, "name", rv->touches[i].name);
+		json_kv_date(&j, "on", tc->on);
+		json_kv_string(&j, "channel", tc->channel);
+		json_kv_string(&j, "direction", kith_direction_str(tc->direction));
+		json_kv_string(&j, "note", tc->note);
+		json_kv_string(&j, "source", kith_source_str(tc->source));
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	for (size_t k = 0; k < 2; k++) {
+		json_key(&j, keys[k]);
+		json_begin_array(&j);
+		for (size_t i = 0; rv->due && i < rv->due->n_rows; i++)
+			if (rv->due->rows[i].standing.state == states[k])
+				cli_json_report_row(&j, &rv->due->rows[i], rv->today);
+		json_end_array(&j);
+	}
+	json_end_object(&j);
+	json_finish(&j);
+}
+
+int cmd_review(struct cli *cli, int argc, char **argv)
+{
+	struct cli_optparser p;
+	struct kith_review *rv = NULL;
+	enum cli_format format = FORMAT_TABLE;
+	const char *format_text = NULL, *days_text = NULL;
+	enum kith_status st;
+	long days = 7;
+	int opt, rc;
+
+	cli_opt_init(&p, cli, opts, argc, argv);
+	while ((opt = cli_opt_next(&p)) != OPT_DONE) {
+		switch (opt) {
+		case OPT_HELP: return cli_help(usage);
+		case OPT_POSITIONAL: return cli_usage_error(cli, "unexpected argument '%s'", p.arg);
+		case O_DAYS: days_text = p.arg; break;
+		case O_FORMAT: format_text = p.arg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if ((rc = cli_finish_globals(cli)))
+		return rc;
+	if (format_text && (rc = cli_parse_format(cli, format_text, FORMATS_TABLE_JSON, &format)))
+		return rc;
+	if (days_text && (rc = cli_parse_int(cli, "--days", days_text, 1, 366, &days)))
+		return rc;
+	if ((rc = cli_open_store(cli, 0)))
+		return rc;
+	st = kith_review_build(cli->store, cli->today, (int)days, &rv);
+	if (st != KITH_OK)
+		return cli_lib_error(cli, st, "cannot build the review");
+	if (format == FORMAT_JSON)
+		print_json(rv);
+	else
+		rc = print_table(cli, rv);
+	kith_review_free(rv);
+	return rc;
+}
