@@ -102,6 +102,8 @@ void kith_contact_clear(struct kith_contact *c)
 	free(c->how_met);
 	kith_strlist_clear(&c->tags);
 	free(c->uid);
+	free(c->title);
+	free(c->vcard_uid);
 	memset(c, 0, sizeof(*c));
 }
 

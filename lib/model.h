@@ -25,6 +25,7 @@ struct kith_scan_row {
 	const char *phone;
 	struct kith_date added;
 	struct kith_date snoozed_until;
+	struct kith_date first_due;
 	int paused;
 	struct kith_date last_touch;
 	const char *last_channel;

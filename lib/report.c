@@ -43,8 +43,8 @@ static int window_of(int window_days)
 static enum kith_status standing_from(struct kith_standing *s, struct kith_cadence cadence,
 				      struct kith_date last, const char *channel,
 				      const char *note, struct kith_date added,
-				      struct kith_date snoozed, int paused, struct kith_date today,
-				      int window_days)
+				      struct kith_date first_due, struct kith_date snoozed,
+				      int paused, struct kith_date today, int window_days)
 {
 	struct kith_date base = kith_date_is_set(last) ? last : added;
 	long period = kith_date_diff_days(base, kith_cadence_add(cadence, base));
@@ -54,6 +54,9 @@ static enum kith_status standing_from(struct kith_standing *s, struct kith_caden
 	s->last_touch = last;
 	s->days_since = kith_date_is_set(last) ? kith_date_diff_days(last, today) : -1;
 	s->due = kith_schedule_next_due(cadence, last, added, snoozed);
+	/* An import's spread-out first date stands until a touch clears it. */
+	if (kith_date_is_set(first_due))
+		s->due = kith_date_cmp(snoozed, first_due) > 0 ? snoozed : first_due;
 	s->days_overdue = kith_date_diff_days(s->due, today);
 	s->quiet_ratio = period > 0 ? (double)kith_date_diff_days(base, today) / (double)period : 0;
 	if (paused)
@@ -113,7 +116,8 @@ enum kith_status kith_store_standing(struct kith_store *store, const struct kith
 		note = touches[0].note;
 	}
 	rc = standing_from(out, cadence, last, channel, note, contact->added,
-			   contact->snoozed_until, contact->paused, today, window_days);
+			   contact->first_due, contact->snoozed_until, contact->paused, today,
+			   window_days);
 	if (rc)
 		kith_nomem(ctx);
 out:
@@ -170,7 +174,8 @@ static enum kith_status collect(const struct kith_scan_row *row, void *arg)
 	struct kith_tier_summary *sum;
 
 	if (standing_from(&s, row->cadence, row->last_touch, NULL, NULL, row->added,
-			  row->snoozed_until, row->paused, r->today, r->window_days))
+			  row->first_due, row->snoozed_until, row->paused, r->today,
+			  r->window_days))
 		return KITH_ERR_NOMEM;
 	sum = summary_for(r, row->tier);
 	if (sum) {

@@ -128,6 +128,12 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (target_id, contact_id),"
 	"  UNIQUE (target_id, resource));"
 	"INSERT INTO meta (key, value) VALUES ('store_tag', lower(hex(randomblob(4))));",
+	/* 1 -> 2: what an address book import brings, and spread first reminders. */
+	"ALTER TABLE contacts ADD COLUMN title TEXT;"
+	"ALTER TABLE contacts ADD COLUMN birthday TEXT;"
+	"ALTER TABLE contacts ADD COLUMN vcard_uid TEXT;"
+	"ALTER TABLE contacts ADD COLUMN first_due TEXT;"
+	"CREATE INDEX contacts_vcard_uid ON contacts(vcard_uid);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -865,7 +871,8 @@ static enum kith_status save_lists(struct kith_store *s, const struct kith_conta
 /* Binds ?1.. in the column order of CONTACT_SET. */
 #define CONTACT_SET \
 	"name = ?1, org = ?2, tier = ?3, cadence = ?4, via = ?5, notes = ?6, how_met = ?7, " \
-	"added = ?8, snoozed_until = ?9, archived = ?10, paused = ?11"
+	"added = ?8, snoozed_until = ?9, archived = ?10, paused = ?11, title = ?12, " \
+	"birthday = ?13, vcard_uid = ?14, first_due = ?15"
 
 static void bind_contact(sqlite3_stmt *st, const struct kith_contact *c, struct kith_date added)
 {
@@ -880,6 +887,10 @@ static void bind_contact(sqlite3_stmt *st, const struct kith_contact *c, struct 
 	bind_date(st, 9, c->snoozed_until);
 	sqlite3_bind_int(st, 10, c->archived ? 1 : 0);
 	sqlite3_bind_int(st, 11, c->paused ? 1 : 0);
+	bind_text(st, 12, c->title);
+	bind_date(st, 13, c->birthday);
+	bind_text(st, 14, c->vcard_uid);
+	bind_date(st, 15, c->first_due);
 }
 
 enum kith_status kith_store_add_contact(struct kith_store *store, struct kith_contact *contact)
@@ -897,8 +908,9 @@ enum kith_status kith_store_add_contact(struct kith_store *store, struct kith_co
 	if (!kith_date_is_set(added))
 		added = kith_date_today();
 	rc = prepare(store, "INSERT INTO contacts (name, org, tier, cadence, via, notes, how_met, "
-			    "added, snoozed_until, archived, paused) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &st);
+			    "added, snoozed_until, archived, paused, title, birthday, vcard_uid, "
+			    "first_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+			    "?13, ?14, ?15)", &st);
 	if (rc)
 		return rc;
 	bind_contact(st, contact, added);
@@ -945,11 +957,11 @@ enum kith_status kith_store_update_contact(struct kith_store *store,
 		return kith_fail(store->ctx, KITH_ERR_INVALID, "contact '%s' has no date added",
 				 contact->name);
 	rc = prepare(store, "UPDATE contacts SET " CONTACT_SET ", "
-			    "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?12", &st);
+			    "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?16", &st);
 	if (rc)
 		return rc;
 	bind_contact(st, contact, contact->added);
-	sqlite3_bind_int64(st, 12, contact->id);
+	sqlite3_bind_int64(st, 16, contact->id);
 	rc = step_done(store, st, "saving a contact");
 	sqlite3_finalize(st);
 	if (rc)
@@ -962,7 +974,7 @@ enum kith_status kith_store_update_contact(struct kith_store *store,
 
 #define CONTACT_COLUMNS \
 	"SELECT id, uid, name, org, tier, cadence, via, notes, how_met, added, snoozed_until, " \
-	"archived, paused FROM contacts"
+	"archived, paused, title, birthday, vcard_uid, first_due FROM contacts"
 
 static enum kith_status read_contact(struct kith_store *s, sqlite3_stmt *st,
 				     struct kith_contact *c)
@@ -983,6 +995,10 @@ static enum kith_status read_contact(struct kith_store *s, sqlite3_stmt *st,
 	c->snoozed_until = col_date(st, 10);
 	c->archived = sqlite3_column_int(st, 11);
 	c->paused = sqlite3_column_int(st, 12);
+	c->title = col_text(st, 13, &ok);
+	c->birthday = col_date(st, 14);
+	c->vcard_uid = col_text(st, 15, &ok);
+	c->first_due = col_date(st, 16);
 	if (!ok) {
 		kith_contact_clear(c);
 		return kith_nomem(s->ctx);
@@ -1319,8 +1335,19 @@ enum kith_status kith_store_add_touch(struct kith_store *store, struct kith_touc
 	else if (step != SQLITE_DONE)
 		rc = db_fail(store, "logging a touch");
 	sqlite3_finalize(st);
-	if (!rc)
-		touch->id = sqlite3_last_insert_rowid(store->db);
+	if (rc)
+		return rc;
+	touch->id = sqlite3_last_insert_rowid(store->db);
+	if (touch->source == KITH_SOURCE_IMPORT)
+		return KITH_OK;
+	/* A real touch replaces the spread-out first reminder. */
+	rc = prepare(store, "UPDATE contacts SET first_due = NULL WHERE id = ?1 AND "
+			    "first_due IS NOT NULL", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, touch->contact_id);
+	rc = step_done(store, st, "logging a touch");
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -1449,7 +1476,7 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 		     "  (SELECT email FROM contact_emails e WHERE e.contact_id = c.id "
 		     "   ORDER BY pos LIMIT 1), "
 		     "  (SELECT phone FROM contact_phones p WHERE p.contact_id = c.id "
-		     "   ORDER BY pos LIMIT 1) "
+		     "   ORDER BY pos LIMIT 1), c.first_due "
 		     "FROM contacts c JOIN tiers t ON t.name = c.tier "
 		     "LEFT JOIN touches lt ON lt.id = (SELECT x.id FROM touches x "
 		     "  WHERE x.contact_id = c.id ORDER BY x.on_date DESC, x.id DESC LIMIT 1) "
@@ -1473,6 +1500,7 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 		row.last_note = (const char *)sqlite3_column_text(st, 10);
 		row.email = (const char *)sqlite3_column_text(st, 11);
 		row.phone = (const char *)sqlite3_column_text(st, 12);
+		row.first_due = col_date(st, 13);
 		if (!row.name || !row.tier) {
 			rc = kith_nomem(store->ctx);
 			break;

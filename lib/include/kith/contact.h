@@ -58,6 +58,15 @@ struct kith_contact {
 	int archived;
 	int paused;                /* reminder deleted on a calendar (sync) */
 	char *uid;                 /* iCalendar UID of its reminder; set by the store */
+	char *title;               /* job title; may be NULL */
+	struct kith_date birthday; /* unset: unknown */
+	char *vcard_uid;           /* UID of the vCard it was imported from; may be NULL */
+	/*
+	 * The first reminder's date, set when an import spreads new reminders
+	 * out; unset: last touch (or added) plus the cadence.  Logging a touch
+	 * clears it.
+	 */
+	struct kith_date first_due;
 };
 
 /* Ownership: returns a zeroed contact the caller frees with kith_contact_free(). */

@@ -20,7 +20,7 @@ extern "C" {
 struct kith_store;
 
 /* The schema version this library writes. */
-#define KITH_SCHEMA_VERSION 1
+#define KITH_SCHEMA_VERSION 2
 
 /*
  * Open (creating if needed) the store at path.  A new file is created with
@@ -124,6 +124,7 @@ KITH_API enum kith_status kith_store_resolve_contact(struct kith_store *store,
  * Append a touch.  touch->contact_id must exist.  A touch whose
  * source_key is already logged is KITH_ERR_EXISTS (and nothing is written),
  * which makes calendar and import touches idempotent.  Sets touch->id.
+ * A touch that is not from an import clears the contact's first_due.
  */
 KITH_API enum kith_status kith_store_add_touch(struct kith_store *store,
 					       struct kith_touch *touch);
