@@ -76,22 +76,6 @@ static char *contact_url(const struct kith_contact *c, const char **out_addr,
 	return kith_buf_steal(&b);
 }
 
-static void age_phrase(struct kith_buf *b, long days)
-{
-	if (days <= 0)
-		kith_buf_append(b, "today");
-	else if (days == 1)
-		kith_buf_append(b, "yesterday");
-	else if (days < 14)
-		kith_buf_printf(b, "%ld days ago", days);
-	else if (days < 60)
-		kith_buf_printf(b, "%ld weeks ago", days / 7);
-	else if (days < 730)
-		kith_buf_printf(b, "%ld months ago", days / 30);
-	else
-		kith_buf_printf(b, "%ld years ago", days / 365);
-}
-
 static char *describe(const struct kith_contact *c, const struct kith_standing *s,
 		      const char *addr, const char *kind)
 {
@@ -99,12 +83,13 @@ static char *describe(const struct kith_contact *c, const struct kith_standing *
 	char date[KITH_DATE_BUFSZ], cad[KITH_CADENCE_BUFSZ];
 
 	if (kith_date_is_set(s->last_touch)) {
+		/*
+		 * No "3 months ago": the text would change every day, and a
+		 * sync would rewrite every reminder daily for nothing.
+		 */
 		kith_buf_printf(&b, "Last touch: %s", kith_date_format(s->last_touch, date));
 		if (s->last_channel)
 			kith_buf_printf(&b, " by %s", s->last_channel);
-		kith_buf_append(&b, " (");
-		age_phrase(&b, s->days_since);
-		kith_buf_append(&b, ")");
 		if (s->last_note)
 			kith_buf_printf(&b, ": %s", s->last_note);
 		kith_buf_append(&b, "\n");
