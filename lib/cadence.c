@@ -101,9 +101,9 @@ enum kith_status kith_cadence_parse(struct kith_ctx *ctx, const char *text, stru
 	if (c.unit != KITH_CADENCE_NONE)
 		goto ok;
 	return kith_fail(ctx, KITH_ERR_INVALID,
-			 "unknown cadence '%s': use a number from 1 to %d with d, w, m or y "
+			 "unknown cadence '%.*s%s': use a number from 1 to %d with d, w, m or y "
 			 "(2w, 6w, 90d, 3m, 1y), ISO 8601 (P3M, P2W), or weekly, monthly, "
-			 "quarterly, yearly", s, CADENCE_MAX_N);
+			 "quarterly, yearly", KITH_ECHO(s), CADENCE_MAX_N);
 ok:
 	*out = c;
 	return KITH_OK;

@@ -3,6 +3,8 @@
 #ifndef KITH_CTX_PRIV_H
 #define KITH_CTX_PRIV_H
 
+#include <string.h>
+
 #include <kith/common.h>
 
 #define KITH_ERRMSG_MAX 512
@@ -23,5 +25,14 @@ enum kith_status kith_fail(struct kith_ctx *ctx, enum kith_status status, const 
 enum kith_status kith_nomem(struct kith_ctx *ctx);
 
 void kith_ctx_clear(struct kith_ctx *ctx);
+
+/*
+ * Echo user input in a message without letting it push the rest out:
+ * "'%.*s%s'" with KITH_ECHO(s) prints at most 60 bytes and an ellipsis.
+ */
+#define KITH_ECHO_MAX 60
+#define KITH_ECHO(s) \
+	(int)(strlen(s) > KITH_ECHO_MAX ? KITH_ECHO_MAX : strlen(s)), (s), \
+	(strlen(s) > KITH_ECHO_MAX ? "..." : "")
 
 #endif

@@ -51,7 +51,8 @@ enum kith_status kith_date_parse(struct kith_ctx *ctx, const char *text, struct 
 		d.day = num(text + 6, 2);
 	} else {
 		return kith_fail(ctx, KITH_ERR_INVALID,
-				 "bad date '%s': use YYYY-MM-DD, e.g. 2026-03-01", text ? text : "");
+				 "bad date '%.*s%s': use YYYY-MM-DD, e.g. 2026-03-01",
+				 KITH_ECHO(text ? text : ""));
 	}
 	if (!kith_date_is_valid(d))
 		return kith_fail(ctx, KITH_ERR_INVALID, "bad date '%s': no such day", text);

@@ -38,19 +38,39 @@ static struct kith_date from_ical(struct icaltimetype t)
 	return d;
 }
 
+/*
+ * The Gregorian calendar repeats every 400 years (146097 days).  libical's
+ * time_t conversion refuses years before 1902, so earlier dates are moved
+ * forward by whole cycles first and the cycles are taken off again.
+ */
+#define CYCLE_YEARS 400
+#define CYCLE_DAYS 146097L
+
 long kith_ical_day_number(struct kith_date d)
 {
-	time_t secs = icaltime_as_timet(to_ical_date(d));
+	long cycles = 0;
+	time_t secs;
 
-	/* Floor division: dates before 1970 have negative seconds. */
-	if (secs < 0)
-		return -(long)((-secs + SECS_PER_DAY - 1) / SECS_PER_DAY);
-	return (long)(secs / SECS_PER_DAY);
+	while (d.year < 1970) {
+		d.year += CYCLE_YEARS;
+		cycles++;
+	}
+	secs = icaltime_as_timet(to_ical_date(d));
+	return (long)(secs / SECS_PER_DAY) - cycles * CYCLE_DAYS;
 }
 
 struct kith_date kith_ical_from_day_number(long n)
 {
-	return from_ical(icaltime_from_timet_with_zone((time_t)n * SECS_PER_DAY, 1, NULL));
+	struct kith_date d;
+	long cycles = 0;
+
+	while (n < 0) {
+		n += CYCLE_DAYS;
+		cycles++;
+	}
+	d = from_ical(icaltime_from_timet_with_zone((time_t)n * SECS_PER_DAY, 1, NULL));
+	d.year -= (int)(cycles * CYCLE_YEARS);
+	return d;
 }
 
 struct kith_date kith_ical_add_months(struct kith_date d, long months)

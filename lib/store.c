@@ -1260,7 +1260,7 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 	}
 	if (n == 0) {
 		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND,
-			       "no contact matches '%s'; 'kith list' shows them all", q);
+			       "no contact matches '%.*s%s'; 'kith list' shows them all", KITH_ECHO(q));
 	} else if (n == 1) {
 		*out = list;
 		list = NULL;
@@ -1268,7 +1268,7 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 	} else {
 		qsort(list, n, sizeof(*list), by_name);
 		rc = kith_fail(store->ctx, KITH_ERR_AMBIGUOUS,
-			       "'%s' matches %zu contacts; give an id or an email", q, n);
+			       "'%.*s%s' matches %zu contacts; give an id or an email", KITH_ECHO(q), n);
 		if (out_candidates && out_n_candidates) {
 			*out_candidates = list;
 			*out_n_candidates = n;
