@@ -101,7 +101,7 @@ int cli_exit_code(enum kith_status st);
 int cli_finish_globals(struct cli *cli);
 
 /* Parse a date option value ("YYYY-MM-DD", "today", "yesterday"). */
-int cli_parse_date(struct cli *cli, const char *opt, const char *text, struct kith_date *out);
+int cli_parse_date(struct cli *cli, const char *text, struct kith_date *out);
 int cli_parse_cadence(struct cli *cli, const char *text, struct kith_cadence *out);
 /* A whole number in [min, max]. */
 int cli_parse_int(struct cli *cli, const char *opt, const char *text, long min, long max,
@@ -130,6 +130,8 @@ int cli_resolve_contact(struct cli *cli, const char *query, struct kith_contact 
 
 /* Tier must exist; an unknown one is EXIT_USAGE and lists the tiers. */
 int cli_check_tier(struct cli *cli, const char *name, struct kith_tier **out);
+/* "unknown tier 'x'" and the tiers there are; returns EXIT_USAGE. */
+int cli_unknown_tier(struct cli *cli, const char *name, int suggest_create);
 
 /* The contact's effective cadence (its override, else its tier's). */
 int cli_effective_cadence(struct cli *cli, const struct kith_contact *c,

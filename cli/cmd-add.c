@@ -213,7 +213,7 @@ static int parse(struct cli *cli, int argc, char **argv, int edit, struct contac
 			return rc;
 	}
 	if (o->met) {
-		rc = cli_parse_date(cli, "--met", o->met, &o->met_date);
+		rc = cli_parse_date(cli, o->met, &o->met_date);
 		if (rc)
 			return rc;
 		if (kith_date_cmp(o->met_date, cli->today) > 0) {

@@ -55,7 +55,7 @@ int cmd_snooze(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_finish_globals(cli)))
 		return rc;
 	if (until_text) {
-		if ((rc = cli_parse_date(cli, "--until", until_text, &until)))
+		if ((rc = cli_parse_date(cli, until_text, &until)))
 			return rc;
 	} else {
 		if ((rc = cli_parse_cadence(cli, for_text, &cad)))

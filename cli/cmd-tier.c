@@ -194,12 +194,7 @@ static int tier_rm(struct cli *cli, const struct tier_args *a)
 		break;
 	case KITH_ERR_NOT_FOUND:
 		cli_rollback(cli);
-		rc = cli_check_tier(cli, name, NULL);
-		if (rc == EXIT_OK) {
-			cli_err(cli, "unknown tier '%s'", name);
-			rc = EXIT_USAGE;
-		}
-		return rc;
+		return cli_unknown_tier(cli, name, 0);
 	case KITH_ERR_IN_USE:
 		n = count_members(cli, name);
 		cli_rollback(cli);

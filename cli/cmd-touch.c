@@ -62,7 +62,7 @@ int cmd_touch(struct cli *cli, int argc, char **argv)
 		return rc;
 	touch.on = cli->today;
 	if (on) {
-		if ((rc = cli_parse_date(cli, "--on", on, &touch.on)))
+		if ((rc = cli_parse_date(cli, on, &touch.on)))
 			return rc;
 		if (kith_date_cmp(touch.on, cli->today) > 0) {
 			cli_err(cli, "--on %s is in the future (today is %s)",

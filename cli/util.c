@@ -113,6 +113,22 @@ const char *cli_state_str(enum kith_due_state s)
 
 /* ---- values ---- */
 
+/*
+ * "kith touch: bad date '2026-13-01': no such day".  The library's detail
+ * usually names the value already; then it is the whole message.
+ */
+static void bad_value(const struct cli *cli, const char *prefix, const char *kind,
+		      const char *text, const char *msg)
+{
+	char *quoted = out_printf("'%s'", text);
+
+	if (quoted && strstr(msg, quoted))
+		cli_err(cli, "%s%s", prefix, msg);
+	else
+		cli_err(cli, "%s%s '%s': %s", prefix, kind, text, msg);
+	free(quoted);
+}
+
 int cli_finish_globals(struct cli *cli)
 {
 	struct kith_date d;
@@ -122,19 +138,18 @@ int cli_finish_globals(struct cli *cli)
 		return EXIT_OK;
 	st = kith_date_parse(cli->ctx, cli->today_text, &d);
 	if (st != KITH_OK) {
-		cli_err(cli, "bad date '%s' for --today: %s", cli->today_text, detail(cli, st));
+		bad_value(cli, "--today: ", "bad date", cli->today_text, detail(cli, st));
 		return EXIT_USAGE;
 	}
 	cli->today = d;
 	return EXIT_OK;
 }
 
-int cli_parse_date(struct cli *cli, const char *opt, const char *text, struct kith_date *out)
+int cli_parse_date(struct cli *cli, const char *text, struct kith_date *out)
 {
 	struct kith_date d;
 	enum kith_status st;
 
-	(void)opt;
 	if (strcmp(text, "today") == 0) {
 		*out = cli->today;
 		return EXIT_OK;
@@ -145,7 +160,7 @@ int cli_parse_date(struct cli *cli, const char *opt, const char *text, struct ki
 	}
 	st = kith_date_parse(cli->ctx, text, &d);
 	if (st != KITH_OK) {
-		cli_err(cli, "bad date '%s': %s", text, detail(cli, st));
+		bad_value(cli, "", "bad date", text, detail(cli, st));
 		return EXIT_USAGE;
 	}
 	*out = d;
@@ -160,7 +175,7 @@ int cli_parse_cadence(struct cli *cli, const char *text, struct kith_cadence *ou
 	if (st != KITH_OK) {
 		const char *msg = detail(cli, st);
 
-		cli_err(cli, "bad cadence '%s': %s", text, msg);
+		bad_value(cli, "", "bad cadence", text, msg);
 		if (!strstr(msg, "quarterly"))
 			fputs("Accepted forms: " KITH_CADENCE_FORMS ".\n", stderr);
 		return EXIT_USAGE;
@@ -379,10 +394,27 @@ int cli_resolve_contact(struct cli *cli, const char *query, struct kith_contact 
 	}
 }
 
+int cli_unknown_tier(struct cli *cli, const char *name, int suggest_create)
+{
+	struct kith_tier *tiers = NULL;
+	size_t n = 0;
+
+	cli_err(cli, "unknown tier '%s'", name);
+	if (kith_store_list_tiers(cli->store, &tiers, &n) == KITH_OK && n > 0) {
+		fputs("The tiers are:", stderr);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", tiers[i].name);
+		fputs(".\n", stderr);
+	}
+	kith_tier_list_free(tiers, n);
+	if (suggest_create)
+		fprintf(stderr, "Create it with 'kith tier set %s CADENCE'.\n", name);
+	return EXIT_USAGE;
+}
+
 int cli_check_tier(struct cli *cli, const char *name, struct kith_tier **out)
 {
-	struct kith_tier *t = NULL, *tiers = NULL;
-	size_t n = 0;
+	struct kith_tier *t = NULL;
 	enum kith_status st = kith_store_get_tier(cli->store, name, &t);
 
 	if (st == KITH_OK) {
@@ -394,16 +426,7 @@ int cli_check_tier(struct cli *cli, const char *name, struct kith_tier **out)
 	}
 	if (st != KITH_ERR_NOT_FOUND)
 		return cli_lib_error(cli, st, "cannot read the tiers");
-	cli_err(cli, "unknown tier '%s'", name);
-	if (kith_store_list_tiers(cli->store, &tiers, &n) == KITH_OK && n > 0) {
-		fputs("The tiers are:", stderr);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "%s %s", i ? "," : "", tiers[i].name);
-		fputs(".\n", stderr);
-	}
-	kith_tier_list_free(tiers, n);
-	fprintf(stderr, "Create it with 'kith tier set %s CADENCE'.\n", name);
-	return EXIT_USAGE;
+	return cli_unknown_tier(cli, name, 1);
 }
 
 int cli_effective_cadence(struct cli *cli, const struct kith_contact *c,
