@@ -72,15 +72,10 @@ int cli_exit_code(enum kith_status st)
 	case KITH_ERR_EXISTS:
 	case KITH_ERR_IN_USE:
 		return EXIT_USAGE;
-	case KITH_ERR_NOMEM:
-	case KITH_ERR_IO:
-	case KITH_ERR_DB:
-	case KITH_ERR_SCHEMA:
-	case KITH_ERR_ICAL:
-	case KITH_ERR_BUSY:
-		break;
+	default:
+		/* NOMEM, IO, DB, SCHEMA, ICAL, BUSY and any later runtime failure */
+		return EXIT_FAIL;
 	}
-	return EXIT_FAIL;
 }
 
 static const char *detail(const struct cli *cli, enum kith_status st)
@@ -92,7 +87,12 @@ static const char *detail(const struct cli *cli, enum kith_status st)
 
 int cli_lib_error(struct cli *cli, enum kith_status st, const char *what)
 {
+	const char *msg = kith_ctx_errmsg(cli->ctx);
+	int hint = !msg || !*msg; /* the library's detail says what to do */
+
 	cli_fail(cli, "%s: %s", what, detail(cli, st));
+	if (!hint)
+		return cli_exit_code(st);
 	if (st == KITH_ERR_BUSY)
 		fputs("Another kith is using the store; try again in a moment.\n", stderr);
 	else if (st == KITH_ERR_SCHEMA)
@@ -292,7 +292,11 @@ int cli_open_store(struct cli *cli, int create)
 	st = kith_store_open(cli->ctx, cli->db_path, &cli->store);
 	if (st != KITH_OK) {
 		cli->store = NULL;
-		what = out_printf("cannot open store at %s", cli->db_path);
+		/* the library's detail usually names the file already */
+		if (strstr(detail(cli, st), cli->db_path))
+			what = out_printf("cannot open the store");
+		else
+			what = out_printf("cannot open store at %s", cli->db_path);
 		rc = cli_lib_error(cli, st, what ? what : "cannot open store");
 		free(what);
 		/* a user cannot fix a store file by changing the command line */

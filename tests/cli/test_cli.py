@@ -462,6 +462,28 @@ class TestReport(KithTest):
         self.assertEqual(len(r.out.splitlines()), 5)
         self.assertNotIn("contacts,", r.out)
 
+    def test_age_phrasing(self):
+        self.ok("touch", "anna", "--on", "2026-05-31")      # 1 day
+        self.ok("touch", "carol", "--on", "2026-05-19")     # 13 days
+        self.ok("touch", "bob", "--on", "2026-05-18")       # 14 days: weeks
+        self.ok("touch", "dan", "--on", "today")
+        self.ok("add", "Old Friend", "--tier", "annual", "--met", "2023-01-01")
+        self.ok("touch", "old friend", "--on", "2024-06-01")  # 730 days: years
+        self.ok("add", "Mid Way", "--tier", "annual", "--met", "2024-01-01")
+        self.ok("touch", "mid way", "--on", "2024-06-02")    # 729 days: months
+        last = {}
+        for line in self.ok("report", "--all").out.splitlines():
+            for name in ["Anna Berg", "Carol Jones", "Bob Smith", "Dan Ek", "Old Friend",
+                         "Mid Way"]:
+                if line.startswith(name + " "):
+                    last[name] = line
+        self.assertIn("2026-05-31 email (1 day ago)", last["Anna Berg"])
+        self.assertIn("2026-05-19 (13 days ago)", last["Carol Jones"])
+        self.assertIn("2026-05-18 phone (2 weeks ago)", last["Bob Smith"])
+        self.assertIn("2026-06-01 meeting (today)", last["Dan Ek"])
+        self.assertIn("2024-06-01 (2 years ago)", last["Old Friend"])
+        self.assertIn("2024-06-02 (24 months ago)", last["Mid Way"])
+
     def test_nobody_due(self):
         d = tempfile.mkdtemp(prefix="kith-cli-empty-", dir=self.dir)
         db = os.path.join(d, "k.db")
@@ -839,6 +861,21 @@ class TestErrors(KithTest):
         r = self.fails(2, "report", "--format", "xml")
         self.assertIn("unknown format 'xml'", r.err)
         self.fails(2, "review", "--format", "csv")
+
+    def test_busy_store_exits_1_and_writes_nothing(self):
+        import sqlite3
+        holder = sqlite3.connect(self.db, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            r = self.kith("touch", "anna", "--note", "while busy")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.out, "")
+        self.assertIn("another kith", r.err)
+        c = json.loads(self.ok("show", "anna", "--format", "json").out)
+        self.assertEqual(len(c["touches"]), 1)
 
     def test_failed_command_changes_nothing(self):
         before = self.ok("export", "--json", "-").out
