@@ -29,6 +29,8 @@ const char *kith_status_str(enum kith_status status)
 	case KITH_ERR_SCHEMA: return "store schema is newer than this kith";
 	case KITH_ERR_ICAL: return "iCalendar error";
 	case KITH_ERR_BUSY: return "store is busy";
+	case KITH_ERR_CONFLICT: return "changed by someone else";
+	case KITH_ERR_PARSE: return "cannot parse";
 	}
 	return "unknown status";
 }

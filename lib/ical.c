@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libical/ical.h>
@@ -207,18 +208,18 @@ static icalcomponent *build_valarm(const struct kith_reminder *r)
 	return alarm;
 }
 
-static icalcomponent *build_vtodo(const struct kith_reminder *r)
+static struct icaltimetype utc_now(time_t t)
 {
-	icalcomponent *todo = icalcomponent_new_vtodo();
+	return icaltime_from_timet_with_zone(t ? t : time(NULL), 0,
+					     icaltimezone_get_utc_timezone());
+}
+
+/* The properties kith owns on a reminder, as in a fresh one. */
+static int add_owned(icalcomponent *todo, const struct kith_reminder *r)
+{
 	char idbuf[32], cadbuf[KITH_CADENCE_BUFSZ];
 	int rc = 0;
 
-	if (!todo)
-		return NULL;
-	rc |= add(todo, icalproperty_new_uid(r->uid));
-	rc |= add(todo, icalproperty_new_dtstamp(
-		icaltime_from_timet_with_zone(r->dtstamp ? r->dtstamp : time(NULL), 0,
-					      icaltimezone_get_utc_timezone())));
 	rc |= add(todo, icalproperty_new_summary(r->summary));
 	rc |= add(todo, icalproperty_new_dtstart(to_ical_date(r->dtstart)));
 	rc |= add(todo, icalproperty_new_due(to_ical_date(r->due)));
@@ -240,6 +241,19 @@ static icalcomponent *build_vtodo(const struct kith_reminder *r)
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)r->contact_id);
 	rc |= add_x(todo, "X-KITH-ID", idbuf);
 	rc |= add_x(todo, "X-KITH-CADENCE", kith_cadence_format_iso(r->cadence, cadbuf));
+	return rc;
+}
+
+static icalcomponent *build_vtodo(const struct kith_reminder *r)
+{
+	icalcomponent *todo = icalcomponent_new_vtodo();
+	int rc = 0;
+
+	if (!todo)
+		return NULL;
+	rc |= add(todo, icalproperty_new_uid(r->uid));
+	rc |= add(todo, icalproperty_new_dtstamp(utc_now(r->dtstamp)));
+	rc |= add_owned(todo, r);
 	if (r->alarm) {
 		icalcomponent *alarm = build_valarm(r);
 
@@ -284,6 +298,592 @@ enum kith_status kith_ical_render(struct kith_ctx *ctx, struct kith_reminder *co
 		return kith_fail(ctx, KITH_ERR_ICAL, "could not build the calendar: %s",
 				 icalerror_strerror(icalerrno));
 	}
+	*out = s;
+	return KITH_OK;
+}
+
+/* ---- reading what calendar apps wrote ---- */
+
+#define KITH_ICAL_MAX_FILE (64 * 1024 * 1024)
+
+/*
+ * libical 3.0 is not hardened against hostile input, so only text that
+ * looks like a calendar reaches it: bounded, no NUL bytes, BEGIN/END
+ * VCALENDAR present.
+ */
+static enum kith_status precheck(struct kith_ctx *ctx, const char *bytes, size_t len, size_t max)
+{
+	const char *p = bytes;
+
+	if (!bytes || len == 0)
+		return kith_fail(ctx, KITH_ERR_PARSE, "empty calendar data");
+	if (len > max)
+		return kith_fail(ctx, KITH_ERR_PARSE, "calendar data of %zu bytes is over the "
+				 "limit of %zu", len, max);
+	if (memchr(bytes, '\0', len))
+		return kith_fail(ctx, KITH_ERR_PARSE, "calendar data holds a NUL byte");
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	while (p < bytes + len && (*p == ' ' || *p == '\r' || *p == '\n' || *p == '\t'))
+		p++;
+	if ((size_t)(bytes + len - p) < 15 || strncasecmp(p, "BEGIN:VCALENDAR", 15))
+		return kith_fail(ctx, KITH_ERR_PARSE, "not an iCalendar object (no BEGIN:VCALENDAR)");
+	for (const char *q = p; (q = memchr(q, 'E', (size_t)(bytes + len - q))); q++)
+		if ((size_t)(bytes + len - q) >= 13 && !strncasecmp(q, "END:VCALENDAR", 13))
+			return KITH_OK;
+	return kith_fail(ctx, KITH_ERR_PARSE, "truncated iCalendar object (no END:VCALENDAR)");
+}
+
+/* Parse to a VCALENDAR (the first one, if several). NULL and a message on failure. */
+static icalcomponent *parse_calendar(struct kith_ctx *ctx, const char *bytes, size_t len,
+				     size_t max, enum kith_status *rc)
+{
+	icalcomponent *root, *cal;
+	char *text;
+
+	*rc = precheck(ctx, bytes, len, max);
+	if (*rc)
+		return NULL;
+	text = strndup(bytes, len);
+	if (!text) {
+		*rc = kith_nomem(ctx);
+		return NULL;
+	}
+	root = icalparser_parse_string(text);
+	free(text);
+	if (!root) {
+		*rc = kith_fail(ctx, KITH_ERR_PARSE, "libical could not parse the calendar data");
+		return NULL;
+	}
+	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT)
+		return root;
+	cal = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+	if (cal) {
+		icalcomponent_remove_component(root, cal);
+		icalcomponent_free(root);
+		return cal;
+	}
+	icalcomponent_free(root);
+	*rc = kith_fail(ctx, KITH_ERR_PARSE, "the calendar data holds no VCALENDAR");
+	return NULL;
+}
+
+struct kith_date kith_ical_local_date(time_t t, const char *tzid)
+{
+	icaltimezone *zone = tzid ? icaltimezone_get_builtin_timezone(tzid) : NULL;
+	struct kith_date d = { 0, 0, 0 };
+	struct tm tm;
+
+	if (zone)
+		return from_ical(icaltime_from_timet_with_zone(t, 0, zone));
+	if (!localtime_r(&t, &tm))
+		return d;
+	d.year = tm.tm_year + 1900;
+	d.month = tm.tm_mon + 1;
+	d.day = tm.tm_mday;
+	return d;
+}
+
+static time_t instant_of(struct icaltimetype t)
+{
+	if (icaltime_is_null_time(t))
+		return 0;
+	/* A floating time is read as UTC: close enough for "when". */
+	return icaltime_as_timet_with_zone(t, t.zone ? t.zone : icaltimezone_get_utc_timezone());
+}
+
+/*
+ * The local date of a DATE or DATE-TIME value: a DATE or a floating time
+ * is a date already; a UTC or TZID time is an instant, seen in the user's zone.
+ */
+static struct kith_date local_of(struct icaltimetype t, const char *tzid)
+{
+	struct kith_date none = { 0, 0, 0 };
+
+	if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
+		return none;
+	if (t.is_date || !t.zone)
+		return from_ical(t);
+	return kith_ical_local_date(instant_of(t), tzid);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static const char *x_value(icalcomponent *c, const char *name)
+{
+	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+	     p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
+		const char *n = icalproperty_get_x_name(p);
+
+		if (n && !strcasecmp(n, name))
+			return icalproperty_get_x(p);
+	}
+	return NULL;
+}
+
+static enum kith_todo_status status_of(icalcomponent *c)
+{
+	if (!icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY))
+		return KITH_TODO_STATUS_NONE;
+	switch (icalcomponent_get_status(c)) {
+	case ICAL_STATUS_NEEDSACTION: return KITH_TODO_NEEDS_ACTION;
+	case ICAL_STATUS_INPROCESS: return KITH_TODO_IN_PROCESS;
+	case ICAL_STATUS_COMPLETED: return KITH_TODO_COMPLETED;
+	case ICAL_STATUS_CANCELLED: return KITH_TODO_CANCELLED;
+	default: return KITH_TODO_STATUS_NONE;
+	}
+}
+
+static int read_todo(icalcomponent *c, const char *tzid, struct kith_todo *t)
+{
+	icalproperty *p;
+	int ok = 1;
+
+	memset(t, 0, sizeof(*t));
+	t->percent = -1;
+	t->uid = dup_or_null(icalcomponent_get_uid(c));
+	t->summary = dup_or_null(icalcomponent_get_summary(c));
+	t->description = dup_or_null(icalcomponent_get_description(c));
+	t->x_kith_id = dup_or_null(x_value(c, "X-KITH-ID"));
+	p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
+	if (p && icalproperty_get_categories(p)) {
+		const char *v = icalproperty_get_categories(p);
+
+		t->category = strndup(v, strcspn(v, ","));
+		ok &= t->category != NULL;
+	}
+	p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
+	if (p) {
+		struct icalrecurrencetype r = icalproperty_get_rrule(p);
+
+		t->rrule = take_ical_string(icalrecurrencetype_as_string_r(&r));
+		t->rrule_count = r.count > 0 || !icaltime_is_null_time(r.until);
+		ok &= t->rrule != NULL;
+	}
+	p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+	if (p) {
+		icalparameter *range = icalproperty_get_first_parameter(p, ICAL_RANGE_PARAMETER);
+
+		t->has_rid = 1;
+		t->rid = local_of(icalcomponent_get_recurrenceid(c), tzid);
+		t->rid_range = range && icalparameter_get_range(range) == ICAL_RANGE_THISANDFUTURE;
+	}
+	t->status = status_of(c);
+	p = icalcomponent_get_first_property(c, ICAL_PERCENTCOMPLETE_PROPERTY);
+	if (p)
+		t->percent = icalproperty_get_percentcomplete(p);
+	p = icalcomponent_get_first_property(c, ICAL_COMPLETED_PROPERTY);
+	if (p) {
+		struct icaltimetype ct = icalproperty_get_completed(p);
+
+		t->has_completed = 1;
+		t->completed = ct.is_date ? 0 : instant_of(ct);
+		t->completed_date = local_of(ct, tzid);
+	}
+	if (icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY))
+		t->dtstart = local_of(icalcomponent_get_dtstart(c), tzid);
+	if (icalcomponent_get_first_property(c, ICAL_DUE_PROPERTY))
+		t->due = local_of(icalcomponent_get_due(c), tzid);
+	p = icalcomponent_get_first_property(c, ICAL_LASTMODIFIED_PROPERTY);
+	if (p)
+		t->last_modified = instant_of(icalproperty_get_lastmodified(p));
+	if (icalcomponent_get_first_property(c, ICAL_DTSTAMP_PROPERTY))
+		t->dtstamp = instant_of(icalcomponent_get_dtstamp(c));
+	if (icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY))
+		t->sequence = icalcomponent_get_sequence(c);
+	ok &= !icalcomponent_get_uid(c) || t->uid;
+	ok &= !icalcomponent_get_summary(c) || t->summary;
+	ok &= !icalcomponent_get_description(c) || t->description;
+	return ok ? 0 : -1;
+}
+
+static void todo_clear(struct kith_todo *t)
+{
+	free(t->uid);
+	free(t->summary);
+	free(t->description);
+	free(t->category);
+	free(t->x_kith_id);
+	free(t->rrule);
+}
+
+void kith_todos_clear(struct kith_todos *todos)
+{
+	for (size_t i = 0; i < todos->n; i++)
+		todo_clear(&todos->items[i]);
+	free(todos->items);
+	todos->items = NULL;
+	todos->n = 0;
+}
+
+int kith_todo_is_done(const struct kith_todo *t)
+{
+	return t->status == KITH_TODO_COMPLETED || t->has_completed || t->percent >= 100;
+}
+
+enum kith_status kith_ical_parse_todos(struct kith_ctx *ctx, const char *bytes, size_t len,
+				       const char *tzid, struct kith_todos *out)
+{
+	struct kith_todos todos = { NULL, 0 };
+	enum kith_status rc;
+	icalcomponent *cal = parse_calendar(ctx, bytes, len, KITH_ICAL_MAX_RESOURCE, &rc);
+	size_t n = 0;
+
+	if (!cal)
+		return rc;
+	for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_VTODO_COMPONENT); c;
+	     c = icalcomponent_get_next_component(cal, ICAL_VTODO_COMPONENT))
+		n++;
+	todos.items = calloc(n ? n : 1, sizeof(*todos.items));
+	if (!todos.items) {
+		icalcomponent_free(cal);
+		return kith_nomem(ctx);
+	}
+	for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_VTODO_COMPONENT); c;
+	     c = icalcomponent_get_next_component(cal, ICAL_VTODO_COMPONENT)) {
+		if (read_todo(c, tzid, &todos.items[todos.n++]) < 0) {
+			icalcomponent_free(cal);
+			kith_todos_clear(&todos);
+			return kith_nomem(ctx);
+		}
+	}
+	icalcomponent_free(cal);
+	*out = todos;
+	return KITH_OK;
+}
+
+int kith_ical_rrule_hits(const char *rrule, struct kith_date dtstart, struct kith_date date)
+{
+	struct icalrecurrencetype r = icalrecurrencetype_from_string(rrule);
+	struct icaltimetype start = to_ical_date(dtstart), want = to_ical_date(date);
+	icalrecur_iterator *it;
+	int hit = 0;
+
+	if (r.freq == ICAL_NO_RECURRENCE)
+		return 0;
+	/* The grid of the series as kith wrote it: COUNT and UNTIL do not end it. */
+	r.count = 0;
+	r.until = icaltime_null_time();
+	it = icalrecur_iterator_new(r, start);
+	if (!it)
+		return 0;
+	for (int i = 0; i < 500; i++) {
+		struct icaltimetype next = icalrecur_iterator_next(it);
+		int c;
+
+		if (icaltime_is_null_time(next))
+			break;
+		c = icaltime_compare_date_only(next, want);
+		if (c == 0 && i > 0) {
+			hit = 1;
+			break;
+		}
+		if (c > 0)
+			break;
+	}
+	icalrecur_iterator_free(it);
+	return hit;
+}
+
+/* Removes every property of a kind from c. */
+static void remove_all(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty *p;
+
+	while ((p = icalcomponent_get_first_property(c, kind))) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+}
+
+static void remove_x(icalcomponent *c, const char *name)
+{
+	icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY);
+
+	while (p) {
+		icalproperty *next = icalcomponent_get_next_property(c, ICAL_X_PROPERTY);
+		const char *n = icalproperty_get_x_name(p);
+
+		if (n && !strcasecmp(n, name)) {
+			icalcomponent_remove_property(c, p);
+			icalproperty_free(p);
+		}
+		p = next;
+	}
+}
+
+/* Drops the CATEGORIES properties that are kith's (the old or new tier). */
+static void remove_categories(icalcomponent *c, const char *a, const char *b)
+{
+	icalproperty *p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
+
+	while (p) {
+		icalproperty *next = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY);
+		const char *v = icalproperty_get_categories(p);
+
+		if (v && ((a && !strcmp(v, a)) || (b && !strcmp(v, b)))) {
+			icalcomponent_remove_property(c, p);
+			icalproperty_free(p);
+		}
+		p = next;
+	}
+}
+
+static int same_uid(icalcomponent *c, const char *uid)
+{
+	const char *u = icalcomponent_get_uid(c);
+
+	return u && !strcmp(u, uid);
+}
+
+enum kith_status kith_ical_rewrite(struct kith_ctx *ctx, const char *base, size_t len,
+				   const struct kith_reminder *r, const char *old_category,
+				   time_t now, char **out)
+{
+	static const icalproperty_kind owned[] = {
+		ICAL_DTSTART_PROPERTY, ICAL_DUE_PROPERTY, ICAL_DURATION_PROPERTY,
+		ICAL_RRULE_PROPERTY, ICAL_EXDATE_PROPERTY, ICAL_RDATE_PROPERTY,
+		ICAL_STATUS_PROPERTY, ICAL_COMPLETED_PROPERTY, ICAL_PERCENTCOMPLETE_PROPERTY,
+		ICAL_SUMMARY_PROPERTY, ICAL_DESCRIPTION_PROPERTY, ICAL_URL_PROPERTY,
+		ICAL_DTSTAMP_PROPERTY, ICAL_LASTMODIFIED_PROPERTY, ICAL_SEQUENCE_PROPERTY,
+	};
+	enum kith_status rc;
+	icalcomponent *cal = parse_calendar(ctx, base, len, KITH_ICAL_MAX_RESOURCE, &rc);
+	icalcomponent *master = NULL, *c, *next;
+	int seq = 0, err = 0;
+	char *s;
+
+	if (!cal)
+		return rc;
+	/* Overrides go: their occurrences have been dealt with. */
+	for (c = icalcomponent_get_first_component(cal, ICAL_VTODO_COMPONENT); c; c = next) {
+		next = icalcomponent_get_next_component(cal, ICAL_VTODO_COMPONENT);
+		if (!same_uid(c, r->uid))
+			continue;
+		if (icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY)) {
+			icalcomponent_remove_component(cal, c);
+			icalcomponent_free(c);
+		} else if (!master) {
+			master = c;
+		}
+	}
+	if (!master) {
+		master = build_vtodo(r);
+		if (!master)
+			err = 1;
+		else
+			icalcomponent_add_component(cal, master);
+	} else {
+		if (icalcomponent_get_first_property(master, ICAL_SEQUENCE_PROPERTY))
+			seq = icalcomponent_get_sequence(master);
+		for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+			remove_all(master, owned[i]);
+		remove_x(master, "X-KITH-ID");
+		remove_x(master, "X-KITH-CADENCE");
+		remove_categories(master, old_category, r->category);
+		err |= add_owned(master, r);
+		err |= add(master, icalproperty_new_dtstamp(utc_now(now)));
+		err |= add(master, icalproperty_new_lastmodified(utc_now(now)));
+		err |= add(master, icalproperty_new_sequence(seq + 1));
+	}
+	s = err ? NULL : take_ical_string(icalcomponent_as_ical_string_r(cal));
+	icalcomponent_free(cal);
+	if (!s)
+		return kith_fail(ctx, KITH_ERR_ICAL, "could not rewrite the reminder %s", r->uid);
+	*out = s;
+	return KITH_OK;
+}
+
+/* ---- a whole calendar file as resources ---- */
+
+void kith_ical_split_clear(struct kith_ical_split *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->uids[i]);
+		free(s->texts[i]);
+	}
+	free(s->uids);
+	free(s->texts);
+	free(s->rest);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A new VCALENDAR with the calendar-level properties of `like`. */
+static icalcomponent *empty_like(icalcomponent *like)
+{
+	icalcomponent *cal = icalcomponent_new_vcalendar();
+
+	if (!cal)
+		return NULL;
+	for (icalproperty *p = icalcomponent_get_first_property(like, ICAL_ANY_PROPERTY); p;
+	     p = icalcomponent_get_next_property(like, ICAL_ANY_PROPERTY))
+		icalcomponent_add_property(cal, icalproperty_new_clone(p));
+	return cal;
+}
+
+static void add_timezones(icalcomponent *to, icalcomponent *from)
+{
+	for (icalcomponent *tz = icalcomponent_get_first_component(from, ICAL_VTIMEZONE_COMPONENT);
+	     tz; tz = icalcomponent_get_next_component(from, ICAL_VTIMEZONE_COMPONENT))
+		icalcomponent_add_component(to, icalcomponent_new_clone(tz));
+}
+
+enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, size_t len,
+				      struct kith_ical_split *out)
+{
+	struct kith_ical_split sp = { NULL, NULL, 0, NULL };
+	enum kith_status rc;
+	icalcomponent *cal = parse_calendar(ctx, bytes, len, KITH_ICAL_MAX_FILE, &rc);
+	icalcomponent *rest = NULL, **groups = NULL, *c;
+	size_t n = 0, cap = 0;
+
+	if (!cal)
+		return rc;
+	rest = empty_like(cal);
+	if (!rest)
+		goto nomem;
+	for (c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT); c;
+	     c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(c);
+		size_t i;
+
+		if (icalcomponent_isa(c) != ICAL_VTODO_COMPONENT || !uid) {
+			icalcomponent_add_component(rest, icalcomponent_new_clone(c));
+			continue;
+		}
+		for (i = 0; i < n && strcmp(sp.uids[i], uid); i++)
+			;
+		if (i == n) {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				char **u = realloc(sp.uids, ncap * sizeof(*u));
+
+				if (!u)
+					goto nomem;
+				sp.uids = u;
+				icalcomponent **g = realloc(groups, ncap * sizeof(*g));
+				if (!g)
+					goto nomem;
+				groups = g;
+				cap = ncap;
+			}
+			sp.uids[n] = strdup(uid);
+			groups[n] = empty_like(cal);
+			if (!sp.uids[n] || !groups[n]) {
+				free(sp.uids[n]);
+				if (groups[n])
+					icalcomponent_free(groups[n]);
+				goto nomem;
+			}
+			add_timezones(groups[n], cal);
+			n++;
+		}
+		icalcomponent_add_component(groups[i], icalcomponent_new_clone(c));
+	}
+	sp.n = n;
+	sp.texts = calloc(n ? n : 1, sizeof(*sp.texts));
+	if (!sp.texts)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		sp.texts[i] = take_ical_string(icalcomponent_as_ical_string_r(groups[i]));
+		if (!sp.texts[i])
+			goto nomem;
+	}
+	if (icalcomponent_get_first_component(rest, ICAL_ANY_COMPONENT)) {
+		sp.rest = take_ical_string(icalcomponent_as_ical_string_r(rest));
+		if (!sp.rest)
+			goto nomem;
+	}
+	rc = KITH_OK;
+	*out = sp;
+	sp.n = 0;
+	sp.uids = NULL;
+	sp.texts = NULL;
+	sp.rest = NULL;
+	goto out;
+nomem:
+	sp.n = n;
+	rc = kith_nomem(ctx);
+out:
+	for (size_t i = 0; i < n; i++)
+		if (groups && groups[i])
+			icalcomponent_free(groups[i]);
+	free(groups);
+	if (rest)
+		icalcomponent_free(rest);
+	icalcomponent_free(cal);
+	kith_ical_split_clear(&sp);
+	return rc;
+}
+
+static int has_timezone(icalcomponent *cal, const char *tzid)
+{
+	for (icalcomponent *tz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+	     tz; tz = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT)) {
+		icalproperty *p = icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY);
+
+		if (p && icalproperty_get_tzid(p) && !strcmp(icalproperty_get_tzid(p), tzid))
+			return 1;
+	}
+	return 0;
+}
+
+enum kith_status kith_ical_join_file(struct kith_ctx *ctx, const char *rest,
+				     const char *const *texts, size_t n, char **out)
+{
+	enum kith_status rc = KITH_OK;
+	icalcomponent *cal;
+	char *s;
+
+	if (rest) {
+		cal = parse_calendar(ctx, rest, strlen(rest), KITH_ICAL_MAX_FILE, &rc);
+		if (!cal)
+			return rc;
+	} else {
+		char prodid[64];
+
+		cal = icalcomponent_new_vcalendar();
+		if (!cal)
+			return kith_nomem(ctx);
+		snprintf(prodid, sizeof(prodid), "-//kith//kith %s//EN", kith_version());
+		if (add(cal, icalproperty_new_version("2.0")) ||
+		    add(cal, icalproperty_new_prodid(prodid))) {
+			icalcomponent_free(cal);
+			return kith_nomem(ctx);
+		}
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		icalcomponent *part = parse_calendar(ctx, texts[i], strlen(texts[i]),
+						     KITH_ICAL_MAX_RESOURCE, &rc);
+		icalcomponent *c, *next;
+
+		if (!part)
+			break;
+		for (c = icalcomponent_get_first_component(part, ICAL_ANY_COMPONENT); c; c = next) {
+			next = icalcomponent_get_next_component(part, ICAL_ANY_COMPONENT);
+			if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT) {
+				icalproperty *p = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+				const char *tzid = p ? icalproperty_get_tzid(p) : NULL;
+
+				if (!tzid || has_timezone(cal, tzid))
+					continue;
+			}
+			icalcomponent_remove_component(part, c);
+			icalcomponent_add_component(cal, c);
+		}
+		icalcomponent_free(part);
+	}
+	if (rc) {
+		icalcomponent_free(cal);
+		return rc;
+	}
+	s = take_ical_string(icalcomponent_as_ical_string_r(cal));
+	icalcomponent_free(cal);
+	if (!s)
+		return kith_nomem(ctx);
 	*out = s;
 	return KITH_OK;
 }

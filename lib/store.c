@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "ctx.h"
 #include "model.h"
+#include "sync-state.h"
 
 struct kith_store {
 	struct kith_ctx *ctx;
@@ -134,6 +135,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE contacts ADD COLUMN vcard_uid TEXT;"
 	"ALTER TABLE contacts ADD COLUMN first_due TEXT;"
 	"CREATE INDEX contacts_vcard_uid ON contacts(vcard_uid);",
+	/* 2 -> 3: write intents, and the resources on a target that are not kith's. */
+	"ALTER TABLE reminders ADD COLUMN pending BLOB;"
+	"CREATE TABLE target_items ("
+	"  target_id INTEGER NOT NULL REFERENCES targets(id),"
+	"  name TEXT NOT NULL,"
+	"  tag TEXT,"
+	"  uid TEXT,"
+	"  contact_id INTEGER,"
+	"  PRIMARY KEY (target_id, name)) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1511,6 +1521,272 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(store, "building the report");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- sync state ---- */
+
+enum kith_status kith_store_target_id(struct kith_store *store, const char *url, int create,
+				      int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	if (create) {
+		rc = prepare(store, "INSERT INTO targets (url) VALUES (?1) ON CONFLICT (url) DO NOTHING",
+			     &st);
+		if (rc)
+			return rc;
+		bind_text(st, 1, url);
+		rc = step_done(store, st, "recording a sync target");
+		sqlite3_finalize(st);
+		if (rc)
+			return rc;
+	}
+	rc = prepare(store, "SELECT id FROM targets WHERE url = ?1", &st);
+	if (rc)
+		return rc;
+	bind_text(st, 1, url);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no sync target %s", url);
+		break;
+	default:
+		rc = db_fail(store, "reading a sync target");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void kith_rstate_clear(struct kith_rstate *r)
+{
+	free(r->resource);
+	free(r->uid);
+	free(r->etag);
+	free(r->base);
+	free(r->pending);
+	free(r->processed);
+	free(r->counted);
+	free(r->state);
+	memset(r, 0, sizeof(*r));
+}
+
+void kith_rstate_list_free(struct kith_rstate *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		kith_rstate_clear(&list[i]);
+	free(list);
+}
+
+enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t target_id,
+					 struct kith_rstate **out, size_t *out_n)
+{
+	sqlite3_stmt *st = NULL;
+	struct kith_rstate *list = NULL;
+	size_t n = 0, cap = 0;
+	enum kith_status rc;
+	int step;
+
+	rc = prepare(store, "SELECT contact_id, resource, uid, etag, base, pending, processed, "
+			    "counted_copies, state, written_due FROM reminders WHERE target_id = ?1 "
+			    "ORDER BY contact_id", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kith_rstate *r;
+		int ok = 1;
+
+		if (n == cap) {
+			struct kith_rstate *p;
+
+			cap = cap ? cap * 2 : 16;
+			p = realloc(list, cap * sizeof(*p));
+			if (!p) {
+				rc = kith_nomem(store->ctx);
+				goto out;
+			}
+			list = p;
+		}
+		r = &list[n++];
+		memset(r, 0, sizeof(*r));
+		r->contact_id = sqlite3_column_int64(st, 0);
+		r->resource = col_text(st, 1, &ok);
+		r->uid = col_text(st, 2, &ok);
+		r->etag = col_text(st, 3, &ok);
+		r->base = col_text(st, 4, &ok);
+		r->pending = col_text(st, 5, &ok);
+		r->processed = col_text(st, 6, &ok);
+		r->counted = col_text(st, 7, &ok);
+		r->state = col_text(st, 8, &ok);
+		r->written_due = col_date(st, 9);
+		if (!ok) {
+			rc = kith_nomem(store->ctx);
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = db_fail(store, "reading sync state");
+		goto out;
+	}
+	*out = list;
+	*out_n = n;
+	list = NULL;
+	n = 0;
+out:
+	sqlite3_finalize(st);
+	kith_rstate_list_free(list, n);
+	return rc;
+}
+
+enum kith_status kith_store_rstate_save(struct kith_store *store, int64_t target_id,
+					const struct kith_rstate *r)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "INSERT INTO reminders (target_id, contact_id, resource, uid, etag, base, "
+			    "pending, processed, counted_copies, state, written_due) VALUES "
+			    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'ok'), ?11) "
+			    "ON CONFLICT (target_id, contact_id) DO UPDATE SET "
+			    "resource = excluded.resource, uid = excluded.uid, etag = excluded.etag, "
+			    "base = excluded.base, pending = excluded.pending, "
+			    "processed = excluded.processed, counted_copies = excluded.counted_copies, "
+			    "state = excluded.state, written_due = excluded.written_due", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	sqlite3_bind_int64(st, 2, r->contact_id);
+	bind_text(st, 3, r->resource);
+	bind_text(st, 4, r->uid);
+	bind_text(st, 5, r->etag);
+	bind_text(st, 6, r->base);
+	bind_text(st, 7, r->pending);
+	bind_text(st, 8, r->processed);
+	bind_text(st, 9, r->counted);
+	bind_text(st, 10, r->state);
+	bind_date(st, 11, r->written_due);
+	rc = step_done(store, st, "saving sync state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum kith_status kith_store_rstate_remove(struct kith_store *store, int64_t target_id,
+					  int64_t contact_id)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "DELETE FROM reminders WHERE target_id = ?1 AND contact_id = ?2", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	rc = step_done(store, st, "saving sync state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void kith_titem_list_free(struct kith_titem *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].name);
+		free(list[i].tag);
+		free(list[i].uid);
+	}
+	free(list);
+}
+
+enum kith_status kith_store_titems_load(struct kith_store *store, int64_t target_id,
+					struct kith_titem **out, size_t *out_n)
+{
+	sqlite3_stmt *st = NULL;
+	struct kith_titem *list = NULL;
+	size_t n = 0, cap = 0;
+	enum kith_status rc;
+	int step;
+
+	rc = prepare(store, "SELECT name, tag, uid, contact_id FROM target_items "
+			    "WHERE target_id = ?1 ORDER BY name", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int ok = 1;
+
+		if (n == cap) {
+			struct kith_titem *p;
+
+			cap = cap ? cap * 2 : 16;
+			p = realloc(list, cap * sizeof(*p));
+			if (!p) {
+				rc = kith_nomem(store->ctx);
+				goto out;
+			}
+			list = p;
+		}
+		list[n].name = col_text(st, 0, &ok);
+		list[n].tag = col_text(st, 1, &ok);
+		list[n].uid = col_text(st, 2, &ok);
+		list[n].contact_id = sqlite3_column_int64(st, 3);
+		n++;
+		if (!ok) {
+			rc = kith_nomem(store->ctx);
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = db_fail(store, "reading sync state");
+		goto out;
+	}
+	*out = list;
+	*out_n = n;
+	list = NULL;
+	n = 0;
+out:
+	sqlite3_finalize(st);
+	kith_titem_list_free(list, n);
+	return rc;
+}
+
+enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target_id,
+					const struct kith_titem *items, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "DELETE FROM target_items WHERE target_id = ?1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	rc = step_done(store, st, "saving sync state");
+	sqlite3_finalize(st);
+	if (rc || n == 0)
+		return rc;
+	rc = prepare(store, "INSERT INTO target_items (target_id, name, tag, uid, contact_id) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5)", &st);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, target_id);
+		bind_text(st, 2, items[i].name);
+		bind_text(st, 3, items[i].tag);
+		bind_text(st, 4, items[i].uid);
+		if (items[i].contact_id)
+			sqlite3_bind_int64(st, 5, items[i].contact_id);
+		else
+			sqlite3_bind_null(st, 5);
+		rc = step_done(store, st, "saving sync state");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -36,6 +36,8 @@ enum kith_status {
 	KITH_ERR_SCHEMA = 9,    /* store written by a newer kith */
 	KITH_ERR_ICAL = 10,     /* iCalendar build or parse failure */
 	KITH_ERR_BUSY = 11,     /* store locked by another kith */
+	KITH_ERR_CONFLICT = 12, /* a conditional write lost a race (HTTP 412) */
+	KITH_ERR_PARSE = 13,    /* outside data that kith cannot read */
 };
 
 /* A static English name for a status; never NULL. */
