@@ -27,7 +27,8 @@
 #include <kith/kith.h>
 
 #define N_TIERS 4
-#define PROGRESS_EVERY 100000
+#define CONTACT_PROGRESS 10000
+#define TOUCH_PROGRESS 100000
 
 /* ---- a small deterministic PRNG (xorshift64*), never rand() ---- */
 
@@ -257,7 +258,7 @@ int main(int argc, char **argv)
 	struct kith_date touch_from, touch_to, added_from, snooze_from;
 	long touch_span, added_span;
 	unsigned weight_total = 0;
-	double t0, t1, t2;
+	double t0, t1, t2, t_batch;
 	int status = 1;
 
 	if (argc < 4 || argc > 5) {
@@ -304,7 +305,7 @@ int main(int argc, char **argv)
 		weight_total += tier_touch_weight[i];
 	}
 
-	t0 = now_s();
+	t0 = t_batch = now_s();
 	if (kith_store_open(ctx, argv[1], &store) != KITH_OK) {
 		fail(ctx, "opening the store");
 		goto out;
@@ -339,8 +340,14 @@ int main(int argc, char **argv)
 		m->id = c->id;
 		m->first = kith_date_cmp(c->added, touch_from) > 0 ? c->added : touch_from;
 		kith_contact_free(c);
-		if ((i + 1) % PROGRESS_EVERY == 0)
-			fprintf(stderr, "  %ld contacts (%.1f s)\n", i + 1, now_s() - t0);
+		if ((i + 1) % CONTACT_PROGRESS == 0) {
+			double t = now_s();
+
+			/* The rate of the last batch shows whether adding slows down as the store grows. */
+			fprintf(stderr, "  %ld contacts (%.1f s; the last %d at %.0f us each)\n", i + 1,
+				t - t0, CONTACT_PROGRESS, (t - t_batch) * 1e6 / CONTACT_PROGRESS);
+			t_batch = t;
+		}
 	}
 	t1 = now_s();
 	fprintf(stderr, "  contacts done in %.2f s\n", t1 - t0);
@@ -378,7 +385,7 @@ int main(int argc, char **argv)
 			fail(ctx, "adding a touch");
 			goto out;
 		}
-		if ((i + 1) % PROGRESS_EVERY == 0)
+		if ((i + 1) % TOUCH_PROGRESS == 0)
 			fprintf(stderr, "  %ld touches (%.1f s)\n", i + 1, now_s() - t1);
 	}
 	t2 = now_s();
