@@ -139,16 +139,15 @@ static void test_cadence_parse_refuses_long_numbers(void **state)
 }
 
 /*
- * BUG (see tests/unit/BUGS.md, "cadence message drops the accepted forms"):
- * a long bad cadence is echoed in full before the list of accepted forms,
- * so the 512-byte message is cut before it names them.
+ * Regression (BUGS.md #1, fixed in ccfe025): a long bad cadence was echoed
+ * in full before the list of accepted forms, so the 512-byte message was
+ * cut before it named them.
  */
 static void test_cadence_parse_long_input_message_names_forms(void **state)
 {
 	char text[2048];
 
 	(void)state;
-	KNOWN_BUG(); /* remove once the bug is fixed */
 	memset(text, 'x', sizeof(text) - 1);
 	text[0] = '3';
 	text[sizeof(text) - 1] = '\0';

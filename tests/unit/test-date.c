@@ -230,18 +230,21 @@ static void test_date_add_then_diff_round_trips(void **state)
 }
 
 /*
- * BUG (see tests/unit/BUGS.md, "day arithmetic before 1902"): valid dates
- * before 1902 go through libical's icaltime_as_timet(), which returns -1
- * for them, so every such day is "1969-12-31".
+ * Regression (BUGS.md #2, fixed in ccfe025): libical's time_t conversion
+ * refuses years before 1902, which made every such day 1969-12-31.
  */
 static void test_date_arithmetic_before_1902(void **state)
 {
 	(void)state;
-	KNOWN_BUG(); /* remove once the bug is fixed */
 	assert_date(kith_date_add_days(D(1901, 12, 31), 1), 1902, 1, 1);
 	assert_date(kith_date_add_days(D(1900, 2, 28), 1), 1900, 3, 1);
+	assert_date(kith_date_add_days(D(1600, 2, 28), 1), 1600, 2, 29);
+	assert_date(kith_date_add_days(D(1, 12, 31), 1), 2, 1, 1);
 	assert_int_equal(kith_date_diff_days(D(1901, 12, 31), D(1902, 1, 1)), 1);
 	assert_int_equal(kith_date_diff_days(D(1899, 1, 1), D(1900, 1, 1)), 365);
+	assert_int_equal(kith_date_diff_days(D(1600, 1, 1), D(2000, 1, 1)), 146097);
+	assert_int_equal(kith_date_diff_days(D(1850, 7, 4), D(1950, 7, 4)), 36524);
+	assert_date(kith_cadence_add(CAD(2, MONTH), D(1899, 12, 31)), 1900, 2, 28);
 }
 
 /* ---- cadence arithmetic ---- */
