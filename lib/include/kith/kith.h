@@ -13,5 +13,6 @@
 #include <kith/store.h>
 #include <kith/report.h>
 #include <kith/vtodo.h>
+#include <kith/import.h>
 
 #endif
