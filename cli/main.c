@@ -31,10 +31,11 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "who has gone quiet: overdue and due soon" },
 	{ "review", cmd_review, "the weekly review" },
 	{ "export", cmd_export, "write reminders as iCalendar, or everything as JSON" },
+	{ "sync", cmd_sync, "two-way sync of the reminders with a calendar" },
 };
 
 /* Commands of the contract that later issues deliver. */
-static const char *const not_yet[] = { "import", "sync", "calendars", "check" };
+static const char *const not_yet[] = { "import", "calendars", "check" };
 
 static const char usage_text[] =
 	"Usage: kith [GLOBAL OPTIONS] COMMAND [ARGS]\n"

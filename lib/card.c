@@ -149,6 +149,18 @@ int kith_card_parse_date(const char *s, struct kith_date *out)
 	return valid(c, a, b, out);
 }
 
+void kith_card_drop_cr(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '\r' && s[1] == '\n')
+			continue;
+		*o++ = *s == '\r' ? ' ' : *s;
+	}
+	*o = '\0';
+}
+
 enum kith_status kith_card_fail(struct kith_card *c, const char *fmt, ...)
 {
 	va_list ap;

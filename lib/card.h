@@ -85,6 +85,9 @@ int kith_card_parse_date(const char *s, struct kith_date *out);
  */
 enum kith_status kith_card_finish(struct kith_card *c);
 
+/* CRLF becomes LF and a lone CR a space, in place (text written on Windows). */
+void kith_card_drop_cr(char *s);
+
 /* Set c->error from a format (the first error wins). KITH_ERR_NOMEM or OK. */
 enum kith_status kith_card_fail(struct kith_card *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

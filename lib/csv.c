@@ -424,7 +424,11 @@ static int set_text(char **field, const char *v)
 {
 	if (*field || !*v)
 		return 0;
-	return kith_card_set(field, v, strlen(v));
+	if (kith_card_set(field, v, strlen(v)))
+		return -1;
+	if (*field)
+		kith_card_drop_cr(*field);
+	return 0;
 }
 
 /* One data row into a card. */

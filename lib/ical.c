@@ -25,7 +25,14 @@ int kith_ical_days_in_month(int month, int year)
 
 static struct icaltimetype to_ical_date(struct kith_date d)
 {
-	struct icaltimetype t = icaltime_null_date();
+	struct icaltimetype t;
+
+	/*
+	 * Not icaltime_null_date(): it sets the time fields to -1, which the
+	 * recurrence iterator then turns into wrong dates (Mar 1 -> May 28).
+	 */
+	memset(&t, 0, sizeof(t));
+	t.is_date = 1;
 
 	t.year = d.year;
 	t.month = d.month;
@@ -448,6 +455,11 @@ static int read_todo(icalcomponent *c, const char *tzid, struct kith_todo *t)
 	t->summary = dup_or_null(icalcomponent_get_summary(c));
 	t->description = dup_or_null(icalcomponent_get_description(c));
 	t->x_kith_id = dup_or_null(x_value(c, "X-KITH-ID"));
+	p = icalcomponent_get_first_property(c, ICAL_URL_PROPERTY);
+	if (p && icalproperty_get_url(p)) {
+		t->url = strdup(icalproperty_get_url(p));
+		ok &= t->url != NULL;
+	}
 	p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
 	if (p && icalproperty_get_categories(p)) {
 		const char *v = icalproperty_get_categories(p);
@@ -508,6 +520,7 @@ static void todo_clear(struct kith_todo *t)
 	free(t->category);
 	free(t->x_kith_id);
 	free(t->rrule);
+	free(t->url);
 }
 
 void kith_todos_clear(struct kith_todos *todos)
@@ -737,14 +750,20 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 	struct kith_ical_split sp = { NULL, NULL, 0, NULL };
 	enum kith_status rc;
 	icalcomponent *cal = parse_calendar(ctx, bytes, len, KITH_ICAL_MAX_FILE, &rc);
-	icalcomponent *rest = NULL, **groups = NULL, *c;
+	icalcomponent *rest = NULL, *zones = NULL, **groups = NULL, *c;
 	size_t n = 0, cap = 0;
 
 	if (!cal)
 		return rc;
 	rest = empty_like(cal);
-	if (!rest)
+	/*
+	 * A component has one internal iterator: collect the time zones
+	 * first, so adding them to each group does not restart the main loop.
+	 */
+	zones = icalcomponent_new_vcalendar();
+	if (!rest || !zones)
 		goto nomem;
+	add_timezones(zones, cal);
 	for (c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT); c;
 	     c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
 		const char *uid = icalcomponent_get_uid(c);
@@ -778,7 +797,7 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 					icalcomponent_free(groups[n]);
 				goto nomem;
 			}
-			add_timezones(groups[n], cal);
+			add_timezones(groups[n], zones);
 			n++;
 		}
 		icalcomponent_add_component(groups[i], icalcomponent_new_clone(c));
@@ -814,6 +833,8 @@ out:
 	free(groups);
 	if (rest)
 		icalcomponent_free(rest);
+	if (zones)
+		icalcomponent_free(zones);
 	icalcomponent_free(cal);
 	kith_ical_split_clear(&sp);
 	return rc;

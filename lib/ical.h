@@ -43,6 +43,7 @@ struct kith_todo {
 	char *summary;
 	char *description;
 	char *category;         /* the first CATEGORIES value; may be NULL */
+	char *url;
 	char *x_kith_id;
 	char *rrule;            /* the RRULE as text; NULL: none */
 	int rrule_count;        /* COUNT or UNTIL present */

@@ -3,7 +3,7 @@
 #ifndef KITH_MODEL_H
 #define KITH_MODEL_H
 
-#include <kith/report.h>
+#include <kith/vtodo.h>
 
 void kith_contact_clear(struct kith_contact *c);
 void kith_touch_clear(struct kith_touch *t);
@@ -39,6 +39,20 @@ struct kith_scan_row {
 enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 				 enum kith_status (*fn)(const struct kith_scan_row *row, void *arg),
 				 void *arg);
+
+/*
+ * The standing of a contact from what is already loaded (no I/O): its
+ * effective cadence and newest touch (NULL: none).
+ */
+enum kith_status kith_standing_compute(const struct kith_contact *c, struct kith_cadence cadence,
+				       const struct kith_touch *last, struct kith_date today,
+				       int window_days, struct kith_standing *out);
+
+/* A reminder from a contact and its standing (no I/O). Ownership: kith_reminder_free(). */
+enum kith_status kith_reminder_from(struct kith_ctx *ctx, const struct kith_contact *contact,
+				    const struct kith_standing *s,
+				    const struct kith_reminder_options *opts,
+				    struct kith_reminder **out);
 
 /* The random tag of this store, part of every reminder UID. Borrowed. */
 const char *kith_store_tag(struct kith_store *store);

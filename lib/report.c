@@ -86,6 +86,18 @@ void kith_standing_clear(struct kith_standing *s)
 	s->last_note = NULL;
 }
 
+enum kith_status kith_standing_compute(const struct kith_contact *c, struct kith_cadence cadence,
+				       const struct kith_touch *last, struct kith_date today,
+				       int window_days, struct kith_standing *out)
+{
+	struct kith_date none = { 0, 0, 0 };
+
+	return standing_from(out, kith_cadence_is_set(c->cadence) ? c->cadence : cadence,
+			     last ? last->on : none, last ? last->channel : NULL,
+			     last ? last->note : NULL, c->added, c->first_due, c->snoozed_until,
+			     c->paused, today, window_days);
+}
+
 enum kith_status kith_store_standing(struct kith_store *store, const struct kith_contact *contact,
 				     struct kith_date today, int window_days,
 				     struct kith_standing *out)

@@ -137,6 +137,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX contacts_vcard_uid ON contacts(vcard_uid);",
 	/* 2 -> 3: write intents, and the resources on a target that are not kith's. */
 	"ALTER TABLE reminders ADD COLUMN pending BLOB;"
+	"ALTER TABLE reminders ADD COLUMN fingerprint TEXT;"
 	"CREATE TABLE target_items ("
 	"  target_id INTEGER NOT NULL REFERENCES targets(id),"
 	"  name TEXT NOT NULL,"
@@ -356,9 +357,21 @@ static enum kith_status migrate(struct kith_store *s)
 	enum kith_status rc;
 	int version;
 
+	/*
+	 * The common case needs no write lock: a reader must not wait for
+	 * another kith's write transaction just to learn nothing changed.
+	 */
+	rc = read_schema_version(s, &version);
+	if (rc)
+		return rc;
+	if (version == KITH_SCHEMA_VERSION) {
+		s->schema_version = version;
+		return KITH_OK;
+	}
 	rc = exec(s, "BEGIN IMMEDIATE");
 	if (rc)
 		return rc;
+	/* Read again under the lock: another kith may have migrated meanwhile. */
 	rc = read_schema_version(s, &version);
 	if (rc)
 		goto fail;
@@ -1572,6 +1585,7 @@ void kith_rstate_clear(struct kith_rstate *r)
 	free(r->processed);
 	free(r->counted);
 	free(r->state);
+	free(r->fingerprint);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1594,8 +1608,8 @@ enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t targe
 	int step;
 
 	rc = prepare(store, "SELECT contact_id, resource, uid, etag, base, pending, processed, "
-			    "counted_copies, state, written_due FROM reminders WHERE target_id = ?1 "
-			    "ORDER BY contact_id", &st);
+			    "counted_copies, state, written_due, fingerprint FROM reminders "
+			    "WHERE target_id = ?1 ORDER BY contact_id", &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -1626,6 +1640,7 @@ enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t targe
 		r->counted = col_text(st, 7, &ok);
 		r->state = col_text(st, 8, &ok);
 		r->written_due = col_date(st, 9);
+		r->fingerprint = col_text(st, 10, &ok);
 		if (!ok) {
 			rc = kith_nomem(store->ctx);
 			goto out;
@@ -1652,13 +1667,14 @@ enum kith_status kith_store_rstate_save(struct kith_store *store, int64_t target
 	enum kith_status rc;
 
 	rc = prepare(store, "INSERT INTO reminders (target_id, contact_id, resource, uid, etag, base, "
-			    "pending, processed, counted_copies, state, written_due) VALUES "
-			    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'ok'), ?11) "
+			    "pending, processed, counted_copies, state, written_due, fingerprint) VALUES "
+			    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'ok'), ?11, ?12) "
 			    "ON CONFLICT (target_id, contact_id) DO UPDATE SET "
 			    "resource = excluded.resource, uid = excluded.uid, etag = excluded.etag, "
 			    "base = excluded.base, pending = excluded.pending, "
 			    "processed = excluded.processed, counted_copies = excluded.counted_copies, "
-			    "state = excluded.state, written_due = excluded.written_due", &st);
+			    "state = excluded.state, written_due = excluded.written_due, "
+			    "fingerprint = excluded.fingerprint", &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -1672,6 +1688,7 @@ enum kith_status kith_store_rstate_save(struct kith_store *store, int64_t target
 	bind_text(st, 9, r->counted);
 	bind_text(st, 10, r->state);
 	bind_date(st, 11, r->written_due);
+	bind_text(st, 12, r->fingerprint);
 	rc = step_done(store, st, "saving sync state");
 	sqlite3_finalize(st);
 	return rc;
@@ -1788,5 +1805,51 @@ enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target
 		rc = step_done(store, st, "saving sync state");
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_touch **out,
+					 size_t *out_n)
+{
+	struct kith_touch *list = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, cap = 0;
+	enum kith_status rc;
+	int step;
+
+	rc = prepare(store, "SELECT t.id, t.contact_id, t.on_date, t.at, t.channel, t.direction, "
+			    "t.note, t.source, t.source_key FROM contacts c JOIN touches t ON t.id = "
+			    "(SELECT x.id FROM touches x WHERE x.contact_id = c.id "
+			    " ORDER BY x.on_date DESC, x.id DESC LIMIT 1) ORDER BY t.contact_id", &st);
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			struct kith_touch *p;
+
+			cap = cap ? cap * 2 : 64;
+			p = realloc(list, cap * sizeof(*p));
+			if (!p) {
+				rc = kith_nomem(store->ctx);
+				goto out;
+			}
+			list = p;
+		}
+		rc = read_touch(store, st, &list[n]);
+		if (rc)
+			goto out;
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = db_fail(store, "reading touches");
+		goto out;
+	}
+	*out = list;
+	*out_n = n;
+	list = NULL;
+	n = 0;
+out:
+	sqlite3_finalize(st);
+	kith_touch_list_free(list, n);
 	return rc;
 }

@@ -20,6 +20,7 @@ struct kith_rstate {
 	char *counted;         /* foreign copies already counted, one name per line */
 	char *state;           /* "ok", "deleted" (by the user: contact paused) */
 	struct kith_date written_due; /* for people reading the store */
+	char *fingerprint;     /* hash of the reminder content last written */
 };
 
 void kith_rstate_clear(struct kith_rstate *r);
@@ -52,5 +53,9 @@ enum kith_status kith_store_titems_load(struct kith_store *store, int64_t target
 /* Replaces the whole list for the target. */
 enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target_id,
 					const struct kith_titem *items, size_t n);
+
+/* The newest touch of every contact that has one, by contact id. */
+enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_touch **out,
+					 size_t *out_n);
 
 #endif

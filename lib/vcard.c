@@ -583,6 +583,7 @@ static enum kith_status apply(struct kith_ctx *ctx, struct card_state *st, const
 		goto out;
 	}
 	v = trim(tmp->data);
+	kith_card_drop_cr(v);
 	if (IS("FN")) {
 		if (!st->fn)
 			fail = kith_card_set(&st->fn, v, strlen(v));

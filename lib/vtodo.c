@@ -97,9 +97,13 @@ static char *describe(const struct kith_contact *c, const struct kith_standing *
 		kith_buf_printf(&b, "Last touch: never (added %s)\n",
 				kith_date_format(c->added, date));
 	}
-	if (addr)
-		kith_buf_printf(&b, "Reach %s by %s: %s\n", c->name, c->via ? c->via : kind, addr);
-	else if (c->via)
+	if (addr) {
+		kith_buf_printf(&b, "Reach %s by %s: %s", c->name, kind, addr);
+		/* "by meeting: anna@x.org" would be nonsense; say both. */
+		if (c->via && strcasecmp(c->via, kind))
+			kith_buf_printf(&b, " (prefers %s)", c->via);
+		kith_buf_append(&b, "\n");
+	} else if (c->via)
 		kith_buf_printf(&b, "Preferred channel: %s\n", c->via);
 	kith_buf_printf(&b, "Cadence: %s (tier %s)\n", kith_cadence_describe(s->cadence, cad),
 			c->tier);
@@ -118,45 +122,37 @@ static char *describe(const struct kith_contact *c, const struct kith_standing *
 	return kith_buf_steal(&b);
 }
 
-enum kith_status kith_reminder_build(struct kith_store *store, const struct kith_contact *contact,
-				     struct kith_date today,
-				     const struct kith_reminder_options *opts,
-				     struct kith_reminder **out)
+enum kith_status kith_reminder_from(struct kith_ctx *ctx, const struct kith_contact *contact,
+				    const struct kith_standing *s,
+				    const struct kith_reminder_options *opts,
+				    struct kith_reminder **out)
 {
-	struct kith_ctx *ctx = kith_store_ctx(store);
 	struct kith_reminder_options defaults = { 0, KITH_MODE_RRULE, 0, 0, 0 };
-	struct kith_standing s;
 	struct kith_reminder *r;
 	struct kith_buf b = KITH_BUF_INIT;
 	const char *addr = NULL, *kind = NULL;
 	long window, period;
-	enum kith_status rc;
 
 	if (!opts)
 		opts = &defaults;
 	if (!contact->uid)
 		return kith_fail(ctx, KITH_ERR_INVALID, "contact '%s' is not stored yet",
 				 contact->name ? contact->name : "");
-	rc = kith_store_standing(store, contact, today, opts->window_days, &s);
-	if (rc)
-		return rc;
 	r = calloc(1, sizeof(*r));
-	if (!r) {
-		kith_standing_clear(&s);
+	if (!r)
 		return kith_nomem(ctx);
-	}
 	r->contact_id = contact->id;
-	r->cadence = s.cadence;
-	r->due = s.due;
+	r->cadence = s->cadence;
+	r->due = s->due;
 	/*
 	 * RFC 5545 wants DUE after DTSTART, and the open window must not reach
 	 * back to the previous occurrence, so it stays shorter than the cadence.
 	 */
 	window = opts->window_days > 0 ? opts->window_days : KITH_DEFAULT_WINDOW_DAYS;
-	period = kith_date_diff_days(s.due, kith_cadence_add(s.cadence, s.due));
+	period = kith_date_diff_days(s->due, kith_cadence_add(s->cadence, s->due));
 	if (window >= period)
 		window = period > 1 ? period - 1 : 1;
-	r->dtstart = kith_date_add_days(s.due, -window);
+	r->dtstart = kith_date_add_days(s->due, -window);
 	r->recurring = opts->mode == KITH_MODE_RRULE;
 	r->alarm = opts->alarm;
 	r->alarm_minutes = opts->alarm_minutes;
@@ -166,14 +162,29 @@ enum kith_status kith_reminder_build(struct kith_store *store, const struct kith
 	r->summary = kith_buf_steal(&b);
 	r->category = kith_strdup0(contact->tier);
 	r->url = contact_url(contact, &addr, &kind);
-	r->description = describe(contact, &s, addr, kind);
-	kith_standing_clear(&s);
+	r->description = describe(contact, s, addr, kind);
 	if (!r->uid || !r->summary || !r->category || !r->description || (addr && !r->url)) {
 		kith_reminder_free(r);
 		return kith_nomem(ctx);
 	}
 	*out = r;
 	return KITH_OK;
+}
+
+enum kith_status kith_reminder_build(struct kith_store *store, const struct kith_contact *contact,
+				     struct kith_date today,
+				     const struct kith_reminder_options *opts,
+				     struct kith_reminder **out)
+{
+	struct kith_standing s;
+	enum kith_status rc;
+
+	rc = kith_store_standing(store, contact, today, opts ? opts->window_days : 0, &s);
+	if (rc)
+		return rc;
+	rc = kith_reminder_from(kith_store_ctx(store), contact, &s, opts, out);
+	kith_standing_clear(&s);
+	return rc;
 }
 
 enum kith_status kith_reminders_to_ics(struct kith_ctx *ctx, struct kith_reminder *const *reminders,

@@ -14,5 +14,6 @@
 #include <kith/report.h>
 #include <kith/vtodo.h>
 #include <kith/import.h>
+#include <kith/sync.h>
 
 #endif

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kith sync: two-way sync of the reminders with a calendar target.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "output.h"
+
+static const char usage[] =
+	"Usage: kith sync [--target URL] [--dry-run] [--force] [--plain]\n"
+	"\n"
+	"Write one reminder per active contact to a calendar and read them back:\n"
+	"a reminder completed in any calendar app is logged as a touch and comes\n"
+	"back one cadence after the day it was done; one moved later is kept as a\n"
+	"snooze; one deleted pauses its contact ('kith edit --resume' undoes it).\n"
+	"\n"
+	"The target is --target, else $KITH_URL, else 'url' in the configuration,\n"
+	"else the local calendar file reminders.ics next to the store.\n"
+	"\n"
+	"Options:\n"
+	"  --target URL   a .ics file (or file:// URL) or a vdir directory\n"
+	"  --dry-run      show what would happen; change nothing\n"
+	"  --force        allow removing many reminders at once\n"
+	"  --plain        write reminders without RRULE (kith regenerates them)\n";
+
+enum { O_TARGET = 1, O_DRY_RUN, O_FORCE, O_PLAIN, O_CREATE_CAL };
+
+static const struct cli_option opts[] = {
+	{ "target", 0, 1, O_TARGET },
+	{ "dry-run", 'n', 0, O_DRY_RUN },
+	{ "force", 0, 0, O_FORCE },
+	{ "plain", 0, 0, O_PLAIN },
+	{ "create-calendar", 0, 1, O_CREATE_CAL },
+	{ NULL, 0, 0, 0 },
+};
+
+/*
+ * Test-only: KITH_TEST_FAULT=STEP[:N] kills the process with SIGKILL the
+ * Nth time the sync reaches STEP (plan, write, flush, confirm), to prove
+ * that an interrupted sync loses and duplicates nothing.
+ */
+struct fault {
+	char step[32];
+	long left;
+};
+
+static int fault_hook(const char *step, void *arg)
+{
+	struct fault *f = arg;
+
+	if (strcmp(step, f->step) || --f->left > 0)
+		return 0;
+	raise(SIGKILL);
+	return 1;
+}
+
+static int setup_fault(struct fault *f)
+{
+	const char *env = getenv("KITH_TEST_FAULT");
+	const char *colon;
+
+	if (!env || !*env)
+		return 0;
+	colon = strchr(env, ':');
+	snprintf(f->step, sizeof(f->step), "%.*s", (int)(colon ? (size_t)(colon - env) : strlen(env)),
+		 env);
+	f->left = colon ? strtol(colon + 1, NULL, 10) : 1;
+	return 1;
+}
+
+/* The user's zone name, so completions are dated in it; NULL: the process's. */
+static char *user_timezone(const struct cli_config *cfg)
+{
+	const char *tz = getenv("TZ");
+	char link[PATH_MAX];
+	ssize_t n;
+	const char *z;
+
+	if (cfg->timezone && *cfg->timezone)
+		return strdup(cfg->timezone);
+	if (tz && *tz) {
+		if (*tz == ':')
+			tz++;
+		if (!strncmp(tz, "/usr/share/zoneinfo/", 20))
+			tz += 20;
+		return strchr(tz, '/') || !strcmp(tz, "UTC") ? strdup(tz) : NULL;
+	}
+	n = readlink("/etc/localtime", link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		z = strstr(link, "zoneinfo/");
+		if (z)
+			return strdup(z + 9);
+	}
+	return NULL;
+}
+
+static char *default_target(const struct cli *cli)
+{
+	const char *slash = strrchr(cli->db_path, '/');
+
+	if (!slash)
+		return strdup("reminders.ics");
+	return out_printf("%.*s/reminders.ics", (int)(slash - cli->db_path), cli->db_path);
+}
+
+static char *absolute(const char *path)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || strstr(path, "://"))
+		return strdup(path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	return out_printf("%s/%s", cwd, path);
+}
+
+static void print_actions(const struct kith_sync_result *r)
+{
+	for (size_t i = 0; i < r->n_actions; i++) {
+		const struct kith_sync_action *a = &r->actions[i];
+
+		printf("%-10s %-24s %s\n", kith_sync_action_str(a->kind), a->name ? a->name : "-",
+		       a->detail ? a->detail : "");
+	}
+}
+
+int cmd_sync(struct cli *cli, int argc, char **argv)
+{
+	struct cli_optparser p;
+	struct cli_config cfg;
+	struct kith_sync_options so;
+	struct kith_sync_result *res = NULL;
+	struct kith_target *target = NULL;
+	struct fault fault;
+	const char *target_opt = NULL, *env;
+	char *url = NULL, *abs_url = NULL, *tz = NULL, *epoch;
+	enum kith_status st;
+	int opt, rc, dry_run = 0, force = 0, plain = 0, embedded = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&so, 0, sizeof(so));
+	cli_opt_init(&p, cli, opts, argc, argv);
+	while ((opt = cli_opt_next(&p)) != OPT_DONE) {
+		switch (opt) {
+		case OPT_HELP: return cli_help(usage);
+		case OPT_POSITIONAL: return cli_usage_error(cli, "unexpected argument '%s'", p.arg);
+		case O_TARGET: target_opt = p.arg; break;
+		case O_DRY_RUN: dry_run = 1; break;
+		case O_FORCE: force = 1; break;
+		case O_PLAIN: plain = 1; break;
+		case O_CREATE_CAL:
+			cli_fail(cli, "--create-calendar needs a CalDAV target, which is not "
+				      "supported yet");
+			return EXIT_FAIL;
+		default: return EXIT_USAGE;
+		}
+	}
+	if ((rc = cli_finish_globals(cli)))
+		return rc;
+	if ((rc = cli_config_load(cli, &cfg)))
+		return rc;
+	if ((rc = cli_open_store(cli, 0)))
+		goto out;
+	if (target_opt)
+		url = strdup(target_opt);
+	else if ((env = getenv("KITH_URL")) && *env)
+		url = strdup(env);
+	else if (cfg.url)
+		url = strdup(cfg.url);
+	else {
+		url = default_target(cli);
+		embedded = 1;
+	}
+	abs_url = url ? absolute(url) : NULL;
+	if (!abs_url) {
+		cli_fail(cli, "out of memory");
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	st = kith_target_open(cli->ctx, abs_url, &target);
+	if (st != KITH_OK) {
+		rc = cli_lib_error(cli, st, "cannot open the sync target");
+		goto out;
+	}
+	if (embedded && !cli->quiet)
+		printf("No sync target is configured: using the local calendar file %s\n"
+		       "(open it in Thunderbird or Evolution, or set 'url' in the configuration)\n",
+		       abs_url);
+	tz = user_timezone(&cfg);
+	so.today = cli->today;
+	so.tzid = tz;
+	so.dry_run = dry_run;
+	so.force = force;
+	so.reminder.window_days = cfg.window_days;
+	so.reminder.mode = plain || cfg.plain ? KITH_MODE_PLAIN : KITH_MODE_RRULE;
+	so.reminder.alarm = cfg.alarm;
+	so.reminder.alarm_minutes = cfg.alarm_minutes;
+	if ((epoch = getenv("SOURCE_DATE_EPOCH")) && *epoch)
+		so.reminder.dtstamp = (time_t)strtoll(epoch, NULL, 10);
+	if (setup_fault(&fault)) {
+		so.fault = fault_hook;
+		so.fault_arg = &fault;
+	}
+	st = kith_sync(cli->store, target, &so, &res);
+	if (res && !cli->quiet)
+		print_actions(res);
+	if (st != KITH_OK) {
+		cli_fail(cli, "sync with %s failed: %s", abs_url, kith_ctx_errmsg(cli->ctx));
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (!cli->quiet || res->touches || res->created || res->updated || res->deleted) {
+		printf("%s %s: %ld touch%s logged, %ld created, %ld rewritten, %ld removed, "
+		       "%ld unchanged",
+		       dry_run ? "Dry run against" : "Synced with", abs_url, res->touches,
+		       res->touches == 1 ? "" : "es", res->created, res->updated, res->deleted,
+		       res->unchanged);
+		if (res->snoozed)
+			printf(", %ld snoozed", res->snoozed);
+		if (res->paused)
+			printf(", %ld paused", res->paused);
+		printf("\n");
+	}
+	if (res->paused && !cli->quiet)
+		printf("Paused contacts (reminder deleted in a calendar app) get no reminder "
+		       "until 'kith edit CONTACT --resume'.\n");
+	rc = EXIT_OK;
+out:
+	kith_sync_result_free(res);
+	kith_target_free(target);
+	cli_config_clear(&cfg);
+	free(url);
+	free(abs_url);
+	free(tz);
+	return rc;
+}

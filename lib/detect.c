@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Completion detection: every way real calendar apps record "done" on a
+ * recurring VTODO (see docs/design.md and shared clients/README):
+ *   (a) the master itself completed;
+ *   (b) the master advanced, on the RRULE grid or to one cadence after
+ *       the day it was modified ("repeat from completion date");
+ *   (c) a completed RECURRENCE-ID override (also RANGE=THISANDFUTURE, also
+ *       PERCENT-COMPLETE:100 alone);
+ *   (d) a completed copy under another UID, matched by X-KITH-ID or, when
+ *       an app dropped our X- properties, by summary and date;
+ *   (e) a reverse copy: the master completed and the series continuing
+ *       under a new UID, which is noted and left alone.
+ * Completions are grouped by the occurrence they complete, so one tick
+ * seen in two shapes (Apple: master advanced and a completed copy) is one
+ * touch, dated from the most precise timestamp any of them carries.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+
+int kith_lines_has(const char *list, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !memcmp(p, line, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+const struct kith_todo *kith_todos_master(const struct kith_todos *todos, const char *uid)
+{
+	for (size_t i = 0; todos && i < todos->n; i++) {
+		const struct kith_todo *t = &todos->items[i];
+
+		if (!t->has_rid && t->uid && !strcmp(t->uid, uid))
+			return t;
+	}
+	return NULL;
+}
+
+void kith_detection_clear(struct kith_detection *d)
+{
+	free(d->completions);
+	free(d->copies);
+	memset(d, 0, sizeof(*d));
+}
+
+/* When a VTODO says it was done, from the best evidence it carries. */
+static void when_done(const struct kith_todo *t, int completed_counts, time_t now,
+		      const char *tzid, struct kith_completion *c)
+{
+	if (completed_counts && t->has_completed && kith_date_is_set(t->completed_date)) {
+		c->on = t->completed_date;
+		c->at = t->completed;
+		c->source = KITH_TIME_COMPLETED;
+	} else if (t->last_modified) {
+		c->at = t->last_modified;
+		c->source = KITH_TIME_LAST_MODIFIED;
+	} else if (t->dtstamp) {
+		c->at = t->dtstamp;
+		c->source = KITH_TIME_DTSTAMP;
+	} else {
+		c->at = now;
+		c->source = KITH_TIME_NOTICED;
+	}
+	if (c->source != KITH_TIME_COMPLETED)
+		c->on = kith_ical_local_date(c->at, tzid);
+}
+
+static int add(struct kith_detection *d, const char *processed, struct kith_date occurrence,
+	       const struct kith_todo *t, int completed_counts, const char *shape,
+	       const char *copy, time_t now, const char *tzid)
+{
+	struct kith_completion c;
+	char key[KITH_DATE_BUFSZ];
+	struct kith_completion *p;
+
+	if (kith_lines_has(processed, kith_date_format(occurrence, key)))
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.occurrence = occurrence;
+	c.shape = shape;
+	c.copy = copy;
+	when_done(t, completed_counts, now, tzid, &c);
+	for (size_t i = 0; i < d->n_completions; i++) {
+		if (kith_date_cmp(d->completions[i].occurrence, occurrence))
+			continue;
+		/* The same tick seen twice: keep the most precise time. */
+		if (c.source > d->completions[i].source)
+			d->completions[i] = c;
+		return 0;
+	}
+	p = realloc(d->completions, (d->n_completions + 1) * sizeof(*p));
+	if (!p)
+		return -1;
+	d->completions = p;
+	d->completions[d->n_completions++] = c;
+	return 0;
+}
+
+static int note_copy(struct kith_detection *d, const char *name)
+{
+	const char **p;
+
+	for (size_t i = 0; i < d->n_copies; i++)
+		if (!strcmp(d->copies[i], name))
+			return 0;
+	p = realloc(d->copies, (d->n_copies + 1) * sizeof(*p));
+	if (!p)
+		return -1;
+	d->copies = p;
+	d->copies[d->n_copies++] = name;
+	return 0;
+}
+
+/* Summaries compared without the white space apps like to add or trim. */
+static int same_text(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (!a || !b)
+		return 0;
+	while (*a == ' ')
+		a++;
+	while (*b == ' ')
+		b++;
+	la = strlen(a);
+	lb = strlen(b);
+	while (la && a[la - 1] == ' ')
+		la--;
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	return la == lb && !memcmp(a, b, la);
+}
+
+/* The due date of an occurrence described by a VTODO (DUE, else DTSTART + offset). */
+static struct kith_date due_of(const struct kith_todo *t, long offset)
+{
+	if (kith_date_is_set(t->due))
+		return t->due;
+	if (kith_date_is_set(t->dtstart))
+		return kith_date_add_days(t->dtstart, offset);
+	return t->due;
+}
+
+/* 1 when due is an occurrence of the agreed series (its due date or on its grid). */
+static int is_occurrence(const struct kith_detect_base *b, struct kith_date due, long offset)
+{
+	if (!kith_date_is_set(due))
+		return 0;
+	if (!kith_date_cmp(due, b->due))
+		return 1;
+	return b->rrule && kith_ical_rrule_hits(b->rrule, b->dtstart,
+						kith_date_add_days(due, -offset));
+}
+
+static int compare_occurrence(const void *x, const void *y)
+{
+	const struct kith_completion *a = x, *b = y;
+
+	return kith_date_cmp(a->occurrence, b->occurrence);
+}
+
+static int detect_copies(const struct kith_detect_base *b, const struct kith_detect_other *others,
+			 size_t n_others, const char *processed, long offset, time_t now,
+			 const char *tzid, struct kith_detection *d)
+{
+	for (size_t i = 0; i < n_others; i++) {
+		const struct kith_todos *todos = others[i].todos;
+
+		for (size_t j = 0; todos && j < todos->n; j++) {
+			const struct kith_todo *t = &todos->items[j];
+			struct kith_date due = due_of(t, offset);
+			int match;
+
+			if (t->uid && !strcmp(t->uid, b->uid))
+				continue;
+			/* X- properties are a hint; without them, summary and date. */
+			if (t->x_kith_id && b->x_kith_id)
+				match = !strcmp(t->x_kith_id, b->x_kith_id);
+			else
+				match = same_text(t->summary, b->summary) &&
+					is_occurrence(b, due, offset);
+			if (!match)
+				continue;
+			if (note_copy(d, others[i].name) < 0)
+				return -1;
+			if (!kith_todo_is_done(t))
+				continue;
+			if (!kith_date_is_set(due))
+				due = b->due;
+			if (add(d, processed, due, t, 1, "copy", others[i].name, now, tzid) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
+		const struct kith_detect_other *others, size_t n_others, const char *processed,
+		time_t now, const char *tzid, struct kith_detection *out)
+{
+	struct kith_detection d;
+	const struct kith_todo *m;
+	long offset;
+
+	memset(&d, 0, sizeof(d));
+	memset(out, 0, sizeof(*out));
+	offset = kith_date_is_set(b->dtstart) ? kith_date_diff_days(b->dtstart, b->due) : 0;
+	if (!ours) {
+		d.deleted = 1;
+		goto copies;
+	}
+	m = kith_todos_master(ours, b->uid);
+	if (!m) {
+		d.unreadable = 1;
+		*out = d;
+		return 0;
+	}
+	/* (a) the master completed (Nextcloud Tasks <= 0.17, jtx, Evolution, todoman). */
+	if (kith_todo_is_done(m)) {
+		if (add(&d, processed, b->due, m, 1, "completed", NULL, now, tzid) < 0)
+			goto nomem;
+	}
+	/* (c) completed overrides (Thunderbird, eM Client, jtx Board, python-caldav). */
+	for (size_t i = 0; i < ours->n; i++) {
+		const struct kith_todo *t = &ours->items[i];
+		struct kith_date occ;
+
+		if (!t->has_rid || !t->uid || strcmp(t->uid, b->uid))
+			continue;
+		occ = kith_date_add_days(t->rid, offset);
+		if (kith_todo_is_done(t)) {
+			if (add(&d, processed, occ, t, 1, "override", NULL, now, tzid) < 0)
+				goto nomem;
+		} else if (kith_date_is_set(t->due) && kith_date_cmp(t->due, occ) &&
+			   !kith_date_cmp(occ, b->due)) {
+			d.moved = 1;
+			d.moved_to = t->due;
+		}
+	}
+	/* (b) the master moved: advanced by the app, or moved by hand. */
+	if (!kith_todo_is_done(m)) {
+		struct kith_date due = due_of(m, offset);
+		struct kith_date start = kith_date_is_set(m->dtstart) ? m->dtstart
+								    : kith_date_add_days(due, -offset);
+
+		if (kith_date_is_set(due) && kith_date_cmp(due, b->due)) {
+			struct kith_date lm = m->last_modified
+				? kith_ical_local_date(m->last_modified, tzid) : due;
+
+			if (b->rrule && kith_date_cmp(start, b->dtstart) > 0 &&
+			    kith_ical_rrule_hits(b->rrule, b->dtstart, start)) {
+				if (add(&d, processed, b->due, m, 0, "advanced", NULL, now, tzid) < 0)
+					goto nomem;
+			} else if (m->last_modified &&
+				   !kith_date_cmp(due, kith_cadence_add(b->cadence, lm))) {
+				if (add(&d, processed, b->due, m, 0, "regenerated", NULL, now,
+					tzid) < 0)
+					goto nomem;
+			} else {
+				d.moved = 1;
+				d.moved_to = due;
+			}
+		}
+	}
+copies:
+	/* (d) and (e): copies under other UIDs. */
+	if (detect_copies(b, others, n_others, processed, offset, now, tzid, &d) < 0)
+		goto nomem;
+	if (d.n_completions > 1)
+		qsort(d.completions, d.n_completions, sizeof(*d.completions), compare_occurrence);
+	/* A completion explains the move; only a bare move is a snooze. */
+	if (d.n_completions)
+		d.moved = 0;
+	*out = d;
+	return 0;
+nomem:
+	kith_detection_clear(&d);
+	return -1;
+}

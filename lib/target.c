@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/* Opening targets, and what the local targets share: files, hashes, locks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "ctx.h"
+#include "target.h"
+
+void kith_listing_clear(struct kith_listing *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->names[i]);
+		free(l->tags[i]);
+	}
+	free(l->names);
+	free(l->tags);
+	memset(l, 0, sizeof(*l));
+}
+
+int kith_listing_add(struct kith_listing *l, const char *name, const char *tag)
+{
+	char **names = realloc(l->names, (l->n + 1) * sizeof(*names));
+	char **tags;
+
+	if (!names)
+		return -1;
+	l->names = names;
+	tags = realloc(l->tags, (l->n + 1) * sizeof(*tags));
+	if (!tags)
+		return -1;
+	l->tags = tags;
+	l->names[l->n] = strdup(name);
+	l->tags[l->n] = tag ? strdup(tag) : NULL;
+	if (!l->names[l->n] || (tag && !l->tags[l->n])) {
+		free(l->names[l->n]);
+		free(l->tags[l->n]);
+		return -1;
+	}
+	l->n++;
+	return 0;
+}
+
+void kith_fetched_clear(struct kith_fetched *f)
+{
+	free(f->bytes);
+	free(f->tag);
+	memset(f, 0, sizeof(*f));
+}
+
+char *kith_content_tag(const char *bytes, size_t len)
+{
+	/* Change detection only, not security: FNV-1a is enough and has no dependency. */
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char *out = malloc(17);
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)bytes[i];
+		h *= 0x100000001b3ULL;
+	}
+	if (out)
+		snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return out;
+}
+
+enum kith_status kith_read_file(struct kith_ctx *ctx, const char *path, size_t max, char **out,
+				size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	struct kith_buf b = KITH_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (!f) {
+		if (errno == ENOENT)
+			return kith_fail(ctx, KITH_ERR_NOT_FOUND, "%s does not exist", path);
+		return kith_fail(ctx, KITH_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > max) {
+			fclose(f);
+			kith_buf_free(&b);
+			return kith_fail(ctx, KITH_ERR_PARSE, "%s is larger than %zu bytes", path, max);
+		}
+		kith_buf_append_n(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		kith_buf_free(&b);
+		return kith_fail(ctx, KITH_ERR_IO, "cannot read %s", path);
+	}
+	fclose(f);
+	*out_len = b.len;
+	*out = kith_buf_steal(&b);
+	return *out ? KITH_OK : kith_nomem(ctx);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
+				   size_t len)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	char *tmp, *dir;
+	int fd, dfd;
+	size_t off = 0;
+
+	kith_buf_printf(&b, "%s.tmp-XXXXXX", path);
+	tmp = kith_buf_steal(&b);
+	if (!tmp)
+		return kith_nomem(ctx);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		kith_fail(ctx, KITH_ERR_IO, "cannot write next to %s: %s", path, strerror(errno));
+		free(tmp);
+		return KITH_ERR_IO;
+	}
+	fchmod(fd, 0600);
+	while (off < len) {
+		ssize_t w = write(fd, bytes + off, len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	free(tmp);
+	/* The rename itself must survive a crash too. */
+	dir = dir_of(path);
+	if (dir) {
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	return KITH_OK;
+fail:
+	kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return KITH_ERR_IO;
+}
+
+enum kith_status kith_lock_file(struct kith_ctx *ctx, const char *path, int *out_fd)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return kith_fail(ctx, KITH_ERR_IO, "cannot create lock %s: %s", path,
+				 strerror(errno));
+	/* Another kith may be mid-sync: wait a little, then say so. */
+	for (int i = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		if (errno != EWOULDBLOCK || i >= 100) {
+			close(fd);
+			return kith_fail(ctx, KITH_ERR_BUSY,
+					 "another kith is syncing (lock %s is held); try again", path);
+		}
+		nanosleep(&ts, NULL);
+	}
+	*out_fd = fd;
+	return KITH_OK;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct kith_target **out)
+{
+	struct kith_target *t;
+	const char *path = url;
+	struct stat st;
+	enum kith_status rc;
+
+	if (!url || !*url)
+		return kith_fail(ctx, KITH_ERR_INVALID, "no sync target given");
+	if (!strncmp(url, "file://", 7))
+		path = url + 7;
+	else if (strstr(url, "://"))
+		return kith_fail(ctx, KITH_ERR_INVALID,
+				 "sync target '%.*s%s': only local targets (a .ics file or a vdir "
+				 "directory) are supported so far", KITH_ECHO(url));
+	if (*path != '/')
+		return kith_fail(ctx, KITH_ERR_INVALID,
+				 "sync target '%.*s%s' must be an absolute path", KITH_ECHO(path));
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return kith_nomem(ctx);
+	t->ctx = ctx;
+	t->url = strdup(path);
+	if (!t->url) {
+		free(t);
+		return kith_nomem(ctx);
+	}
+	if (has_suffix(path, ".ics") && !(stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		rc = kith_target_file_open(ctx, path, t);
+	else if (has_suffix(path, "/") || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		rc = kith_target_vdir_open(ctx, path, t);
+	else
+		rc = kith_fail(ctx, KITH_ERR_INVALID,
+			       "sync target '%.*s%s' is neither a .ics file nor a directory "
+			       "(end a new vdir path with '/')", KITH_ECHO(path));
+	if (rc) {
+		free(t->url);
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return KITH_OK;
+}
+
+void kith_target_free(struct kith_target *target)
+{
+	if (!target)
+		return;
+	if (target->ops)
+		target->ops->close(target);
+	free(target->url);
+	free(target);
+}
+
+const char *kith_target_kind(const struct kith_target *target)
+{
+	return target->ops->kind;
+}
+
+const char *kith_target_url(const struct kith_target *target)
+{
+	return target->url;
+}
