@@ -79,7 +79,8 @@ static inline char *make_tmpdir(void)
 
 	assert_non_null(dir);
 	dir = strdup(dir);
-	assert_non_null(dir);
+	if (!dir)
+		abort();
 	return dir;
 }
 
@@ -89,7 +90,8 @@ static inline char *path_join(const char *dir, const char *name)
 	size_t n = strlen(dir) + strlen(name) + 2;
 	char *p = malloc(n);
 
-	assert_non_null(p);
+	if (!p)
+		abort();
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
 }
