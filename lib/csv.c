@@ -331,6 +331,8 @@ static enum kith_status apply_map(struct kith_ctx *ctx, const struct kith_csv_ro
 				  enum field *cols, const char *spec)
 {
 	const char *eq = strrchr(spec, '=');
+	const char *fname = eq ? eq + 1 : "";
+	const char *col = spec, *col_end = eq;
 	size_t f;
 	int found = 0;
 
@@ -338,21 +340,29 @@ static enum kith_status apply_map(struct kith_ctx *ctx, const struct kith_csv_ro
 		return kith_fail(ctx, KITH_ERR_INVALID,
 				 "--map '%.80s': use COLUMN=FIELD, FIELD one of: " KITH_CSV_FIELDS,
 				 spec);
+	while (isspace((unsigned char)*fname))
+		fname++;
 	for (f = 0; f < sizeof(field_names) / sizeof(field_names[0]); f++)
-		if (field_names[f] && !strcasecmp(eq + 1, field_names[f]))
+		if (field_names[f] && !strcasecmp(fname, field_names[f]))
 			break;
 	if (f == sizeof(field_names) / sizeof(field_names[0]))
 		return kith_fail(ctx, KITH_ERR_INVALID,
 				 "--map '%.80s': unknown field '%.40s'; use one of: " KITH_CSV_FIELDS,
-				 spec, eq + 1);
+				 spec, fname);
+	while (col < col_end && isspace((unsigned char)*col))
+		col++;
+	while (col_end > col && isspace((unsigned char)col_end[-1]))
+		col_end--;
 	for (size_t i = 0; i < h->n && i < KITH_CSV_MAX_COLUMNS; i++) {
-		size_t n = (size_t)(eq - spec);
+		size_t n = (size_t)(col_end - col), hn;
 		const char *s = h->fields[i];
 
 		while (isspace((unsigned char)*s))
 			s++;
-		if (strlen(s) >= n && !strncasecmp(s, spec, n) &&
-		    (s[n] == '\0' || isspace((unsigned char)s[n]))) {
+		hn = strlen(s);
+		while (hn > 0 && isspace((unsigned char)s[hn - 1]))
+			hn--;
+		if (n > 0 && hn == n && !strncasecmp(s, col, n)) {
 			cols[i] = (enum field)f;
 			found = 1;
 		}

@@ -185,6 +185,7 @@ static void flatten(char *s)
 
 struct entry {
 	struct kith_contact c;
+	struct kith_date last_touch; /* newest touch known (stored or queued) */
 	int is_new;
 	int dirty;
 };
@@ -259,6 +260,49 @@ static enum kith_status index_entry(struct job *j, size_t i)
 	return fail ? kith_nomem(j->ctx) : KITH_OK;
 }
 
+struct id_pos {
+	int64_t id;
+	size_t pos;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	const struct id_pos *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Each stored contact's newest touch, from one query over the log. */
+static enum kith_status load_last_touches(struct job *j)
+{
+	struct kith_touch *ts = NULL;
+	struct id_pos *ids;
+	size_t nt = 0;
+	enum kith_status rc;
+
+	if (j->n_entries == 0)
+		return KITH_OK;
+	ids = calloc(j->n_entries, sizeof(*ids));
+	if (!ids)
+		return kith_nomem(j->ctx);
+	for (size_t i = 0; i < j->n_entries; i++) {
+		ids[i].id = j->entries[i].c.id;
+		ids[i].pos = i;
+	}
+	qsort(ids, j->n_entries, sizeof(*ids), by_id);
+	rc = kith_store_list_touches(j->store, NULL, &ts, &nt);
+	for (size_t k = 0; !rc && k < nt; k++) {
+		struct id_pos key = { ts[k].contact_id, 0 };
+		struct id_pos *hit = bsearch(&key, ids, j->n_entries, sizeof(*ids), by_id);
+
+		if (hit && kith_date_cmp(ts[k].on, j->entries[hit->pos].last_touch) > 0)
+			j->entries[hit->pos].last_touch = ts[k].on;
+	}
+	kith_touch_list_free(ts, nt);
+	free(ids);
+	return rc;
+}
+
 static enum kith_status load_store(struct job *j)
 {
 	struct kith_contact_filter f = { NULL, 1, { 0, 0, 0 } };
@@ -285,7 +329,7 @@ static enum kith_status load_store(struct job *j)
 		if (rc)
 			return rc;
 	}
-	return KITH_OK;
+	return load_last_touches(j);
 }
 
 /* A UID on both sides that differs: two different cards, whatever else they share. */
@@ -448,32 +492,34 @@ static char *touch_key(const struct kith_card *card, struct kith_date on)
 	return kith_buf_steal(&b);
 }
 
+/* Takes key.  A date no newer than what the contact has adds nothing. */
 static enum kith_status queue_touch(struct job *j, size_t entry, size_t record,
-				    const struct kith_card *card)
+				    struct kith_date on, char *key)
 {
 	struct pending_touch *t;
+	struct entry *e = &j->entries[entry];
 
-	/* The same person on the same day once, however many records say so. */
-	for (size_t k = j->n_touches; k-- > 0 && j->n_touches - k <= 64;)
-		if (j->touches[k].entry == entry && !kith_date_cmp(j->touches[k].on, card->last_contact))
-			return KITH_OK;
+	if (kith_date_cmp(on, e->last_touch) <= 0) {
+		free(key);
+		return KITH_OK;
+	}
 	if (j->n_touches == j->cap_touches) {
 		size_t cap = j->cap_touches ? j->cap_touches * 2 : 64;
 
 		t = realloc(j->touches, cap * sizeof(*t));
-		if (!t)
+		if (!t) {
+			free(key);
 			return kith_nomem(j->ctx);
+		}
 		j->touches = t;
 		j->cap_touches = cap;
 	}
-	t = &j->touches[j->n_touches];
+	t = &j->touches[j->n_touches++];
 	t->entry = entry;
 	t->record = record;
-	t->on = card->last_contact;
-	t->key = touch_key(card, card->last_contact);
-	if (!t->key)
-		return kith_nomem(j->ctx);
-	j->n_touches++;
+	t->on = on;
+	t->key = key;
+	e->last_touch = on;
 	return KITH_OK;
 }
 
@@ -538,6 +584,7 @@ static enum kith_status process(struct job *j)
 	for (size_t r = 0; r < j->cards.n; r++) {
 		struct kith_card *card = &j->cards.items[r];
 		struct kith_date known;
+		char *key = NULL;
 		size_t i;
 		int changed = 0;
 
@@ -564,6 +611,13 @@ static enum kith_status process(struct job *j)
 				continue;
 			}
 		}
+		/* The key names the record as the file does, before its strings move. */
+		if (kith_date_is_valid(card->last_contact) &&
+		    kith_date_cmp(card->last_contact, o->today) <= 0) {
+			key = touch_key(card, card->last_contact);
+			if (!key)
+				return kith_nomem(j->ctx);
+		}
 		i = find_match(j, card);
 		if (i == (size_t)-1) {
 			rc = add_new(j, card, &i);
@@ -572,11 +626,12 @@ static enum kith_status process(struct job *j)
 			rc = merge(j, i, card, &changed);
 			j->outcomes[r] = changed ? O_MERGED : O_UNCHANGED;
 		}
-		if (rc)
+		if (rc) {
+			free(key);
 			return rc;
-		if (kith_date_is_valid(card->last_contact) &&
-		    kith_date_cmp(card->last_contact, o->today) <= 0) {
-			rc = queue_touch(j, i, r, card);
+		}
+		if (key) {
+			rc = queue_touch(j, i, r, card->last_contact, key);
 			if (rc)
 				return rc;
 		}
