@@ -127,8 +127,12 @@ static void print_actions(const struct kith_sync_result *r)
 	for (size_t i = 0; i < r->n_actions; i++) {
 		const struct kith_sync_action *a = &r->actions[i];
 
-		printf("%-10s %-24s %s\n", kith_sync_action_str(a->kind), a->name ? a->name : "-",
-		       a->detail ? a->detail : "");
+		const char *name = a->name ? a->name : "-";
+		size_t w = out_width(name);
+
+		/* Pad by display width: names are often not ASCII. */
+		printf("%-10s %s%*s %s\n", kith_sync_action_str(a->kind), name,
+		       w < 24 ? (int)(24 - w) : 0, "", a->detail ? a->detail : "");
 	}
 }
 

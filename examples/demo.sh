@@ -1,8 +1,10 @@
 #!/bin/sh
 # The main job on the bundled example network: create a throwaway store,
-# add the people in network.tsv, log the touches in touches.tsv, then show
-# who has gone quiet as of 2026-06-01, the weekly review, and export the
-# reminders as an iCalendar file any calendar app opens.
+# add the people in network.tsv, log the touches in touches.tsv, show who
+# has gone quiet as of 2026-06-01 and the weekly review, then sync the
+# reminders to the embedded default calendar file, tick one off the way
+# Thunderbird does, and sync again: the completion comes back as a touch
+# and the reminder moves one cadence past that day.
 #
 #   sh examples/demo.sh PATH/TO/kith
 set -eu
@@ -47,6 +49,24 @@ echo "== kith review   (the weekly review)"
 k review
 
 echo
+echo "== kith sync   (no target configured: the local calendar file next to the store)"
+k sync
+cal="$work/reminders.ics"
+
+echo
+echo "== on 2026-06-03 Anna's reminder is ticked off in a calendar app"
+/usr/bin/python3 "$here/tick.py" "$cal" "Anna Berg" 2026-06-03T12:30:00Z
+
+echo
+echo "== kith sync   (reads the completion back: a touch, and the next reminder a cadence later)"
+"$kith" --today 2026-06-04 sync
+"$kith" --today 2026-06-04 show anna
+
+echo
+echo "== kith sync again: nothing changed, nothing written"
+"$kith" --today 2026-06-04 sync
+
+echo
 echo "== kith export --ics"
 k export --ics "$work/kith.ics"
-echo "Open $work/kith.ics in Thunderbird, Evolution or any calendar app."
+echo "Open $cal (kept in sync) or $work/kith.ics in Thunderbird, Evolution or any calendar app."
