@@ -1322,10 +1322,9 @@ static void test_transaction_begin_while_locked_is_busy(void **state)
 }
 
 /*
- * BUG (see tests/unit/BUGS.md, "opening a store takes the write lock"):
- * kith_store_open() always starts BEGIN IMMEDIATE to check the schema, so
- * while another kith writes (an import, a sync) even a read-only command
- * waits 5 s and fails.  Takes 5 s when it runs.
+ * Regression (BUGS.md #3, fixed in bb3e628): kith_store_open() took the
+ * write lock to check the schema, so while another kith wrote (an import,
+ * a sync) even a read-only command waited 5 s and failed.
  */
 static void test_store_open_while_another_writer_is_active(void **state)
 {
@@ -1335,7 +1334,6 @@ static void test_store_open_while_another_writer_is_active(void **state)
 	sqlite3 *db;
 	enum kith_status rc;
 
-	KNOWN_BUG(); /* remove once the bug is fixed */
 	add_contact(f, "Reader", "core", D(2026, 1, 1));
 	assert_ok(kith_ctx_new(&ctx));
 	db = raw_open(f->path);
