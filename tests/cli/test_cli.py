@@ -175,14 +175,14 @@ class TestGlobal(KithTest):
     def test_help_lists_the_commands_and_hides_unimplemented_ones(self):
         r = self.ok("--help", today=None)
         for cmd in ["init", "add", "edit", "archive", "list", "show", "touch", "snooze",
-                    "tier", "report", "review", "export"]:
+                    "tier", "report", "review", "export", "sync"]:
             self.assertRegex(r.out, r"\n  %s +\S" % cmd)
-        for cmd in ["import", "sync", "calendars", "check"]:
+        for cmd in ["import", "calendars", "check"]:
             self.assertNotIn(cmd + " ", r.out)
 
     def test_command_help_and_help_command_agree(self):
         for cmd in ["init", "add", "edit", "archive", "list", "show", "touch", "snooze",
-                    "tier", "report", "review", "export"]:
+                    "tier", "report", "review", "export", "sync"]:
             a = self.ok(cmd, "--help")
             b = self.ok("help", cmd)
             self.assertEqual(a.out, b.out)
@@ -199,7 +199,7 @@ class TestGlobal(KithTest):
         self.assertIn("'frobnicate' is not a kith command", r.err)
 
     def test_unimplemented_commands_exit_1(self):
-        for cmd in ["import", "sync", "calendars", "check"]:
+        for cmd in ["import", "calendars", "check"]:
             r = self.fails(1, cmd)
             self.assertEqual(r.err, "kith: '%s' is not implemented yet\n" % cmd)
 
