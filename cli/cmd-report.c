@@ -53,7 +53,7 @@ static int print_table(struct cli *cli, const struct kith_report *r)
 					       "OVERDUE", "VIA" };
 	char date[KITH_DATE_BUFSZ];
 	struct table *t;
-	long active = 0;
+	long active = 0, paused = 0;
 
 	printf("Report as of %s\n\n", kith_date_format(r->today, date));
 	for (size_t i = 0; i < r->n_tiers; i++)
@@ -100,7 +100,11 @@ static int print_table(struct cli *cli, const struct kith_report *r)
 		if (s->paused)
 			printf(", %ld paused", s->paused);
 		putchar('\n');
+		paused += s->paused;
 	}
+	if (paused)
+		printf("\nPaused: the reminder was deleted in a calendar app; "
+		       "'kith edit CONTACT --resume' brings it back.\n");
 	return EXIT_OK;
 nomem_table:
 	table_free(t);

@@ -197,8 +197,12 @@ static enum kith_status collect(const struct kith_scan_row *row, void *arg)
 		sum->paused += s.state == KITH_DUE_PAUSED;
 		sum->never += !kith_date_is_set(row->last_touch);
 	}
-	/* Most of a large network is not due: skip it before copying strings. */
-	if (!st->opts->all && s.state != KITH_DUE_OVERDUE && s.state != KITH_DUE_SOON)
+	/*
+	 * Most of a large network is not due: skip it before copying strings.
+	 * Paused contacts always show: their reminder was deleted in an app,
+	 * and the user should hear about it rather than lose them silently.
+	 */
+	if (!st->opts->all && s.state == KITH_DUE_OK)
 		return KITH_OK;
 	if (r->n_rows == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 64;

@@ -85,7 +85,7 @@ struct kith_tier_summary {
  * Rows: overdue first, the quietest first (days since last touch divided
  * by the cadence), then those due within the window by due date; with
  * `all`, everyone else after them by due date.  Paused contacts come
- * last.  Summaries: one per tier, in tier order, counting every active
+ * last, with or without `all`.  Summaries: one per tier, in tier order, counting every active
  * contact of the tier whatever `all` says.
  */
 struct kith_report {
