@@ -657,6 +657,21 @@ static long period_days(struct kith_cadence cad, struct kith_date today)
 	return p > 0 ? p : 1;
 }
 
+struct rank_key {
+	struct kith_date last; /* unset: never noted */
+	size_t entry;
+};
+
+static int quietest_first(const void *a, const void *b)
+{
+	const struct rank_key *x = a, *y = b;
+	int c = kith_date_cmp(x->last, y->last);
+
+	if (c)
+		return c;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
 /*
  * The first reminders of the new contacts, spread over the first period
  * of their cadence with at most per_day a day (kith/import.h, step 5).
@@ -668,6 +683,7 @@ static enum kith_status spread(struct job *j)
 	long n_new = 0, base_period, max_day = 0;
 	long *per_day_count = NULL;
 	long *group_size = NULL, *group_rank = NULL, *group_period = NULL;
+	struct rank_key *order = NULL;
 	size_t n_groups = 0;
 	int cap;
 	enum kith_status rc = KITH_OK;
@@ -708,17 +724,24 @@ static enum kith_status spread(struct job *j)
 			max_day = p + n_new;
 	}
 	per_day_count = calloc((size_t)max_day + 2, sizeof(long));
-	if (!per_day_count) {
+	order = calloc((size_t)n_new, sizeof(*order));
+	if (!per_day_count || !order) {
 		rc = kith_nomem(j->ctx);
 		goto out;
 	}
-	for (size_t i = 0; i < j->n_entries; i++) {
-		struct entry *e = &j->entries[i];
+	for (size_t i = 0, k = 0; i < j->n_entries; i++) {
+		if (j->entries[i].is_new && !j->entries[i].c.archived) {
+			order[k].last = j->entries[i].last_touch;
+			order[k++].entry = i;
+		}
+	}
+	/* The longest silent first; file order among equals. */
+	qsort(order, (size_t)n_new, sizeof(*order), quietest_first);
+	for (long k = 0; k < n_new; k++) {
+		struct entry *e = &j->entries[order[k].entry];
 		long p, days, day, size;
 		size_t g;
 
-		if (!e->is_new || e->c.archived)
-			continue;
 		p = period_days(cadence_of(j, &e->c), today);
 		for (g = 0; group_period[g] != p; g++)
 			;
@@ -740,6 +763,7 @@ static enum kith_status spread(struct job *j)
 			s->first_due_to = e->c.first_due;
 	}
 out:
+	free(order);
 	free(per_day_count);
 	free(group_size);
 	free(group_rank);
@@ -873,7 +897,8 @@ static enum kith_status resolve_tier(struct job *j)
 		return rc ? rc : kith_fail(j->ctx, KITH_ERR_NOT_FOUND, "no tier '%s'", want);
 	}
 	j->tier = want;
-	return KITH_OK;
+	j->sum->tier = strdup(want);
+	return j->sum->tier ? KITH_OK : kith_nomem(j->ctx);
 }
 
 static void job_clear(struct job *j)
@@ -899,6 +924,7 @@ void kith_import_summary_free(struct kith_import_summary *summary)
 {
 	if (!summary)
 		return;
+	free(summary->tier);
 	for (size_t i = 0; i < summary->n_problems; i++)
 		free(summary->problems[i].reason);
 	free(summary->problems);

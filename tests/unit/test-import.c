@@ -461,6 +461,29 @@ static void test_per_day_cap_is_kept_past_the_period(void **state)
 	kith_import_summary_free(s);
 }
 
+static void test_spread_puts_the_longest_silent_first(void **state)
+{
+	struct fixture *f = *state;
+	struct kith_import_options o;
+	struct kith_contact *recent, *old, *never;
+	const char *text =
+		"BEGIN:VCARD\nFN:Recent\nX-LAST-CONTACTED:20260501\nEND:VCARD\n"
+		"BEGIN:VCARD\nFN:Old\nX-LAST-CONTACTED:20240701\nEND:VCARD\n"
+		"BEGIN:VCARD\nFN:Never\nEND:VCARD\n";
+
+	opts_init(&o);
+	kith_import_summary_free(run(f, text, strlen(text), &o));
+	recent = find(f, "Recent");
+	old = find(f, "Old");
+	never = find(f, "Never");
+	assert_date(never->first_due, 2026, 6, 2);
+	assert_true(kith_date_cmp(old->first_due, recent->first_due) < 0);
+	assert_true(kith_date_cmp(never->first_due, old->first_due) < 0);
+	kith_contact_free(recent);
+	kith_contact_free(old);
+	kith_contact_free(never);
+}
+
 static void test_csv_map_option(void **state)
 {
 	struct fixture *f = *state;
@@ -565,6 +588,7 @@ int main(void)
 		T(test_dry_run_is_import_then_rollback),
 		T(test_800_new_contacts_spread_over_the_quarter),
 		T(test_per_day_cap_is_kept_past_the_period),
+		T(test_spread_puts_the_longest_silent_first),
 		T(test_csv_map_option),
 		T(test_export_then_import_round_trips),
 #undef T

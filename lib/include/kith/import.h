@@ -32,8 +32,10 @@
  *     cadence and schedule stay.  A record that adds nothing is unchanged,
  *     so importing the same file twice changes nothing the second time.
  *  5. A new record becomes a contact in `tier`, added `today`.  Its first
- *     reminder (first_due) is spread over the first period of its cadence:
- *     contact k of the N new ones with period P days falls on day
+ *     reminder (first_due) is spread over the first period of its cadence.
+ *     The new contacts are ranked by their last contact, the longest silent
+ *     (or never noted) first, file order among equals; then contact k of
+ *     the N new ones with period P days falls on day
  *     1 + k*D/N after today (D = max(P, ceil(N / per_day))), moved later
  *     while that day already holds per_day reminders.  The default per_day
  *     is ceil(N / P) for the import's tier: 800 people on a quarterly tier
@@ -97,6 +99,7 @@ struct kith_import_problem {
 
 struct kith_import_summary {
 	const char *format;     /* "vCard", "Outlook CSV", "Google CSV" or "CSV" (static) */
+	char *tier;             /* the tier new contacts went to (X-KITH-TIER aside) */
 	long records;           /* cards or data rows read */
 	long imported;          /* new contacts */
 	long merged;            /* records that added something to a contact */
