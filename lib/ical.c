@@ -300,11 +300,11 @@ enum kith_status kith_ical_render(struct kith_ctx *ctx, struct kith_reminder *co
 	if (!rc)
 		s = take_ical_string(icalcomponent_as_ical_string_r(cal));
 	icalcomponent_free(cal);
-	if (rc || !s) {
-		free(s);
+	if (rc)
 		return kith_fail(ctx, KITH_ERR_ICAL, "could not build the calendar: %s",
 				 icalerror_strerror(icalerrno));
-	}
+	if (!s)
+		return kith_nomem(ctx);
 	*out = s;
 	return KITH_OK;
 }

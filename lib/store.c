@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "ctx.h"
+#include "fold.h"
 #include "model.h"
 #include "sync-state.h"
 
@@ -168,6 +169,8 @@ static enum kith_status db_fail(struct kith_store *s, const char *what)
 {
 	int code = sqlite3_errcode(s->db);
 
+	if (code == SQLITE_NOMEM)
+		return kith_nomem(s->ctx);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return kith_fail(s->ctx, KITH_ERR_BUSY,
 				 "store %s is in use by another kith; try again", s->path);
@@ -189,6 +192,25 @@ static enum kith_status exec(struct kith_store *s, const char *sql)
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(s, "running a statement");
 	return KITH_OK;
+}
+
+/*
+ * Make one library call all-or-nothing even outside the caller's
+ * transaction: a savepoint nests inside BEGIN IMMEDIATE and acts as its
+ * own transaction without one.
+ */
+static enum kith_status savepoint(struct kith_store *s)
+{
+	return exec(s, "SAVEPOINT kith_op");
+}
+
+static enum kith_status release(struct kith_store *s, enum kith_status rc)
+{
+	if (rc) {
+		sqlite3_exec(s->db, "ROLLBACK TO kith_op; RELEASE kith_op", NULL, NULL, NULL);
+		return rc;
+	}
+	return exec(s, "RELEASE kith_op");
 }
 
 /* Steps a statement that returns no rows. */
@@ -261,6 +283,25 @@ static struct kith_cadence col_cadence(sqlite3_stmt *st, int i)
 	return c;
 }
 
+/* kith_fold(text): the case fold names are matched with. */
+static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	const unsigned char *text = sqlite3_value_text(argv[0]);
+	char *folded;
+
+	(void)argc;
+	if (!text) {
+		sqlite3_result_null(c);
+		return;
+	}
+	folded = kith_fold((const char *)text, (size_t)sqlite3_value_bytes(argv[0]));
+	if (!folded) {
+		sqlite3_result_error_nomem(c);
+		return;
+	}
+	sqlite3_result_text(c, folded, -1, free);
+}
+
 /* ---- open, migrate, close ---- */
 
 /* mkdir -p with mode 0700 for every directory it creates. */
@@ -328,6 +369,19 @@ static enum kith_status read_schema_version(struct kith_store *s, int *out)
 	return rc;
 }
 
+static int has_tables(struct kith_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 1;
+
+	if (prepare(s, "SELECT count(*) FROM sqlite_master", &st))
+		return 1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n > 0;
+}
+
 static enum kith_status backup_before_migration(struct kith_store *s, int from)
 {
 	struct kith_buf b = KITH_BUF_INIT;
@@ -340,14 +394,18 @@ static enum kith_status backup_before_migration(struct kith_store *s, int from)
 	if (!bak)
 		return kith_nomem(s->ctx);
 	unlink(bak);
+	/* VACUUM INTO fills an empty file: create it private first. */
+	rc = create_private_file(s->ctx, bak);
+	if (rc) {
+		free(bak);
+		return rc;
+	}
 	rc = prepare(s, "VACUUM INTO ?1", &st);
 	if (!rc) {
 		bind_text(st, 1, bak);
 		rc = step_done(s, st, "backing up before a schema migration");
 	}
 	sqlite3_finalize(st);
-	if (!rc)
-		chmod(bak, 0600);
 	free(bak);
 	return rc;
 }
@@ -375,6 +433,13 @@ static enum kith_status migrate(struct kith_store *s)
 	rc = read_schema_version(s, &version);
 	if (rc)
 		goto fail;
+	if (version == 0 && has_tables(s)) {
+		/* A wrong --db must not turn another program's database into ours. */
+		rc = kith_fail(s->ctx, KITH_ERR_SCHEMA,
+			       "%s is a database of another program, not a kith store; "
+			       "nothing was changed", s->path);
+		goto fail;
+	}
 	if (version > KITH_SCHEMA_VERSION) {
 		rc = kith_fail(s->ctx, KITH_ERR_SCHEMA,
 			       "store %s has schema version %d; this kith %s knows up to %d: "
@@ -463,6 +528,12 @@ enum kith_status kith_store_open(struct kith_ctx *ctx, const char *path, struct 
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
+	if (sqlite3_create_function_v2(s->db, "kith_fold", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				       sql_fold, NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_fail(s, "setting up");
+		goto fail;
+	}
 	/* WAL: readers never block the writer; FULL: a committed touch survives power loss. */
 	rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 		     "PRAGMA foreign_keys = ON;");
@@ -916,7 +987,7 @@ static void bind_contact(sqlite3_stmt *st, const struct kith_contact *c, struct 
 	bind_date(st, 15, c->first_due);
 }
 
-enum kith_status kith_store_add_contact(struct kith_store *store, struct kith_contact *contact)
+static enum kith_status add_contact(struct kith_store *store, struct kith_contact *contact)
 {
 	struct kith_contact c = *contact;
 	struct kith_buf b = KITH_BUF_INIT;
@@ -967,8 +1038,15 @@ enum kith_status kith_store_add_contact(struct kith_store *store, struct kith_co
 	return KITH_OK;
 }
 
-enum kith_status kith_store_update_contact(struct kith_store *store,
-					   const struct kith_contact *contact)
+enum kith_status kith_store_add_contact(struct kith_store *store, struct kith_contact *contact)
+{
+	enum kith_status rc = savepoint(store);
+
+	return rc ? rc : release(store, add_contact(store, contact));
+}
+
+static enum kith_status update_contact(struct kith_store *store,
+				       const struct kith_contact *contact)
 {
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
@@ -993,6 +1071,14 @@ enum kith_status kith_store_update_contact(struct kith_store *store,
 		return kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no contact #%lld",
 				 (long long)contact->id);
 	return save_lists(store, contact);
+}
+
+enum kith_status kith_store_update_contact(struct kith_store *store,
+					   const struct kith_contact *contact)
+{
+	enum kith_status rc = savepoint(store);
+
+	return rc ? rc : release(store, update_contact(store, contact));
 }
 
 #define CONTACT_COLUMNS \
@@ -1202,21 +1288,6 @@ enum kith_status kith_store_list_contacts(struct kith_store *store,
 	return rc;
 }
 
-/* LIKE pattern for "contains q", with q's own wildcards escaped. */
-static char *like_pattern(const char *q)
-{
-	struct kith_buf b = KITH_BUF_INIT;
-
-	kith_buf_append(&b, "%");
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			kith_buf_append(&b, "\\");
-		kith_buf_append_n(&b, p, 1);
-	}
-	kith_buf_append(&b, "%");
-	return kith_buf_steal(&b);
-}
-
 static int all_digits(const char *s)
 {
 	if (!*s)
@@ -1250,13 +1321,12 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 	static const char *const steps[] = {
 		CONTACT_COLUMNS " WHERE id IN (SELECT contact_id FROM contact_emails "
 		"WHERE email = ?1 COLLATE NOCASE)",
-		CONTACT_COLUMNS " WHERE name = ?1 COLLATE NOCASE",
-		CONTACT_COLUMNS " WHERE name LIKE ?1 ESCAPE '\\'",
+		CONTACT_COLUMNS " WHERE kith_fold(name) = kith_fold(?1)",
+		CONTACT_COLUMNS " WHERE instr(kith_fold(name), kith_fold(?1)) > 0",
 	};
 	struct kith_contact *list = NULL;
 	size_t n = 0;
 	enum kith_status rc;
-	char *pattern = NULL;
 	const char *q = query ? query : "";
 
 	while (*q == ' ')
@@ -1268,12 +1338,9 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 		if (rc != KITH_ERR_NOT_FOUND)
 			return rc;
 	}
-	pattern = like_pattern(q);
-	if (!pattern)
-		return kith_nomem(store->ctx);
 	/* Most specific first: an email, the full name, then any part of a name. */
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		rc = resolve_query(store, steps[i], i == 2 ? pattern : q, &list, &n);
+		rc = resolve_query(store, steps[i], q, &list, &n);
 		if (rc)
 			goto out;
 		if (n > 0)
@@ -1300,7 +1367,6 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 		}
 	}
 out:
-	free(pattern);
 	kith_contact_list_free(list, n);
 	return rc;
 }
@@ -1328,7 +1394,7 @@ static enum kith_status contact_exists(struct kith_store *s, int64_t id)
 	return rc;
 }
 
-enum kith_status kith_store_add_touch(struct kith_store *store, struct kith_touch *touch)
+static enum kith_status add_touch(struct kith_store *store, struct kith_touch *touch)
 {
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
@@ -1372,6 +1438,13 @@ enum kith_status kith_store_add_touch(struct kith_store *store, struct kith_touc
 	rc = step_done(store, st, "logging a touch");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum kith_status kith_store_add_touch(struct kith_store *store, struct kith_touch *touch)
+{
+	enum kith_status rc = savepoint(store);
+
+	return rc ? rc : release(store, add_touch(store, touch));
 }
 
 static enum kith_status read_touch(struct kith_store *s, sqlite3_stmt *st, struct kith_touch *t)
@@ -1448,8 +1521,7 @@ out:
 	return rc;
 }
 
-enum kith_status kith_store_snooze(struct kith_store *store, int64_t contact_id,
-				  struct kith_date until)
+static enum kith_status snooze(struct kith_store *store, int64_t contact_id, struct kith_date until)
 {
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
@@ -1477,6 +1549,14 @@ enum kith_status kith_store_snooze(struct kith_store *store, int64_t contact_id,
 	rc = step_done(store, st, "recording a snooze");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum kith_status kith_store_snooze(struct kith_store *store, int64_t contact_id,
+				  struct kith_date until)
+{
+	enum kith_status rc = savepoint(store);
+
+	return rc ? rc : release(store, snooze(store, contact_id, until));
 }
 
 /* ---- the report scan ---- */

@@ -67,11 +67,24 @@ static char *contact_url(const struct kith_contact *c, const char **out_addr,
 	if (*out_addr == email) {
 		kith_buf_printf(&b, "mailto:%s", email);
 	} else {
-		/* RFC 3966: visual separators are dropped from a tel: URI. */
+		/*
+		 * RFC 3966: visual separators are dropped from a tel: URI, and
+		 * so is the "(0)" trunk prefix of "+44 (0)20 ...", which is
+		 * dialled only from inside the country.
+		 */
+		int global = 0;
+
 		kith_buf_append(&b, "tel:");
-		for (const char *p = phone; *p; p++)
+		for (const char *p = phone; *p; p++) {
+			if (global && !strncmp(p, "(0)", 3)) {
+				p += 2;
+				continue;
+			}
+			if (*p == '+')
+				global = 1;
 			if (isdigit((unsigned char)*p) || *p == '+')
 				kith_buf_append_n(&b, p, 1);
+		}
 	}
 	return kith_buf_steal(&b);
 }

@@ -597,7 +597,6 @@ static void test_alloc_failure_contacts(void **state)
  */
 static void test_alloc_failure_add_contact_leaves_nothing(void **state)
 {
-	KNOWN_BUG(); /* remove once the bug is fixed */
 	LOOP(*state, op_add_contact_autocommit);
 }
 
@@ -626,7 +625,6 @@ static void test_alloc_failure_reminder_build(void **state)
  */
 static void test_alloc_failure_render_is_nomem(void **state)
 {
-	KNOWN_BUG(); /* remove once the bug is fixed */
 	LOOP(*state, op_reminders_to_ics);
 	LOOP(*state, op_export);
 }

@@ -621,7 +621,6 @@ static void test_vtodo_tel_url_drops_trunk_prefix(void **state)
 	struct kith_contact *c;
 	struct kith_reminder *r = NULL;
 
-	KNOWN_BUG(); /* remove once the bug is fixed */
 	id = add_contact_full(f, "Uma UK", "core", D(2026, 1, 1), NULL, phones, "phone");
 	c = get_contact(f, id);
 	assert_ok(kith_reminder_build(f->store, c, TODAY, NULL, &r));

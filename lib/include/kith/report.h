@@ -16,8 +16,8 @@ extern "C" {
 
 enum kith_due_state {
 	KITH_DUE_OK = 0,    /* not due within the window */
-	KITH_DUE_SOON = 1,  /* due within the window */
-	KITH_DUE_OVERDUE = 2, /* due today or earlier */
+	KITH_DUE_SOON = 1,  /* due today or within the window */
+	KITH_DUE_OVERDUE = 2, /* due before today */
 	KITH_DUE_PAUSED = 3, /* paused (reminder deleted on a calendar) */
 };
 
