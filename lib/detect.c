@@ -257,8 +257,13 @@ int kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
 			struct kith_date lm = m->last_modified
 				? kith_ical_local_date(m->last_modified, tzid) : due;
 
-			if (b->rrule && kith_date_cmp(start, b->dtstart) > 0 &&
-			    kith_ical_rrule_hits(b->rrule, b->dtstart, start)) {
+			/*
+			 * On the grid of DTSTART (as RFC 5545 means it), or of DUE
+			 * (tasks.org applies the rule to DUE and keeps the window).
+			 */
+			if (b->rrule && kith_date_cmp(due, b->due) > 0 &&
+			    (kith_ical_rrule_hits(b->rrule, b->dtstart, start) ||
+			     kith_ical_rrule_hits(b->rrule, b->due, due))) {
 				if (add(&d, processed, b->due, m, 0, "advanced", NULL, now, tzid) < 0)
 					goto nomem;
 			} else if (m->last_modified &&

@@ -400,8 +400,10 @@ static time_t instant_of(struct icaltimetype t)
 }
 
 /*
- * The local date of a DATE or DATE-TIME value: a DATE or a floating time
- * is a date already; a UTC or TZID time is an instant, seen in the user's zone.
+ * The local date of a DATE or DATE-TIME value.  A DATE, a floating time
+ * and a time with a TZID are wall dates already: apps turn DUE;VALUE=DATE
+ * into midnight (or 23:59:59) of their own zone, and the date they meant
+ * is the one written.  Only a UTC time is an instant, seen in the user's zone.
  */
 static struct kith_date local_of(struct icaltimetype t, const char *tzid)
 {
@@ -409,7 +411,7 @@ static struct kith_date local_of(struct icaltimetype t, const char *tzid)
 
 	if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
 		return none;
-	if (t.is_date || !t.zone)
+	if (t.is_date || !icaltime_is_utc(t))
 		return from_ical(t);
 	return kith_ical_local_date(instant_of(t), tzid);
 }
@@ -811,11 +813,10 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 		if (!sp.texts[i])
 			goto nomem;
 	}
-	if (icalcomponent_get_first_component(rest, ICAL_ANY_COMPONENT)) {
-		sp.rest = take_ical_string(icalcomponent_as_ical_string_r(rest));
-		if (!sp.rest)
-			goto nomem;
-	}
+	/* Always: the file's own properties (X-WR-CALNAME, CALSCALE) live here. */
+	sp.rest = take_ical_string(icalcomponent_as_ical_string_r(rest));
+	if (!sp.rest)
+		goto nomem;
 	rc = KITH_OK;
 	*out = sp;
 	sp.n = 0;

@@ -482,7 +482,16 @@ static enum kith_status sort_foreign(struct engine *e)
 			continue;
 		}
 		if (c) {
+			long ri = rs_of_contact(e, c->id);
+
 			kith_todos_clear(&todos);
+			if (ri >= 0 && e->rs_listed[ri] < 0) {
+				/* Resources are identified by UID: follow a renamed one. */
+				if (replace(&e->rs[ri].resource, name))
+					return kith_nomem(e->ctx);
+				e->rs_listed[ri] = (long)i;
+				continue;
+			}
 			rc = act(e, KITH_SYNC_SKIP, c, name, (struct kith_date){ 0, 0, 0 },
 				 "a second resource carries the UID of this reminder; "
 				 "kith leaves it alone");
@@ -777,11 +786,20 @@ static enum kith_status plan_contact(struct engine *e, struct kith_contact *c, c
 	char *fp = NULL, *bytes = NULL, *name = NULL;
 
 	if (c->archived) {
-		/* Only reminders kith wrote are ever deleted, and only if unchanged. */
-		if (ri >= 0 && e->rs_listed[ri] >= 0 && strcmp(e->rs[ri].state, "deleted") &&
-		    !skip[ri])
-			return add_write(e, (size_t)ri, W_DELETE, NULL,
-					 e->listing.tags[e->rs_listed[ri]], NULL);
+		long li = ri >= 0 ? e->rs_listed[ri] : -1;
+
+		/*
+		 * Only reminders kith wrote are ever deleted, and only as kith
+		 * last saw them: one edited in an app since is left in place.
+		 */
+		if (li >= 0 && strcmp(e->rs[ri].state, "deleted") && !skip[ri]) {
+			if (e->rs[ri].etag && e->listing.tags[li] &&
+			    !strcmp(e->rs[ri].etag, e->listing.tags[li]))
+				return add_write(e, (size_t)ri, W_DELETE, NULL, e->rs[ri].etag, NULL);
+			return act(e, KITH_SYNC_SKIP, c, e->rs[ri].resource, (struct kith_date){ 0, 0, 0 },
+				   "archived, but its reminder was changed in a calendar app "
+				   "since; left in place");
+		}
 		if (ri >= 0 && e->rs_listed[ri] < 0) {
 			e->rs_gone[ri] = 1;
 			return kith_store_rstate_remove(e->store, e->target_id, c->id);
@@ -868,17 +886,23 @@ out:
 	return rc;
 }
 
-/* Rule 9: a listing that suddenly lacks many reminders is suspicious. */
-static enum kith_status check_deletions(struct engine *e)
+/* How many agreed reminders the listing lacks, before detection marks them deleted. */
+static void count_missing(struct engine *e, size_t *expected, size_t *missing)
 {
-	size_t expected = 0, missing = 0, deletes = 0;
-
+	*expected = *missing = 0;
 	for (size_t i = 0; i < e->n_rs; i++) {
-		if (e->rs_gone[i] || !e->rs[i].base || !strcmp(e->rs[i].state, "deleted"))
+		if (!e->rs[i].base || !strcmp(e->rs[i].state, "deleted"))
 			continue;
-		expected++;
-		missing += e->rs_listed[i] < 0;
+		(*expected)++;
+		*missing += e->rs_listed[i] < 0;
 	}
+}
+
+/* Rule 9: a listing that suddenly lacks many reminders is suspicious. */
+static enum kith_status check_deletions(struct engine *e, size_t expected, size_t missing)
+{
+	size_t deletes = 0;
+
 	for (size_t i = 0; i < e->n_writes; i++)
 		deletes += e->writes[i].op == W_DELETE;
 	if (e->o->force)
@@ -900,7 +924,9 @@ static enum kith_status plan(struct engine *e)
 	int *skip = NULL;
 	enum kith_status rc = KITH_OK;
 	struct kith_contact **by_id = NULL;
+	size_t expected, missing;
 
+	count_missing(e, &expected, &missing);
 	skip = calloc(e->cap_rs ? e->cap_rs : 1, sizeof(*skip));
 	others = calloc(e->n_items ? e->n_items : 1, sizeof(*others));
 	by_id = calloc(e->n_contacts ? e->n_contacts : 1, sizeof(*by_id));
@@ -970,7 +996,7 @@ static enum kith_status plan(struct engine *e)
 	for (size_t i = 0; i < e->n_contacts && !rc; i++)
 		rc = plan_contact(e, &e->contacts[i], skip);
 	if (!rc)
-		rc = check_deletions(e);
+		rc = check_deletions(e, expected, missing);
 	for (size_t i = 0; i < e->n_rs && !rc; i++)
 		if (!e->rs_gone[i])
 			rc = kith_store_rstate_save(e->store, e->target_id, &e->rs[i]);

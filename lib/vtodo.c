@@ -167,6 +167,13 @@ enum kith_status kith_reminder_from(struct kith_ctx *ctx, const struct kith_cont
 		window = period > 1 ? period - 1 : 1;
 	r->dtstart = kith_date_add_days(s->due, -window);
 	r->recurring = opts->mode == KITH_MODE_RRULE;
+	/*
+	 * A monthly or yearly RRULE anchored on the 29th-31st skips the months
+	 * without that day (RFC 5545): open the window a few days earlier.
+	 */
+	if (r->recurring && (s->cadence.unit == KITH_CADENCE_MONTH ||
+			     s->cadence.unit == KITH_CADENCE_YEAR) && r->dtstart.day > 28)
+		r->dtstart.day = 28;
 	r->alarm = opts->alarm;
 	r->alarm_minutes = opts->alarm_minutes;
 	r->dtstamp = opts->dtstamp;
