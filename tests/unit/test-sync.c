@@ -768,10 +768,10 @@ static int count_actions(const struct kith_sync_result *r, enum kith_sync_action
 
 /* ---- the client files, end to end ---- */
 
-static void check_client(enum kind kind, const char *file)
+/* `file` names the case in messages; `server` is what the app left. */
+static void check_client_text(enum kind kind, const char *file, const char *server)
 {
 	struct world *w = world_new(kind, 0);
-	char *server = read_data(file);
 	char *parts[MAX_RES];
 	size_t n = split_resources(server, parts, MAX_RES);
 	const char *ours = NULL;
@@ -896,8 +896,15 @@ static void check_client(enum kind kind, const char *file)
 		free(foreign_bytes[i]);
 		free(foreign_names[i]);
 	}
-	free(server);
 	world_free(w);
+}
+
+static void check_client(enum kind kind, const char *file)
+{
+	char *server = read_data(file);
+
+	check_client_text(kind, file, server);
+	free(server);
 }
 
 static void test_sync_every_client_vdir(void **state)
@@ -912,6 +919,218 @@ static void test_sync_every_client_file(void **state)
 	(void)state;
 	for (size_t i = 0; i < N_CLIENTS; i++)
 		check_client(FILE1, client_files[i]);
+}
+
+/*
+ * Outlook through the CalDav Synchronizer rebuilds the task from Outlook's
+ * data: no X- properties, DATE values as 23:59:59 in Outlook's zone, and a
+ * completed copy that still carries the RRULE.
+ */
+static const char outlook[] =
+	"BEGIN:VCALENDAR\r\n"
+	"VERSION:2.0\r\n"
+	"PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\r\n"
+	"%TZ%"
+	"BEGIN:VTODO\r\n"
+	"UID:kith-anna-0042@kith.example\r\n"
+	"DTSTAMP:20260220T173500Z\r\n"
+	"LAST-MODIFIED:20260220T173000Z\r\n"
+	"SEQUENCE:3\r\n"
+	"SUMMARY:Keep in touch with Anna\r\n"
+	"DTSTART;TZID=Europe/Berlin:20260601T235959\r\n"
+	"DUE;TZID=Europe/Berlin:20260601T235959\r\n"
+	"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
+	"STATUS:NEEDS-ACTION\r\n"
+	"PRIORITY:5\r\n"
+	"CLASS:PUBLIC\r\n"
+	"END:VTODO\r\n"
+	"END:VCALENDAR\r\n"
+	"BEGIN:VCALENDAR\r\n"
+	"VERSION:2.0\r\n"
+	"PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\r\n"
+	"%TZ%"
+	"BEGIN:VTODO\r\n"
+	"UID:AAAAAEc1E1C4D47B4D8A4C5B7F39D2A1E06C0700\r\n"
+	"DTSTAMP:20260220T173500Z\r\n"
+	"LAST-MODIFIED:20260220T173000Z\r\n"
+	"SUMMARY:Keep in touch with Anna\r\n"
+	"DTSTART;TZID=Europe/Berlin:20260301T235959\r\n"
+	"DUE;TZID=Europe/Berlin:20260301T235959\r\n"
+	"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
+	"STATUS:COMPLETED\r\n"
+	"COMPLETED:20260220T173000Z\r\n"
+	"PERCENT-COMPLETE:100\r\n"
+	"PRIORITY:5\r\n"
+	"CLASS:PUBLIC\r\n"
+	"END:VTODO\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char berlin_vtimezone[] =
+	"BEGIN:VTIMEZONE\r\n"
+	"TZID:Europe/Berlin\r\n"
+	"BEGIN:DAYLIGHT\r\n"
+	"TZOFFSETFROM:+0100\r\n"
+	"TZOFFSETTO:+0200\r\n"
+	"TZNAME:CEST\r\n"
+	"DTSTART:19700329T020000\r\n"
+	"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+	"END:DAYLIGHT\r\n"
+	"BEGIN:STANDARD\r\n"
+	"TZOFFSETFROM:+0200\r\n"
+	"TZOFFSETTO:+0100\r\n"
+	"TZNAME:CET\r\n"
+	"DTSTART:19701025T030000\r\n"
+	"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+	"END:STANDARD\r\n"
+	"END:VTIMEZONE\r\n";
+
+static void test_sync_outlook_synchronizer(void **state)
+{
+	char *server = subst(outlook, "%TZ%", berlin_vtimezone);
+
+	(void)state;
+	check_client_text(VDIR, "Outlook", server);
+	check_client_text(FILE1, "Outlook", server);
+	free(server);
+}
+
+/* ---- the second cycle: the base is what kith itself wrote ---- */
+
+enum cycle_shape { ADVANCED, OVERRIDE, APPLE_COPY };
+
+/*
+ * After the first sync (tasks.org's tick of Feb 20), kith's reminder is due
+ * 2026-05-20 with DTSTART 2026-05-13.  On May 18 Anna is ticked again in an
+ * app.  kith, syncing on May 19, logs exactly that one new touch and moves
+ * the reminder to 2026-08-18.
+ */
+static void check_second_cycle(enum kind kind, enum cycle_shape shape)
+{
+	struct world *w = world_new(kind, 0);
+	char *first = read_data("tasks-org.ics");
+	char *path = kind == VDIR ? path_join(w->tpath, ANNA_FILE) : xstrdup(w->tpath);
+	char *mine, *next = NULL;
+	struct kith_sync_result *res;
+	struct kith_touch *touches;
+	struct census cs;
+	icalcomponent *m;
+	struct icaltimetype due;
+	size_t nt;
+
+	world_put_server(w, first);
+	res = sync_ok(w, NULL);
+	assert_int_equal(res->touches, 1);
+	kith_sync_result_free(res);
+	mine = read_path(path);
+	assert_contains(mine, "DTSTART;VALUE=DATE:20260513");
+	assert_contains(mine, "DUE;VALUE=DATE:20260520");
+	assert_contains(mine, "LAST-MODIFIED:20260221T120000Z");
+	if (shape == OVERRIDE) {
+		next = subst(mine, "END:VTODO\r\n",
+			     "END:VTODO\r\n"
+			     "BEGIN:VTODO\r\n"
+			     "UID:kith-anna-0042@kith.example\r\n"
+			     "RECURRENCE-ID;VALUE=DATE:20260513\r\n"
+			     "DTSTAMP:20260518T090000Z\r\n"
+			     "SUMMARY:Keep in touch: Anna Berg\r\n"
+			     "DTSTART;VALUE=DATE:20260513\r\n"
+			     "DUE;VALUE=DATE:20260520\r\n"
+			     "STATUS:COMPLETED\r\n"
+			     "COMPLETED:20260518T090000Z\r\n"
+			     "PERCENT-COMPLETE:100\r\n"
+			     "END:VTODO\r\n");
+	} else {
+		/* The master advanced on the grid (with Apple, also a completed copy). */
+		char *t = subst(mine, "DTSTART;VALUE=DATE:20260513", "DTSTART;VALUE=DATE:20260813");
+
+		next = subst(t, "DUE;VALUE=DATE:20260520", "DUE;VALUE=DATE:20260820");
+		free(t);
+		t = subst(next, "LAST-MODIFIED:20260221T120000Z", "LAST-MODIFIED:20260518T090000Z");
+		free(next);
+		next = t;
+	}
+	if (kind == VDIR || shape != APPLE_COPY) {
+		write_path(path, next);
+	}
+	if (shape == APPLE_COPY) {
+		static const char copy[] =
+			"BEGIN:VTODO\r\n"
+			"UID:0B7E5C1D-2F3A-4B5C-8D9E-0F1A2B3C4D5E\r\n"
+			"CREATED:20260518T090000Z\r\n"
+			"DTSTAMP:20260518T090004Z\r\n"
+			"LAST-MODIFIED:20260518T090000Z\r\n"
+			"SUMMARY:Keep in touch: Anna Berg\r\n"
+			"DTSTART;VALUE=DATE:20260513\r\n"
+			"DUE;VALUE=DATE:20260520\r\n"
+			"STATUS:COMPLETED\r\n"
+			"COMPLETED:20260518T090000Z\r\n"
+			"PERCENT-COMPLETE:100\r\n"
+			"X-APPLE-SORT-ORDER:793300002\r\n"
+			"END:VTODO\r\n";
+
+		if (kind == VDIR) {
+			char *cpath = path_join(w->tpath, "0B7E5C1D.ics");
+			char *text = malloc(sizeof(copy) + 128);
+
+			if (!text)
+				abort();
+			snprintf(text, sizeof(copy) + 128,
+				 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iOS 18.3//EN\r\n"
+				 "%sEND:VCALENDAR\r\n", copy);
+			write_path(cpath, text);
+			free(text);
+			free(cpath);
+		} else {
+			char *t = subst(next, "END:VCALENDAR\r\n", "");
+			size_t len = strlen(t) + sizeof(copy) + 32;
+			char *all = malloc(len);
+
+			if (!all)
+				abort();
+			snprintf(all, len, "%s%sEND:VCALENDAR\r\n", t, copy);
+			write_path(path, all);
+			free(all);
+			free(t);
+		}
+	}
+	sync_today = D(2026, 5, 19);
+	sync_now = NOW + 87 * 86400;
+	res = sync_ok(w, NULL);
+	sync_today = TODAY;
+	sync_now = NOW;
+	if (res->touches != 1 || res->snoozed)
+		fail_msg("second cycle, shape %d: %ld touches, %ld snoozed", (int)shape,
+			 res->touches, res->snoozed);
+	kith_sync_result_free(res);
+	nt = touches_of(w, w->anna, &touches);
+	assert_int_equal(nt, 2);
+	assert_date(touches[0].on, 2026, 5, 18);
+	assert_date(touches[1].on, 2026, 2, 20);
+	kith_touch_list_free(touches, nt);
+	cs = census_of(w, ANNA_UID);
+	assert_int_equal(cs.masters, 1);
+	assert_int_equal(cs.overrides, 0);
+	m = target_master(w, ANNA_UID);
+	due = icalcomponent_get_due(m);
+	if (due.month != 8 || due.day != 18)
+		fail_msg("second cycle, shape %d: due %04d-%02d-%02d", (int)shape, due.year,
+			 due.month, due.day);
+	icalcomponent_free(m);
+	free(next);
+	free(mine);
+	free(path);
+	free(first);
+	world_free(w);
+}
+
+static void test_sync_second_cycle_on_kiths_own_reminder(void **state)
+{
+	(void)state;
+	for (int k = VDIR; k <= FILE1; k++) {
+		check_second_cycle((enum kind)k, ADVANCED);
+		check_second_cycle((enum kind)k, OVERRIDE);
+		check_second_cycle((enum kind)k, APPLE_COPY);
+	}
 }
 
 /*
@@ -1561,6 +1780,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sync_every_client_vdir),
 		cmocka_unit_test(test_sync_every_client_file),
+		cmocka_unit_test(test_sync_outlook_synchronizer),
+		cmocka_unit_test(test_sync_second_cycle_on_kiths_own_reminder),
 		cmocka_unit_test(test_sync_file_keeps_calendar_properties),
 		cmocka_unit_test(test_sync_unchanged_reminder_logs_nothing),
 		cmocka_unit_test(test_sync_deleted_reminder_pauses_the_contact),
