@@ -576,7 +576,6 @@ static void test_detect_tzid_midnight_keeps_its_wall_date(void **state)
 	const char *utc[] = { "UTC", "America/Los_Angeles" };
 
 	(void)state;
-	KNOWN_BUG();
 	check_date_time_variant(";TZID=Europe/Berlin:", "000000", 1, utc, 2);
 }
 
@@ -1204,7 +1203,6 @@ static void test_detect_windowed_master_advanced_on_the_dtstart_grid(void **stat
 static void test_detect_windowed_master_advanced_by_due(void **state)
 {
 	(void)state;
-	KNOWN_BUG();
 	check_windowed_advance("DTSTART;VALUE=DATE:20260525", "DUE;VALUE=DATE:20260601",
 			       "advanced by DUE (tasks.org)");
 }
