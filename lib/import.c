@@ -672,6 +672,14 @@ static int quietest_first(const void *a, const void *b)
 	return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
+/* Days from today to a stored contact's pending spread first reminder; 0: none. */
+static long pending_day(const struct entry *e, struct kith_date today)
+{
+	if (e->c.archived || !kith_date_is_set(e->c.first_due))
+		return 0;
+	return kith_date_diff_days(today, e->c.first_due);
+}
+
 /*
  * The first reminders of the new contacts, spread over the first period
  * of their cadence with at most per_day a day (kith/import.h, step 5).
@@ -680,7 +688,8 @@ static enum kith_status spread(struct job *j)
 {
 	struct kith_import_summary *s = j->sum;
 	struct kith_date today = j->opts->today;
-	long n_new = 0, base_period, max_day = 0;
+	struct kith_cadence quarterly = { KITH_CADENCE_MONTH, 3 };
+	long n_new = 0, n_pending = 0, base_period, max_day = 0;
 	long *per_day_count = NULL;
 	long *group_size = NULL, *group_rank = NULL, *group_period = NULL;
 	struct rank_key *order = NULL;
@@ -689,11 +698,18 @@ static enum kith_status spread(struct job *j)
 	enum kith_status rc = KITH_OK;
 	const struct kith_tier *t = find_tier(j, j->tier);
 
-	for (size_t i = 0; i < j->n_entries; i++)
-		n_new += j->entries[i].is_new && !j->entries[i].c.archived;
-	base_period = period_days(t ? t->cadence : cadence_of(j, &j->entries[0].c), today);
+	base_period = period_days(t ? t->cadence : quarterly, today);
+	for (size_t i = 0; i < j->n_entries; i++) {
+		const struct entry *e = &j->entries[i];
+
+		if (e->is_new)
+			n_new += !e->c.archived;
+		else if (pending_day(e, today) >= 1 && pending_day(e, today) <= base_period)
+			n_pending++;
+	}
+	/* A second import shares the days with the first one's reminders. */
 	cap = j->opts->per_day > 0 ? j->opts->per_day
-				   : (int)((n_new + base_period - 1) / base_period);
+				   : (int)((n_new + n_pending + base_period - 1) / base_period);
 	if (cap < 1)
 		cap = 1;
 	s->per_day = cap;
@@ -728,6 +744,12 @@ static enum kith_status spread(struct job *j)
 	if (!per_day_count || !order) {
 		rc = kith_nomem(j->ctx);
 		goto out;
+	}
+	for (size_t i = 0; i < j->n_entries; i++) {
+		long d = j->entries[i].is_new ? 0 : pending_day(&j->entries[i], today);
+
+		if (d >= 1 && d <= max_day)
+			per_day_count[d]++;
 	}
 	for (size_t i = 0, k = 0; i < j->n_entries; i++) {
 		if (j->entries[i].is_new && !j->entries[i].c.archived) {

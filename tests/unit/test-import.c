@@ -442,6 +442,38 @@ static void test_800_new_contacts_spread_over_the_quarter(void **state)
 	kith_report_free(r);
 }
 
+static void test_second_import_shares_the_days_with_the_first(void **state)
+{
+	struct fixture *f = *state;
+	struct kith_import_options o;
+	struct kith_import_summary *s;
+	struct kith_contact_filter cf = { NULL, 0, { 0, 0, 0 } };
+	struct kith_contact *cs = NULL;
+	size_t n = 0, len;
+	long per_day[200];
+	char *data = many_cards(276, &len);
+
+	opts_init(&o);
+	kith_import_summary_free(run(f, data, len, &o)); /* 3 a day */
+	free(data);
+	/* 92 more, in a separate file: the cap becomes 4 a day, not 1 on top of 3. */
+	data = many_cards(368, &len);
+	s = run(f, data, len, &o);
+	free(data);
+	assert_int_equal(s->imported, 92);
+	assert_int_equal(s->per_day, 4);
+	kith_import_summary_free(s);
+	memset(per_day, 0, sizeof(per_day));
+	assert_ok(kith_store_list_contacts(f->store, &cf, &cs, &n));
+	assert_int_equal(n, 368);
+	for (size_t i = 0; i < n; i++)
+		per_day[kith_date_diff_days(TODAY, cs[i].first_due)]++;
+	for (int d = 1; d <= 92; d++)
+		assert_true(per_day[d] <= 4);
+	assert_int_equal(per_day[93], 0);
+	kith_contact_list_free(cs, n);
+}
+
 static void test_per_day_cap_is_kept_past_the_period(void **state)
 {
 	struct fixture *f = *state;
@@ -587,6 +619,7 @@ int main(void)
 		T(test_unknown_tier_and_oversized_input_fail_whole),
 		T(test_dry_run_is_import_then_rollback),
 		T(test_800_new_contacts_spread_over_the_quarter),
+		T(test_second_import_shares_the_days_with_the_first),
 		T(test_per_day_cap_is_kept_past_the_period),
 		T(test_spread_puts_the_longest_silent_first),
 		T(test_csv_map_option),

@@ -37,9 +37,10 @@
  *     (or never noted) first, file order among equals; then contact k of
  *     the N new ones with period P days falls on day
  *     1 + k*D/N after today (D = max(P, ceil(N / per_day))), moved later
- *     while that day already holds per_day reminders.  The default per_day
- *     is ceil(N / P) for the import's tier: 800 people on a quarterly tier
- *     get 9 a day across the quarter, not 800 on one Monday.
+ *     while that day already holds per_day first reminders (counting those
+ *     an earlier import spread and still pending).  The default per_day is
+ *     ceil((N + pending) / P) for the import's tier: 800 people on a
+ *     quarterly tier get 9 a day across the quarter, not 800 on one Monday.
  *  6. A known explicit last-contact date (not REV; not after today) is
  *     logged once as a touch with source KITH_SOURCE_IMPORT, no channel,
  *     and the idempotency key "import:<uid, else first email, else
