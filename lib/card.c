@@ -175,11 +175,34 @@ enum kith_status kith_card_fail(struct kith_card *c, const char *fmt, ...)
 	return c->error ? KITH_OK : KITH_ERR_NOMEM;
 }
 
+/* A display name is one line: control characters become spaces, then trim. */
+static int flatten_name(struct kith_card *c)
+{
+	char *copy;
+	int rc;
+
+	if (!c->name)
+		return 0;
+	for (char *p = c->name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	copy = strdup(c->name);
+	if (!copy)
+		return -1;
+	rc = kith_card_set(&c->name, copy, strlen(copy));
+	free(copy);
+	return rc;
+}
+
 enum kith_status kith_card_finish(struct kith_card *c)
 {
 	const char *fallback = NULL;
 
-	if (c->error || (c->name && *c->name))
+	if (c->error)
+		return KITH_OK;
+	if (flatten_name(c))
+		return KITH_ERR_NOMEM;
+	if (c->name && *c->name)
 		return KITH_OK;
 	if (c->org && *c->org)
 		fallback = c->org;
@@ -187,5 +210,7 @@ enum kith_status kith_card_finish(struct kith_card *c)
 		fallback = c->emails.items[0];
 	if (!fallback)
 		return kith_card_fail(c, "no name, organisation or email");
-	return kith_card_set(&c->name, fallback, strlen(fallback)) ? KITH_ERR_NOMEM : KITH_OK;
+	if (kith_card_set(&c->name, fallback, strlen(fallback)))
+		return KITH_ERR_NOMEM;
+	return flatten_name(c) ? KITH_ERR_NOMEM : KITH_OK;
 }

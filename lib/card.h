@@ -79,8 +79,9 @@ int kith_card_set(char **field, const char *s, size_t n);
 int kith_card_parse_date(const char *s, struct kith_date *out);
 
 /*
- * Complete a parsed record: the name falls back to the organisation,
- * then the first email; a record with none of them gets an error.
+ * Complete a parsed record: the name is made one line (control
+ * characters become spaces) and falls back to the organisation, then the
+ * first email; a record with none of them gets an error.
  * Returns KITH_ERR_NOMEM or KITH_OK.
  */
 enum kith_status kith_card_finish(struct kith_card *c);

@@ -232,6 +232,13 @@ static void test_card_without_name_org_or_email_is_an_error(void **state)
 	assert_int_equal(l.n, 1);
 	assert_contains(l.items[0].error, "no name, organisation or email");
 	kith_card_list_clear(&l);
+	/* A name of control characters and blanks is no name. */
+	parse_text("BEGIN:VCARD\nVERSION:3.0\nFN:\x01 \x02\nEMAIL:ctl@example.com\nEND:VCARD\n", &l);
+	assert_string_equal(l.items[0].name, "ctl@example.com");
+	kith_card_list_clear(&l);
+	parse_text("BEGIN:VCARD\nVERSION:3.0\nFN:Two\\nLines\nEND:VCARD\n", &l);
+	assert_string_equal(l.items[0].name, "Two Lines");
+	kith_card_list_clear(&l);
 	/* With only an email, the email names it. */
 	parse_text("BEGIN:VCARD\nVERSION:3.0\nEMAIL:solo@example.com\nEND:VCARD\n", &l);
 	assert_string_equal(l.items[0].name, "solo@example.com");
