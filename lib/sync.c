@@ -17,6 +17,7 @@
  * re-sending.  See docs/design.md.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,8 @@ struct engine {
 	size_t n_last;
 
 	struct kith_rstate *rs;   /* by contact id; creates appended */
-	size_t n_rs, cap_rs;
+	size_t n_rs, n_rs_loaded, cap_rs;
+	uint64_t *rs_was;         /* digests of the rows as loaded */
 	char *rs_gone;            /* per rs: row removed this attempt */
 	long *rs_listed;          /* per rs: index in the listing, -1 if absent */
 
@@ -296,6 +298,7 @@ static void unload(struct engine *e)
 static void clear_attempt(struct engine *e)
 {
 	kith_rstate_list_free(e->rs, e->n_rs);
+	free(e->rs_was);
 	free(e->rs_gone);
 	free(e->rs_listed);
 	kith_titem_list_free(e->old_items, e->n_old_items);
@@ -315,15 +318,63 @@ static void clear_attempt(struct engine *e)
 	}
 	free(e->writes);
 	e->rs = NULL;
+	e->rs_was = NULL;
 	e->rs_gone = NULL;
 	e->rs_listed = NULL;
 	e->old_items = e->items = NULL;
 	e->item_todos = NULL;
 	e->fetched = NULL;
 	e->writes = NULL;
-	e->n_rs = e->cap_rs = e->n_old_items = e->n_items = e->n_writes = 0;
+	e->n_rs = e->n_rs_loaded = e->cap_rs = e->n_old_items = e->n_items = e->n_writes = 0;
 	e->new_foreign = 0;
 	unload(e);
+}
+
+/* A digest of a row's content, to save only the rows that changed. */
+static uint64_t rs_digest(const struct kith_rstate *r)
+{
+	const char *fields[] = { r->resource, r->uid, r->etag, r->base, r->pending,
+				 r->processed, r->counted, r->state, r->fingerprint };
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		/* NULL and "" differ: mix in a marker for each. */
+		h = (h ^ (fields[f] ? 1u : 2u)) * 0x100000001b3ULL;
+		for (const char *p = fields[f]; p && *p; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	}
+	h = (h ^ (uint64_t)(r->written_due.year * 10000 + r->written_due.month * 100 +
+			    r->written_due.day)) * 0x100000001b3ULL;
+	return h;
+}
+
+static int rs_changed(const struct engine *e, size_t i)
+{
+	return i >= e->n_rs_loaded || rs_digest(&e->rs[i]) != e->rs_was[i];
+}
+
+static int same_opt(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int items_changed(const struct engine *e)
+{
+	if (e->n_items != e->n_old_items)
+		return 1;
+	/* Both lists follow the listing order (by name). */
+	for (size_t i = 0; i < e->n_items; i++) {
+		const struct kith_titem *a = &e->items[i];
+		size_t k;
+
+		for (k = 0; k < e->n_old_items && strcmp(e->old_items[k].name, a->name); k++)
+			;
+		if (k == e->n_old_items || !same_opt(a->tag, e->old_items[k].tag) ||
+		    !same_opt(a->uid, e->old_items[k].uid) ||
+		    a->contact_id != e->old_items[k].contact_id)
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- step 1: list and fetch ---- */
@@ -998,9 +1049,9 @@ static enum kith_status plan(struct engine *e)
 	if (!rc)
 		rc = check_deletions(e, expected, missing);
 	for (size_t i = 0; i < e->n_rs && !rc; i++)
-		if (!e->rs_gone[i])
+		if (!e->rs_gone[i] && rs_changed(e, i))
 			rc = kith_store_rstate_save(e->store, e->target_id, &e->rs[i]);
-	if (!rc)
+	if (!rc && items_changed(e))
 		rc = kith_store_titems_save(e->store, e->target_id, e->items, e->n_items);
 out:
 	free(skip);
@@ -1215,12 +1266,16 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 		struct kith_rstate *p;
 
 		e->cap_rs = e->n_rs + e->n_contacts + 1;
+		e->n_rs_loaded = e->n_rs;
 		p = realloc(e->rs, e->cap_rs * sizeof(*p));
 		e->rs_gone = calloc(e->cap_rs, 1);
-		if (!p || !e->rs_gone)
+		e->rs_was = malloc(e->cap_rs * sizeof(*e->rs_was));
+		if (!p || !e->rs_gone || !e->rs_was)
 			rc = kith_nomem(e->ctx);
 		if (p)
 			e->rs = p;
+		for (size_t i = 0; !rc && i < e->n_rs; i++)
+			e->rs_was[i] = rs_digest(&e->rs[i]);
 	}
 	if (!rc)
 		rc = list_and_fetch(e);
@@ -1245,6 +1300,8 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	if (rc)
 		return rc;
 	e->res->wrote |= e->n_writes > (size_t)*conflicts;
+	if (!e->n_writes)
+		return KITH_OK;
 	rc = kith_store_begin(e->store);
 	if (rc)
 		return rc;
@@ -1279,13 +1336,18 @@ enum kith_status kith_sync(struct kith_store *store, struct kith_target *target,
 	if (!e.res)
 		return kith_nomem(e.ctx);
 	*out = e.res;
-	rc = kith_store_begin(store);
-	if (!rc)
-		rc = kith_store_target_id(store, target->url, 1, &e.target_id);
-	if (!rc)
-		rc = kith_store_commit(store);
-	else
-		kith_store_rollback(store);
+	/* A write transaction (and its fsync) only the first time. */
+	rc = kith_store_target_id(store, target->url, 0, &e.target_id);
+	if (rc == KITH_ERR_NOT_FOUND) {
+		kith_ctx_clear(e.ctx);
+		rc = kith_store_begin(store);
+		if (!rc)
+			rc = kith_store_target_id(store, target->url, 1, &e.target_id);
+		if (!rc)
+			rc = kith_store_commit(store);
+		else
+			kith_store_rollback(store);
+	}
 	for (int i = 0; !rc && i < MAX_ATTEMPTS; i++) {
 		rc = attempt(&e, &conflicts);
 		clear_attempt(&e);

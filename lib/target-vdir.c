@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +24,7 @@
 struct vdir_impl {
 	char *dir;
 	int lock_fd;
+	int dirty;      /* entries changed: fsync the directory at flush */
 };
 
 static char *item_path(const struct vdir_impl *v, const char *name)
@@ -166,17 +168,22 @@ static enum kith_status vdir_put(struct kith_target *t, const char *name, const 
 		return kith_nomem(t->ctx);
 	}
 	if (if_match) {
+		char *tmp = NULL;
+
 		rc = check_match(t, name, if_match);
 		if (!rc)
-			rc = kith_write_atomic(t->ctx, path, bytes, len);
+			rc = kith_write_temp(t->ctx, path, bytes, len, &tmp);
+		if (!rc && rename(tmp, path) < 0) {
+			rc = kith_fail(t->ctx, KITH_ERR_IO, "cannot write %s: %s", path,
+				       strerror(errno));
+			unlink(tmp);
+		}
+		free(tmp);
 	} else {
-		struct kith_buf b = KITH_BUF_INIT;
-		char *tmp;
+		char *tmp = NULL;
 
 		/* Write aside, then link: fails, not overwrites, if the name exists. */
-		kith_buf_printf(&b, "%s/.%s.new", v->dir, name);
-		tmp = kith_buf_steal(&b);
-		rc = tmp ? kith_write_atomic(t->ctx, tmp, bytes, len) : kith_nomem(t->ctx);
+		rc = kith_write_temp(t->ctx, path, bytes, len, &tmp);
 		if (!rc && link(tmp, path) < 0) {
 			if (errno == EEXIST)
 				rc = kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s exists already", name);
@@ -188,6 +195,8 @@ static enum kith_status vdir_put(struct kith_target *t, const char *name, const 
 			unlink(tmp);
 		free(tmp);
 	}
+	if (!rc)
+		v->dirty = 1;
 	free(path);
 	if (rc) {
 		free(tag);
@@ -214,12 +223,25 @@ static enum kith_status vdir_del(struct kith_target *t, const char *name, const 
 					  strerror(errno))
 			      : KITH_OK;
 	free(path);
+	if (!rc)
+		v->dirty = 1;
 	return rc;
 }
 
+/* Each file was fsynced as written; one directory fsync makes the names durable. */
 static enum kith_status vdir_flush(struct kith_target *t)
 {
-	(void)t;
+	struct vdir_impl *v = t->impl;
+	char *probe;
+
+	if (!v->dirty)
+		return KITH_OK;
+	probe = item_path(v, "x");
+	if (!probe)
+		return kith_nomem(t->ctx);
+	kith_fsync_dir_of(probe);
+	free(probe);
+	v->dirty = 0;
 	return KITH_OK;
 }
 

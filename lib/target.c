@@ -113,12 +113,12 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
-				   size_t len)
+enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
+				 size_t len, char **out_tmp)
 {
 	struct kith_buf b = KITH_BUF_INIT;
-	char *tmp, *dir;
-	int fd, dfd;
+	char *tmp;
+	int fd;
 	size_t off = 0;
 
 	kith_buf_printf(&b, "%s.tmp-XXXXXX", path);
@@ -148,20 +148,7 @@ enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const
 		fd = -1;
 		goto fail;
 	}
-	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
-	free(tmp);
-	/* The rename itself must survive a crash too. */
-	dir = dir_of(path);
-	if (dir) {
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
-	}
+	*out_tmp = tmp;
 	return KITH_OK;
 fail:
 	kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path, strerror(errno));
@@ -170,6 +157,41 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return KITH_ERR_IO;
+}
+
+void kith_fsync_dir_of(const char *path)
+{
+	char *dir = dir_of(path);
+	int dfd;
+
+	if (!dir)
+		return;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
+enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
+				   size_t len)
+{
+	char *tmp = NULL;
+	enum kith_status rc = kith_write_temp(ctx, path, bytes, len, &tmp);
+
+	if (rc)
+		return rc;
+	if (rename(tmp, path) < 0) {
+		rc = kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return rc;
+	}
+	free(tmp);
+	/* The rename itself must survive a crash too. */
+	kith_fsync_dir_of(path);
+	return KITH_OK;
 }
 
 enum kith_status kith_lock_file(struct kith_ctx *ctx, const char *path, int *out_fd)

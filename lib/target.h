@@ -61,6 +61,12 @@ char *kith_content_tag(const char *bytes, size_t len);
 enum kith_status kith_read_file(struct kith_ctx *ctx, const char *path, size_t max, char **out,
 				size_t *out_len);
 
+/* A fully written, fsynced temporary file next to path. Ownership: free(*out_tmp). */
+enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
+				 size_t len, char **out_tmp);
+/* fsync the directory holding path, so renames and links in it are durable. */
+void kith_fsync_dir_of(const char *path);
+
 /* Write via a temporary file in the same directory, fsync, rename, fsync the directory. */
 enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
 				   size_t len);
