@@ -12,9 +12,10 @@
 
 #include "cli.h"
 #include "output.h"
+#include "cmd-import.h"
 
 static const char usage[] =
-	"Usage: kith export (--ics FILE | --json FILE) [--plain] [--window N]\n"
+	"Usage: kith export (--ics FILE | --vcard FILE | --json FILE) [--plain] [--window N]\n"
 	"\n"
 	"Write every active contact's reminder as an iCalendar VTODO (--ics), or\n"
 	"the whole store, archived contacts and touch history included, as JSON\n"
@@ -22,6 +23,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --ics FILE      the reminders, one VTODO per active contact\n"
+	"  --vcard FILE    every contact, archived ones too, as vCard 4.0 (Google,\n"
+	"                  Apple, Thunderbird import it; 'kith import' reads it back)\n"
 	"  --json FILE     everything, as one JSON object\n"
 	"  --plain         --ics: no RRULE (for servers and clients that refuse it)\n"
 	"  --window N      --ics: DTSTART is N days before DUE (default 7)\n"
@@ -338,22 +341,19 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if ((ics != NULL) + (json != NULL) + (vcard != NULL) != 1)
-		return cli_usage_error(cli, "give exactly one of --ics FILE and --json FILE");
-	if (vcard) {
-		cli_fail(cli, "--vcard is not implemented yet (import/export of vCard arrives "
-			 "with the import feature)");
-		return EXIT_FAIL;
-	}
+		return cli_usage_error(cli, "give exactly one of --ics FILE, --vcard FILE and --json FILE");
 	if (!ics && (plain || window_text))
 		return cli_usage_error(cli, "--plain and --window go with --ics");
 	if ((rc = cli_finish_globals(cli)))
 		return rc;
 	if (window_text && (rc = cli_parse_int(cli, "--window", window_text, 1, 365, &window)))
 		return rc;
-	if ((ics && !*ics) || (json && !*json))
+	if ((ics && !*ics) || (json && !*json) || (vcard && !*vcard))
 		return cli_usage_error(cli, "FILE is empty (use '-' for standard output)");
 	if ((rc = cli_open_store(cli, 0)))
 		return rc;
+	if (vcard)
+		return cli_export_vcard(cli, vcard);
 	if (ics)
 		return export_ics(cli, ics, plain, window);
 	return export_json(cli, json);

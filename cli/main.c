@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd-import.h"
 #include "output.h"
 
 struct command {
@@ -31,11 +32,12 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "who has gone quiet: overdue and due soon" },
 	{ "review", cmd_review, "the weekly review" },
 	{ "export", cmd_export, "write reminders as iCalendar, or everything as JSON" },
+	{ "import", cmd_import, "import an address book: vCard or Outlook/Google CSV" },
 	{ "sync", cmd_sync, "two-way sync of the reminders with a calendar" },
 };
 
 /* Commands of the contract that later issues deliver. */
-static const char *const not_yet[] = { "import", "calendars", "check" };
+static const char *const not_yet[] = { "calendars", "check" };
 
 static const char usage_text[] =
 	"Usage: kith [GLOBAL OPTIONS] COMMAND [ARGS]\n"
