@@ -339,26 +339,36 @@ static int uid_conflict(const struct kith_contact *c, const struct kith_card *ca
 	       !(c->uid && !strcmp(card->uid, c->uid));
 }
 
-static size_t find_match(struct job *j, const struct kith_card *card)
+/* The entry the record is a duplicate of, or (size_t)-1, in *out. */
+static enum kith_status find_match(struct job *j, const struct kith_card *card, size_t *out)
 {
 	size_t i;
 	char *key;
 
-	if (card->uid && (i = index_get(&j->by_uid, card->uid)) != (size_t)-1)
-		return i;
+	*out = (size_t)-1;
+	if (card->uid && (i = index_get(&j->by_uid, card->uid)) != (size_t)-1) {
+		*out = i;
+		return KITH_OK;
+	}
 	for (size_t k = 0; k < card->emails.n; k++) {
 		key = norm_email(card->emails.items[k]);
+		if (!key)
+			return kith_nomem(j->ctx);
 		i = index_get(&j->by_email, key);
 		free(key);
-		if (i != (size_t)-1 && !uid_conflict(&j->entries[i].c, card))
-			return i;
+		if (i != (size_t)-1 && !uid_conflict(&j->entries[i].c, card)) {
+			*out = i;
+			return KITH_OK;
+		}
 	}
 	key = norm_name(card->name);
+	if (!key)
+		return kith_nomem(j->ctx);
 	i = index_get(&j->by_name, key);
 	free(key);
 	if (i != (size_t)-1 && !uid_conflict(&j->entries[i].c, card))
-		return i;
-	return (size_t)-1;
+		*out = i;
+	return KITH_OK;
 }
 
 /* Fill *field from *from when it is empty, taking the string. 1 if it did. */
@@ -556,22 +566,28 @@ static enum kith_status build_only(struct job *j)
 	return KITH_OK;
 }
 
-static int in_only(struct job *j, const struct kith_card *card)
+/* *out_hit: the record has an email or name of the --only list. */
+static enum kith_status in_only(struct job *j, const struct kith_card *card, int *out_hit)
 {
 	char *key;
 	int hit = 0;
 
 	for (size_t k = 0; k < card->emails.n && !hit; k++) {
 		key = norm_email(card->emails.items[k]);
-		hit = key && index_get(&j->only_emails, key) != (size_t)-1;
+		if (!key)
+			return kith_nomem(j->ctx);
+		hit = index_get(&j->only_emails, key) != (size_t)-1;
 		free(key);
 	}
 	if (!hit && card->name) {
 		key = norm_name(card->name);
-		hit = key && index_get(&j->only_names, key) != (size_t)-1;
+		if (!key)
+			return kith_nomem(j->ctx);
+		hit = index_get(&j->only_names, key) != (size_t)-1;
 		free(key);
 	}
-	return hit;
+	*out_hit = hit;
+	return KITH_OK;
 }
 
 /* Runs every record through filters, dedupe and merge. */
@@ -596,9 +612,16 @@ static enum kith_status process(struct job *j)
 				return rc;
 			continue;
 		}
-		if (o->n_only && !in_only(j, card)) {
-			s->skipped_only++;
-			continue;
+		if (o->n_only) {
+			int hit = 0;
+
+			rc = in_only(j, card, &hit);
+			if (rc)
+				return rc;
+			if (!hit) {
+				s->skipped_only++;
+				continue;
+			}
 		}
 		known = kith_date_is_set(card->last_contact) ? card->last_contact : card->revised;
 		if (kith_date_is_set(o->since)) {
@@ -618,7 +641,11 @@ static enum kith_status process(struct job *j)
 			if (!key)
 				return kith_nomem(j->ctx);
 		}
-		i = find_match(j, card);
+		rc = find_match(j, card, &i);
+		if (rc) {
+			free(key);
+			return rc;
+		}
 		if (i == (size_t)-1) {
 			rc = add_new(j, card, &i);
 			j->outcomes[r] = O_NEW;

@@ -723,6 +723,10 @@ enum kith_status kith_vcard_parse(struct kith_ctx *ctx, const char *data, size_t
 		struct prop p;
 		const char *s = buf_str(&l.b);
 
+		if (l.b.failed) {
+			rc = KITH_ERR_NOMEM;
+			break;
+		}
 		if (l.too_long) {
 			if (st.open && !skip_depth)
 				rc = kith_card_fail(&st.card, "line %ld is longer than %d bytes",

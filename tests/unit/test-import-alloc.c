@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Allocation-failure loops for the import (STYLE.md, "Tests"): the vCard
+ * and CSV readers, charset conversion, kith_import() and
+ * kith_export_vcard() are run with their 1st, 2nd, ... allocation
+ * failing until they no longer allocate; each run must say
+ * KITH_ERR_NOMEM, leak nothing and leave the store as it was.
+ *
+ * Like test-alloc.c, this program links with -Wl,--wrap for malloc,
+ * calloc, realloc, strdup and free, so the allocations of libkith (the
+ * static archive) can be failed; SQLite's, libical's and iconv's own are
+ * not affected.
+ */
+#include "helpers.h"
+
+#include "charset.h"
+#include "csv.h"
+#include "vcard.h"
+
+#ifndef KITH_TEST_DATA
+#error "KITH_TEST_DATA must name tests/data"
+#endif
+
+/* ---- the wrapped allocator (as in test-alloc.c) ---- */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+void __wrap_free(void *p);
+
+#define LIVE_SLOTS (1u << 18)
+#define TOMBSTONE ((void *)1)
+
+static void *live_table[LIVE_SLOTS];
+static long live_count;
+static long alloc_seen;
+static long fail_at;
+static int fail_hit;
+
+static size_t slot_of(void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+
+	x ^= x >> 17;
+	x *= 0xed5ad4bbu;
+	x ^= x >> 11;
+	return (size_t)(x & (LIVE_SLOTS - 1));
+}
+
+static void live_add(void *p)
+{
+	size_t i = slot_of(p);
+
+	if (!p)
+		return;
+	while (live_table[i] && live_table[i] != TOMBSTONE)
+		i = (i + 1) & (LIVE_SLOTS - 1);
+	live_table[i] = p;
+	live_count++;
+}
+
+static void live_del(void *p)
+{
+	size_t i = slot_of(p);
+
+	if (!p)
+		return;
+	for (size_t k = 0; k < LIVE_SLOTS && live_table[i]; k++) {
+		if (live_table[i] == p) {
+			live_table[i] = TOMBSTONE;
+			live_count--;
+			return;
+		}
+		i = (i + 1) & (LIVE_SLOTS - 1);
+	}
+}
+
+static int inject(void)
+{
+	if (!fail_at || fail_hit)
+		return 0;
+	if (++alloc_seen == fail_at) {
+		fail_hit = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	void *p;
+
+	if (inject())
+		return NULL;
+	p = __real_malloc(n);
+	live_add(p);
+	return p;
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (inject())
+		return NULL;
+	p = __real_calloc(n, size);
+	live_add(p);
+	return p;
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	void *q;
+
+	if (inject())
+		return NULL;
+	q = __real_realloc(p, n);
+	if (q) {
+		live_del(p);
+		live_add(q);
+	}
+	return q;
+}
+
+char *__wrap_strdup(const char *s)
+{
+	char *p;
+
+	if (inject())
+		return NULL;
+	p = __real_strdup(s);
+	live_add(p);
+	return p;
+}
+
+void __wrap_free(void *p)
+{
+	live_del(p);
+	__real_free(p);
+}
+
+typedef enum kith_status (*op_fn)(struct fixture *f);
+
+/* Run op with its 1st, 2nd, ... allocation failing; returns how many it makes. */
+static long alloc_loop(struct fixture *f, const char *what, op_fn op)
+{
+	for (long n = 1; n < 200000; n++) {
+		long before = live_count, after;
+		enum kith_status rc;
+
+		alloc_seen = 0;
+		fail_hit = 0;
+		fail_at = n;
+		rc = op(f);
+		fail_at = 0;
+		after = live_count;
+		if (after != before)
+			fail_msg("%s, allocation %ld failing: %ld block(s) leaked (%s)", what, n,
+				 after - before, kith_status_str(rc));
+		if (!fail_hit) {
+			if (rc != KITH_OK)
+				fail_msg("%s without a failure: %s: %s", what, kith_status_str(rc),
+					 f ? kith_ctx_errmsg(f->ctx) : "");
+			return n - 1;
+		}
+		if (rc != KITH_ERR_NOMEM)
+			fail_msg("%s, allocation %ld failing: %s, want out of memory (%s)", what, n,
+				 kith_status_str(rc), f ? kith_ctx_errmsg(f->ctx) : "");
+	}
+	fail_msg("%s never stops allocating", what);
+	return 0;
+}
+
+/* ---- inputs ---- */
+
+static char *vcards, *google_csv, *outlook_csv;
+static size_t vcards_n, google_n, outlook_n;
+
+static char *slurp(const char *name, size_t *out_n)
+{
+	char path[512];
+	FILE *f;
+	char *data;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/import/%s", KITH_TEST_DATA, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	data = __real_malloc((size_t)n + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+	data[n] = '\0';
+	fclose(f);
+	*out_n = (size_t)n;
+	return data;
+}
+
+static int inputs_setup(void **state)
+{
+	const char *files[] = { "outlook-21.vcf", "apple-30.vcf", "v40.vcf", "nested-begin.vcf",
+				"invalid-utf8.vcf", "truncated.vcf" };
+	size_t cap = 0;
+
+	(void)state;
+	vcards_n = 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t n;
+		char *d = slurp(files[i], &n);
+
+		if (vcards_n + n + 1 > cap) {
+			cap = (vcards_n + n + 1) * 2;
+			vcards = __real_realloc(vcards, cap);
+			assert_non_null(vcards);
+		}
+		memcpy(vcards + vcards_n, d, n);
+		vcards_n += n;
+		vcards[vcards_n] = '\0';
+		__real_free(d);
+	}
+	google_csv = slurp("google.csv", &google_n);
+	outlook_csv = slurp("outlook.csv", &outlook_n);
+	return 0;
+}
+
+static int inputs_teardown(void **state)
+{
+	(void)state;
+	__real_free(vcards);
+	__real_free(google_csv);
+	__real_free(outlook_csv);
+	return 0;
+}
+
+/* ---- operations ---- */
+
+static enum kith_status op_vcard_parse(struct fixture *f)
+{
+	struct kith_card_list l;
+	enum kith_status rc;
+
+	(void)f;
+	memset(&l, 0, sizeof(l));
+	rc = kith_vcard_parse(NULL, vcards, vcards_n, &l);
+	if (!rc && l.n != 12)
+		fail_msg("read %zu cards, want 12", l.n);
+	kith_card_list_clear(&l);
+	return rc;
+}
+
+static enum kith_status op_csv_google(struct fixture *f)
+{
+	struct kith_card_list l;
+	enum kith_status rc;
+
+	(void)f;
+	memset(&l, 0, sizeof(l));
+	rc = kith_csv_read_cards(NULL, google_csv, google_n, NULL, 0, &l, NULL);
+	kith_card_list_clear(&l);
+	return rc;
+}
+
+static enum kith_status op_csv_outlook_map(struct fixture *f)
+{
+	const char *map[] = { "Notes=tags", "Suffix=uid" };
+	struct kith_card_list l;
+	enum kith_status rc;
+
+	(void)f;
+	memset(&l, 0, sizeof(l));
+	rc = kith_csv_read_cards(NULL, outlook_csv, outlook_n, map, 2, &l, NULL);
+	kith_card_list_clear(&l);
+	return rc;
+}
+
+static enum kith_status op_charset(struct fixture *f)
+{
+	char *out = NULL;
+	enum kith_status rc;
+
+	(void)f;
+	rc = kith_charset_to_utf8(NULL, "windows-1252", "J\xf6rg", 4, &out, NULL);
+	free(out);
+	return rc;
+}
+
+static long armed_at;
+
+static enum kith_status op_import_vcards(struct fixture *f)
+{
+	enum kith_status rc;
+
+	/* The transaction itself is not under test: re-arm after BEGIN. */
+	armed_at = fail_at;
+	fail_at = 0;
+	assert_ok(kith_store_begin(f->store));
+	fail_at = armed_at;
+	{
+		struct kith_import_options o;
+		struct kith_import_summary *s = NULL;
+
+		memset(&o, 0, sizeof(o));
+		o.today = D(2026, 6, 1);
+		rc = kith_import(f->store, vcards, vcards_n, &o, &s);
+		kith_import_summary_free(s);
+	}
+	kith_store_rollback(f->store);
+	return rc;
+}
+
+static enum kith_status op_import_csv_only(struct fixture *f)
+{
+	const char *only[] = { "Priya Raman", "tom.becker@example.com" };
+	enum kith_status rc;
+
+	armed_at = fail_at;
+	fail_at = 0;
+	assert_ok(kith_store_begin(f->store));
+	fail_at = armed_at;
+	{
+		struct kith_import_options o;
+		struct kith_import_summary *s = NULL;
+
+		memset(&o, 0, sizeof(o));
+		o.today = D(2026, 6, 1);
+		o.only = only;
+		o.n_only = 2;
+		rc = kith_import(f->store, google_csv, google_n, &o, &s);
+		kith_import_summary_free(s);
+	}
+	kith_store_rollback(f->store);
+	return rc;
+}
+
+static enum kith_status op_export(struct fixture *f)
+{
+	char *out = NULL;
+	size_t n = 0;
+	enum kith_status rc = kith_export_vcard(f->store, &out, &n);
+
+	free(out);
+	return rc;
+}
+
+/* ---- tests ---- */
+
+static void test_vcard_parse_survives_every_allocation_failure(void **state)
+{
+	assert_true(alloc_loop(NULL, "kith_vcard_parse", op_vcard_parse) > 50);
+	(void)state;
+}
+
+static void test_csv_read_survives_every_allocation_failure(void **state)
+{
+	(void)state;
+	assert_true(alloc_loop(NULL, "kith_csv_read_cards (Google)", op_csv_google) > 20);
+	assert_true(alloc_loop(NULL, "kith_csv_read_cards (Outlook, --map)", op_csv_outlook_map) >
+		    20);
+	alloc_loop(NULL, "kith_charset_to_utf8", op_charset);
+}
+
+static void test_import_survives_every_allocation_failure(void **state)
+{
+	struct fixture *f = *state;
+	const char *emails[] = { "joerg.mueller@example.com", NULL };
+
+	/* A duplicate to merge into, and a touch to compare with. */
+	add_touch(f, add_contact_full(f, "Jörg M", "core", D(2025, 1, 1), emails, NULL, NULL),
+		  D(2025, 3, 1), "email", NULL);
+	assert_true(alloc_loop(f, "kith_import (vCards)", op_import_vcards) > 100);
+	assert_true(alloc_loop(f, "kith_import (CSV, --only)", op_import_csv_only) > 50);
+	/* Nothing of the failed runs stayed. */
+	{
+		struct kith_contact *cs = NULL;
+		size_t n = 0;
+
+		assert_ok(kith_store_list_contacts(f->store, NULL, &cs, &n));
+		assert_int_equal(n, 1);
+		kith_contact_list_free(cs, n);
+	}
+}
+
+static void test_export_survives_every_allocation_failure(void **state)
+{
+	struct fixture *f = *state;
+	const char *emails[] = { "anna@example.org", NULL };
+	const char *phones[] = { "+46 8 555 0100", NULL };
+	int64_t id = add_contact_full(f, "Anna Berg", "core", D(2025, 1, 1), emails, phones, "lunch");
+
+	add_touch(f, id, D(2026, 5, 1), "lunch", NULL);
+	add_contact(f, "Ben Okafor", "annual", D(2026, 1, 1));
+	assert_true(alloc_loop(f, "kith_export_vcard", op_export) > 10);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vcard_parse_survives_every_allocation_failure),
+		cmocka_unit_test(test_csv_read_survives_every_allocation_failure),
+		cmocka_unit_test_setup_teardown(test_import_survives_every_allocation_failure,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_export_survives_every_allocation_failure,
+						fixture_setup, fixture_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, inputs_setup, inputs_teardown);
+}
