@@ -883,13 +883,13 @@ static void prop_n(struct kith_buf *b, struct kith_buf *line, const char *name)
 	fold(b, line);
 }
 
+/* One property per item; the first of several is PREF=1. */
 static void prop_list(struct kith_buf *b, struct kith_buf *line, const char *name,
-		      const char *extra, const struct kith_strlist *l)
+		      const struct kith_strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		buf_reset(line);
 		kith_buf_append(line, name);
-		kith_buf_append(line, extra);
 		if (i == 0 && l->n > 1)
 			kith_buf_append(line, ";PREF=1");
 		kith_buf_append(line, ":");
@@ -910,8 +910,8 @@ void kith_vcard_write(struct kith_buf *b, const struct kith_contact *c,
 	prop_text(b, &line, "FN", c->name);
 	if (c->name && *c->name)
 		prop_n(b, &line, c->name);
-	prop_list(b, &line, "EMAIL", "", &c->emails);
-	prop_list(b, &line, "TEL", ";VALUE=text", &c->phones);
+	prop_list(b, &line, "EMAIL", &c->emails);
+	prop_list(b, &line, "TEL", &c->phones);
 	if (c->org && *c->org) {
 		buf_reset(&line);
 		kith_buf_append(&line, "ORG:");
