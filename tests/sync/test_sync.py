@@ -913,6 +913,30 @@ class SyncBase:
         self.assertEqual(self.touches(), [])
         self.assert_one_reminder_each()
 
+    def test_3_snoozed_then_completed(self):
+        # Moved to 2026-03-11 by hand, then ticked off (tasks.org) on 2026-03-09.
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        moved = datetime.date(2026, 3, 11)
+
+        def snooze(m):
+            m.set("DTSTART", "DTSTART;VALUE=DATE:" + fmt_date(moved - datetime.timedelta(WINDOW)))
+            m.set("DUE", "DUE;VALUE=DATE:" + fmt_date(moved))
+            m.set("LAST-MODIFIED", "LAST-MODIFIED:20260221T090000Z")
+        self.t.edit_master(uid, snooze)
+        r = self.sync()
+        self.assertIn("1 snoozed", r.out)
+        cals, _ = phone_complete(self.t, uid, "tasks-org")
+        stamp(cals, "20260309T120000Z")
+        self.t.replace(uid, cals)
+        r = self.sync(today="2026-03-10")
+        self.assertNotIn("snooze", r.out)
+        self.assert_summary(r, touches=1, created=0, rewritten=1)
+        self.assertEqual([t["on"] for t in self.touches(today="2026-03-10")], ["2026-03-09"])
+        self.assertEqual(self.master("Anna Berg")["DUE"].dt, datetime.date(2026, 6, 9))
+        self.assertEqual(self.show(today="2026-03-10")["due"], "2026-06-09")
+
+
     def test_3_moved_earlier_by_hand_is_kept(self):
         self.first_sync()
         uid = self.uid_of("Anna Berg")
@@ -1074,6 +1098,26 @@ class SyncBase:
         r = self.sync(today="2026-01-16")
         self.assert_summary(r, 0, 0, 0, 0)
         self.assertNotIn(uid, self.t.masters())
+
+    def test_5_archived_and_brought_back(self):
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        self.ok("archive", "anna", today="2026-01-10")
+        r = self.sync(today="2026-01-10")
+        self.assert_summary(r, 0, 0, 0, removed=1)
+        self.assertNotIn(uid, self.t.masters())
+        self.ok("edit", "anna", "--resume", today="2026-01-20")
+        r = self.sync(today="2026-01-20")
+        self.assert_summary(r, 0, created=1, rewritten=0, removed=0)
+        self.assertEqual(self.master("Anna Berg")["DUE"].dt, DUE0["Anna Berg"])
+        self.assert_one_reminder_each()
+        # and it works as before: a completion comes back
+        cals, _ = phone_complete(self.t, uid, "thunderbird")
+        self.t.replace(uid, cals)
+        r = self.sync()
+        self.assert_summary(r, touches=1, created=0, rewritten=1)
+        self.assertEqual(self.master("Anna Berg")["DUE"].dt, datetime.date(2026, 5, 20))
+
 
     def test_5_new_contact_and_tier_change_flow_out(self):
         self.first_sync()
@@ -1338,6 +1382,26 @@ class SyncBase:
             self.assert_one_reminder_each()
         self.assertEqual(len(self.touches()), 1)
         self.assertEqual(self.master("Anna Berg")["DUE"].dt, datetime.date(2026, 5, 20))
+
+    def test_8_touch_while_syncing(self):
+        # A `kith touch` during a sync waits for the store or fails cleanly;
+        # it is never lost half-way, and the next sync carries it out.
+        self.first_sync()
+        sync = subprocess.Popen(kith_cmd(self.db, ["sync"] + self.t.args, T1),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=clean_env(self.dir), cwd=self.dir)
+        touch = self.kith("touch", "anna", "--on", "2026-02-10")
+        out, err = sync.communicate(timeout=60)
+        self.assertEqual(sync.returncode, 0, (out, err))
+        self.assertIn(touch.rc, (0, 1), touch)
+        if touch.rc:
+            self.assertIn("another kith", touch.err)
+            self.ok("touch", "anna", "--on", "2026-02-10")
+        self.sync()
+        self.assertEqual([t["on"] for t in self.touches()], ["2026-02-10"])
+        self.assertEqual(self.master("Anna Berg")["DUE"].dt, datetime.date(2026, 5, 10))
+        self.assertEqual(self.integrity(), "ok")
+
 
     # ------------------------------------------------------------ 9. bad input
 
