@@ -207,8 +207,11 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	so.reminder.mode = plain || cfg.plain ? KITH_MODE_PLAIN : KITH_MODE_RRULE;
 	so.reminder.alarm = cfg.alarm;
 	so.reminder.alarm_minutes = cfg.alarm_minutes;
-	if ((epoch = getenv("SOURCE_DATE_EPOCH")) && *epoch)
+	if ((epoch = getenv("SOURCE_DATE_EPOCH")) && *epoch) {
+		/* Reproducible output: created and rewritten reminders alike. */
 		so.reminder.dtstamp = (time_t)strtoll(epoch, NULL, 10);
+		so.now = so.reminder.dtstamp;
+	}
 	if (setup_fault(&fault)) {
 		so.fault = fault_hook;
 		so.fault_arg = &fault;

@@ -582,28 +582,80 @@ static int master_of(struct engine *e, const char *bytes, const char *uid, struc
 	return found;
 }
 
+static struct kith_cadence cadence_of(struct engine *e, const struct kith_contact *c);
+
+/*
+ * 1 when `now` reads as the intent itself, or as an app's edit of it that
+ * detection can explain (a completion, or nothing moved) -- as opposed to
+ * a move by hand, which is how an edit of the older base would look.
+ */
+static int descends_from(struct engine *e, const struct kith_contact *c, const char *uid,
+			 const char *pending, const char *now)
+{
+	struct kith_todos p = { NULL, 0 }, s = { NULL, 0 };
+	const struct kith_todo *m;
+	struct kith_detect_base b;
+	struct kith_detection d;
+	int yes = 0;
+
+	if (kith_ical_parse_todos(e->ctx, pending, strlen(pending), e->o->tzid, &p) ||
+	    kith_ical_parse_todos(e->ctx, now, strlen(now), e->o->tzid, &s))
+		goto out;
+	m = kith_todos_master(&p, uid);
+	if (!m)
+		goto out;
+	memset(&b, 0, sizeof(b));
+	b.uid = uid;
+	b.x_kith_id = m->x_kith_id;
+	b.summary = m->summary;
+	b.rrule = m->rrule;
+	b.cadence = cadence_of(e, c);
+	b.dtstart = m->dtstart;
+	b.due = m->due;
+	if (kith_detect(&b, &s, NULL, 0, NULL, e->now, e->o->tzid, &d) == 0) {
+		yes = !d.moved && !d.unreadable && !d.deleted;
+		kith_detection_clear(&d);
+	}
+out:
+	kith_ctx_clear(e->ctx);
+	kith_todos_clear(&p);
+	kith_todos_clear(&s);
+	return yes;
+}
+
 /*
  * An intent left by an interrupted run: was it written?  Decided by
- * looking at the target, never by sending it again.
+ * looking at the target, never by sending it again.  If the target holds
+ * neither the old base nor the intent (an app edited it since), the
+ * intent was written when the app's edit reads as an edit of it.
  */
-static enum kith_status settle(struct engine *e, size_t ri)
+static enum kith_status settle(struct engine *e, size_t ri, const struct kith_contact *c)
 {
 	struct kith_rstate *r = &e->rs[ri];
 	long li = e->rs_listed[ri];
 	const char *now = server_bytes(e, ri);
 	struct kith_date pdue, sdue;
-	int pseq, sseq;
+	int pseq, sseq, written = 0;
 
 	if (!r->pending)
 		return KITH_OK;
 	if (li >= 0 && now && master_of(e, r->pending, r->uid, &pdue, &pseq) &&
 	    master_of(e, now, r->uid, &sdue, &sseq)) {
 		if (!strcmp(now, r->pending) || (!kith_date_cmp(pdue, sdue) && pseq == sseq) ||
-		    !r->base) {
-			/* Written (and perhaps edited since): agreed from here on. */
-			if (replace(&r->base, now) || replace(&r->etag, e->listing.tags[li]))
-				return kith_nomem(e->ctx);
-		}
+		    !r->base)
+			written = 1;
+		else if (r->etag && e->listing.tags[li] && strcmp(r->etag, e->listing.tags[li]))
+			written = descends_from(e, c, r->uid, r->pending, now);
+	}
+	if (written) {
+		/*
+		 * Agreed is what kith wrote; what the app did since is detected
+		 * against it like any other change.
+		 */
+		if (replace(&r->base, r->pending) || replace(&r->etag, "(written)"))
+			return kith_nomem(e->ctx);
+		if (!strcmp(now, r->pending) && replace(&r->etag, e->listing.tags[li]))
+			return kith_nomem(e->ctx);
 	}
 	free(r->pending);
 	r->pending = NULL;
@@ -674,7 +726,7 @@ static enum kith_status apply_detection(struct engine *e, struct kith_contact *c
 		rc = act(e, KITH_SYNC_COPY, c, d->copies[i], (struct kith_date){ 0, 0, 0 },
 			 "a copy of the reminder made by a calendar app; kith leaves it alone");
 	}
-	if (rc)
+	if (rc || c->archived)
 		return rc;
 	if (d->deleted && strcmp(r->state, "deleted")) {
 		c->paused = 1;
@@ -1006,7 +1058,7 @@ static enum kith_status plan(struct engine *e)
 			e->rs_gone[i] = 1;
 			continue;
 		}
-		rc = settle(e, i);
+		rc = settle(e, i, *cp);
 		if (rc)
 			break;
 		if (!r->base) {
@@ -1022,7 +1074,11 @@ static enum kith_status plan(struct engine *e)
 				break;
 			}
 		}
-		if ((*cp)->archived || (li < 0 && !strcmp(r->state, "deleted")))
+		/*
+		 * Archived contacts are read too: a tick made before archiving is
+		 * still a touch (their moves and deletions no longer matter).
+		 */
+		if (li < 0 && !strcmp(r->state, "deleted"))
 			continue;
 		changed = li < 0 || !r->etag || !e->listing.tags[li] ||
 			  strcmp(r->etag, e->listing.tags[li]) || e->fetched[li].bytes;

@@ -35,6 +35,34 @@ static char *item_path(const struct vdir_impl *v, const char *name)
 	return kith_buf_steal(&b);
 }
 
+/* Take the lock inside the directory, once it exists. */
+static enum kith_status lock_dir(struct kith_ctx *ctx, struct vdir_impl *v)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	enum kith_status rc;
+	struct stat st;
+	char *lock;
+
+	if (v->lock_fd >= 0 || stat(v->dir, &st) < 0)
+		return KITH_OK;
+	kith_buf_printf(&b, "%s/.kith.lock", v->dir);
+	lock = kith_buf_steal(&b);
+	rc = lock ? kith_lock_file(ctx, lock, &v->lock_fd) : kith_nomem(ctx);
+	free(lock);
+	return rc;
+}
+
+/* The first write makes the directory (0700) and takes the lock. */
+static enum kith_status ensure_dir(struct kith_target *t)
+{
+	struct vdir_impl *v = t->impl;
+
+	if (mkdir(v->dir, 0700) < 0 && errno != EEXIST)
+		return kith_fail(t->ctx, KITH_ERR_IO, "cannot create %s: %s", v->dir,
+				 strerror(errno));
+	return lock_dir(t->ctx, v);
+}
+
 /* Names kith will touch: plain "*.ics" files, no path tricks. */
 static int good_name(const char *name)
 {
@@ -74,6 +102,10 @@ static enum kith_status vdir_list(struct kith_target *t, struct kith_listing *ou
 	DIR *d = opendir(v->dir);
 	enum kith_status rc = KITH_OK;
 
+	if (!d && errno == ENOENT) {
+		*out = l;
+		return KITH_OK;
+	}
 	if (!d)
 		return kith_fail(t->ctx, KITH_ERR_IO, "cannot list %s: %s", v->dir, strerror(errno));
 	errno = 0;
@@ -160,6 +192,9 @@ static enum kith_status vdir_put(struct kith_target *t, const char *name, const 
 
 	if (!good_name(name))
 		return kith_fail(t->ctx, KITH_ERR_INVALID, "bad resource name '%s'", name);
+	rc = ensure_dir(t);
+	if (rc)
+		return rc;
 	path = item_path(v, name);
 	tag = kith_content_tag(bytes, len);
 	if (!path || !tag) {
@@ -289,10 +324,8 @@ enum kith_status kith_target_vdir_open(struct kith_ctx *ctx, const char *path,
 				       struct kith_target *t)
 {
 	struct vdir_impl *v = calloc(1, sizeof(*v));
-	struct kith_buf b = KITH_BUF_INIT;
 	enum kith_status rc;
 	size_t n;
-	char *lock;
 
 	if (!v)
 		return kith_nomem(ctx);
@@ -305,14 +338,11 @@ enum kith_status kith_target_vdir_open(struct kith_ctx *ctx, const char *path,
 	n = strlen(v->dir);
 	while (n > 1 && v->dir[n - 1] == '/')
 		v->dir[--n] = '\0';
-	if (mkdir(v->dir, 0700) < 0 && errno != EEXIST) {
-		rc = kith_fail(ctx, KITH_ERR_IO, "cannot create %s: %s", v->dir, strerror(errno));
-		goto fail;
-	}
-	kith_buf_printf(&b, "%s/.kith.lock", v->dir);
-	lock = kith_buf_steal(&b);
-	rc = lock ? kith_lock_file(ctx, lock, &v->lock_fd) : kith_nomem(ctx);
-	free(lock);
+	/*
+	 * A directory that does not exist yet is an empty calendar; it is made
+	 * by the first write, so a dry run leaves nothing behind.
+	 */
+	rc = lock_dir(ctx, v);
 	if (rc)
 		goto fail;
 	t->ops = &vdir_ops;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Opening targets, and what the local targets share: files, hashes, locks. */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -223,10 +226,46 @@ static int has_suffix(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/*
+ * The canonical spelling of a local target: symlinks, "." and ".." and
+ * repeated or trailing slashes resolved.  The last component need not
+ * exist yet (a calendar file or vdir created by the first sync).
+ */
+static char *canonical_path(const char *path)
+{
+	char *copy = strdup(path), *base, *real, *out = NULL;
+	struct kith_buf b = KITH_BUF_INIT;
+	size_t n;
+
+	if (!copy)
+		return NULL;
+	n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	real = realpath(copy, NULL);
+	if (real) {
+		free(copy);
+		return real;
+	}
+	base = strrchr(copy, '/');
+	*base = '\0';
+	real = realpath(*copy ? copy : "/", NULL);
+	if (!real) {
+		/* Nothing to resolve against: keep what was written. */
+		*base = '/';
+		return copy;
+	}
+	kith_buf_printf(&b, "%s/%s", strcmp(real, "/") ? real : "", base + 1);
+	out = kith_buf_steal(&b);
+	free(real);
+	free(copy);
+	return out;
+}
+
 enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct kith_target **out)
 {
 	struct kith_target *t;
-	const char *path = url;
+	const char *path = url, *given;
 	struct stat st;
 	enum kith_status rc;
 
@@ -245,14 +284,18 @@ enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct 
 	if (!t)
 		return kith_nomem(ctx);
 	t->ctx = ctx;
-	t->url = strdup(path);
+	/* One target, one spelling: the store keys its state by this. */
+	t->url = canonical_path(path);
 	if (!t->url) {
 		free(t);
 		return kith_nomem(ctx);
 	}
-	if (has_suffix(path, ".ics") && !(stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+	given = path;
+	path = t->url;
+	if (has_suffix(path, ".ics") && !has_suffix(given, "/") &&
+	    !(stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
 		rc = kith_target_file_open(ctx, path, t);
-	else if (has_suffix(path, "/") || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+	else if (has_suffix(given, "/") || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
 		rc = kith_target_vdir_open(ctx, path, t);
 	else
 		rc = kith_fail(ctx, KITH_ERR_INVALID,

@@ -1537,29 +1537,37 @@ static void test_sync_archived_contact_reminder_is_removed(void **state)
 }
 
 /*
- * "Only reminders kith wrote are ever deleted, and only if unchanged"
- * (sync.c): a reminder ticked in an app since kith last wrote it is not
- * kith's to delete any more, and the tick is a touch like any other.
+ * A reminder ticked in an app before the contact was archived: the tick is
+ * a touch like any other (the lunch happened), and once it is read the
+ * reminder is removed as for any archived contact -- read first, then
+ * deleted only as just read (If-Match on the tag of that read).
  */
 static void check_archived_changed(enum kind kind)
 {
 	struct world *w = world_new(kind, 0);
 	char *server = read_data("thunderbird.ics");
 	struct kith_sync_result *res;
+	struct kith_touch *touches;
 	struct census cs;
+	size_t nt;
 
 	world_put_server(w, server);
 	archive(w, w->anna);
 	res = sync_ok(w, NULL);
-	assert_int_equal(res->deleted, 0);
+	assert_int_equal(res->touches, 1);
+	assert_int_equal(res->deleted, 1);
 	kith_sync_result_free(res);
+	nt = touches_of(w, w->anna, &touches);
+	assert_int_equal(nt, 1);
+	assert_date(touches[0].on, 2026, 2, 20);
+	kith_touch_list_free(touches, nt);
 	cs = census_of(w, ANNA_UID);
-	assert_int_equal(cs.masters, 1);
+	assert_int_equal(cs.masters, 0);
 	free(server);
 	world_free(w);
 }
 
-static void test_sync_archived_contact_edited_reminder_is_kept(void **state)
+static void test_sync_archived_contact_ticked_reminder_is_read_then_removed(void **state)
 {
 	(void)state;
 	check_archived_changed(VDIR);
@@ -1784,7 +1792,7 @@ int main(void)
 		cmocka_unit_test(test_sync_renamed_resource_is_followed_by_uid),
 		cmocka_unit_test(test_sync_unreadable_reminder_is_left_alone),
 		cmocka_unit_test(test_sync_archived_contact_reminder_is_removed),
-		cmocka_unit_test(test_sync_archived_contact_edited_reminder_is_kept),
+		cmocka_unit_test(test_sync_archived_contact_ticked_reminder_is_read_then_removed),
 		cmocka_unit_test(test_sync_mass_deletion_needs_force),
 		cmocka_unit_test(test_sync_rrule_anchor_avoids_month_end),
 		cmocka_unit_test(test_sync_crash_at_every_step_vdir),
