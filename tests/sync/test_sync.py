@@ -1131,9 +1131,6 @@ class SyncBase:
         self.assertEqual(m["RRULE"]["INTERVAL"], [4])
         self.assert_one_reminder_each(NAMES + ["Fay Wu"])
 
-    # KNOWN BUG: tests/sync/BUGS.md #1 -- a completion made before the contact
-    # was archived is never logged (plan() skips detection for archived contacts).
-    @unittest.expectedFailure
     def test_5_archive_with_a_pending_completion(self):
         # Ticked off on the phone on Feb 20, archived in kith on Feb 21
         # before any sync: the lunch happened and belongs in the history.
@@ -1289,27 +1286,15 @@ class SyncBase:
     def test_7_phone_after_crash_at_confirm_thunderbird(self):
         self.phone_after_crash("confirm", "thunderbird")
 
-    # KNOWN BUG: tests/sync/BUGS.md #3 -- after a crash between the write and
-    # its confirmation, an app's advance of the reminder kith wrote is taken
-    # for a snooze against the pre-crash base; the completion is lost.
-    @unittest.expectedFailure
     def test_7_phone_after_crash_after_flush_tasks_org(self):
         self.phone_after_crash("flush", "tasks-org")
 
     def test_7_phone_after_crash_after_flush_thunderbird(self):
         self.phone_after_crash("flush", "thunderbird")
 
-    # KNOWN BUG: tests/sync/BUGS.md #3 -- after a crash between the write and
-    # its confirmation, an app's advance of the reminder kith wrote is taken
-    # for a snooze against the pre-crash base; the completion is lost.
-    @unittest.expectedFailure
     def test_7_phone_after_crash_after_flush_apple_reminders(self):
         self.phone_after_crash("flush", "apple-reminders")
 
-    # KNOWN BUG: tests/sync/BUGS.md #3 -- after a crash between the write and
-    # its confirmation, an app's advance of the reminder kith wrote is taken
-    # for a snooze against the pre-crash base; the completion is lost.
-    @unittest.expectedFailure
     def test_7_phone_after_crash_after_first_write_tasks_org(self):
         if self.t.single:
             self.skipTest("the single file is written at the flush")
@@ -1445,10 +1430,6 @@ class SyncBase:
             return ["--target", self.t.path]                # no trailing slash
         return ["--target", os.path.join(self.dir, ".", os.path.basename(self.t.path))]
 
-    # KNOWN BUG: tests/sync/BUGS.md #4 -- each spelling of a target path is a
-    # separate target in the store (no canonical path): kith's own rewrite
-    # under one spelling is a "move" under the other.
-    @unittest.expectedFailure
     def test_9_alternating_spellings_of_the_same_target(self):
         # Synced as one spelling, then the other: kith's own rewrite is not an
         # app's move, and a completion is read whichever spelling comes next.
@@ -1509,12 +1490,6 @@ class TestFile(SyncBase, unittest.TestCase):
 
 class TestVdir(SyncBase, unittest.TestCase):
     KIND = "vdir"
-
-    # KNOWN BUG: tests/sync/BUGS.md #2 -- `sync --dry-run` against a vdir that
-    # does not exist yet creates the directory and its .kith.lock.
-    @unittest.expectedFailure
-    def test_6_dry_run_does_not_create_the_target(self):
-        super().test_6_dry_run_does_not_create_the_target()
 
 
 class TestEmbedded(SyncBase, unittest.TestCase):
