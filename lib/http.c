@@ -1,0 +1,1187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTTP for the CalDAV target: the one file that includes libcurl.
+ *
+ * Every request of a session goes through one curl multi handle, so its
+ * connection cache (and DNS cache) is shared: consecutive requests and the
+ * transfers of kith_http_run_many reuse kept-alive connections.  At most
+ * max_parallel transfers are in flight; HTTP/1.1 pipelining no longer
+ * exists in libcurl 7.65+, HTTP/2 multiplexing is left on (it is bounded
+ * by the same count).
+ *
+ * Authentication.  With a user name, Basic is sent on the first request
+ * (CURLAUTH_BASIC alone makes libcurl send it without waiting for a 401)
+ * when the URL is https or loopback: one round trip, and a PUT body is
+ * never sent twice.  When such a request comes back 401 with a Digest
+ * challenge and no Basic one, the session switches to Digest for good and
+ * the request is retried once (libcurl then answers the challenge itself,
+ * which costs one extra round trip per request).  For plain http to
+ * another host (only with allow_insecure_http) Basic is never sent before
+ * the server has said what it takes: CURLAUTH_BASIC | CURLAUTH_DIGEST,
+ * so Digest is picked when offered.
+ *
+ * No Accept-Encoding is sent: Apache's mod_deflate rewrites ETags of
+ * compressed answers ("...-gzip") and a conditional write with such an
+ * ETag fails with 412 forever.
+ *
+ * The debug log shows request lines, statuses and headers, with the values
+ * of Authorization, Proxy-Authorization, Cookie and Set-Cookie replaced by
+ * "[redacted]"; the password appears in no message and no log.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "ctx.h"
+#include "http.h"
+
+#ifndef KITH_VERSION
+#define KITH_VERSION "0.0.0"
+#endif
+
+#define DEFAULT_CONNECT_TIMEOUT_S 10
+#define DEFAULT_TIMEOUT_S 60
+#define DEFAULT_LOW_SPEED_TIME_S 30
+#define DEFAULT_MAX_PARALLEL 6
+#define DEFAULT_MAX_BODY ((size_t)32 * 1024 * 1024)
+
+struct kith_http {
+	struct kith_ctx *ctx;
+	CURLM *multi;
+	char *username;
+	char *password;
+	char *user_agent;
+	int allow_insecure_http;
+	long connect_timeout_s;
+	long timeout_s;
+	long low_speed_time_s;
+	int max_parallel;
+	size_t max_body;
+	kith_http_log_fn log;
+	void *log_arg;
+	long requests;
+	int use_digest; /* a server asked for Digest only: use it from now on */
+	int global_init;
+};
+
+/* One transfer of a run. */
+struct xfer {
+	struct kith_http *http;
+	const struct kith_http_request *req;
+	struct kith_http_response *out;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *host;      /* for messages: "dav.example.org" or "[::1]" */
+	char *hostport;  /* "dav.example.org:443" */
+	int https;
+	int loopback;
+	long auth;       /* the CURLAUTH_* mask of this attempt; 0: none */
+	int retried;
+	/* the response being received (reset at each status line) */
+	struct kith_buf body;
+	char *etag;
+	char *location;
+	char *content_type;
+	char *dav;
+	char *allow;
+	int challenge_basic;
+	int challenge_digest;
+	int too_big;
+	int nomem;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* ---- small helpers ---- */
+
+/* Overwrite a secret before freeing it, where the compiler cannot drop the stores. */
+static void free_secret(char *s)
+{
+	if (s) {
+		volatile char *p = s;
+
+		while (*p)
+			*p++ = '\0';
+	}
+	free(s);
+}
+
+static int set_message(struct kith_http_response *out, enum kith_status status, const char *fmt,
+		       ...) __attribute__((format(printf, 3, 4)));
+
+/* Record a transport failure in out; returns -1 when even that failed. */
+static int set_message(struct kith_http_response *out, enum kith_status status, const char *fmt,
+		       ...)
+{
+	va_list ap;
+	int n;
+
+	free(out->error_msg);
+	out->error_msg = NULL;
+	out->error = status;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	out->error_msg = malloc((size_t)n + 1);
+	if (!out->error_msg) {
+		out->error = KITH_ERR_NOMEM;
+		return -1;
+	}
+	va_start(ap, fmt);
+	vsnprintf(out->error_msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/*
+ * A URL fit for a message or a log: any user:password@ is cut out and
+ * control characters are replaced.  Ownership: free(); NULL when out of
+ * memory.
+ */
+static char *safe_url(const char *url)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	const char *p = url, *auth = strstr(url, "://"), *end, *at = NULL;
+
+	if (auth) {
+		auth += 3;
+		end = auth + strcspn(auth, "/?#");
+		for (const char *q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+	}
+	for (; *p; p++) {
+		if (at && p == auth) {
+			kith_buf_append(&b, "[redacted]");
+			p = at;
+		}
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			kith_buf_append_n(&b, "?", 1);
+		else
+			kith_buf_append_n(&b, p, 1);
+	}
+	return kith_buf_steal(&b);
+}
+
+static int is_loopback_host(const char *host)
+{
+	unsigned char a4[4];
+	struct in6_addr a6;
+	char tmp[64];
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, a4) == 1)
+		return a4[0] == 127;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof(tmp)) {
+		memcpy(tmp, host + 1, n - 2);
+		tmp[n - 2] = '\0';
+		if (inet_pton(AF_INET6, tmp, &a6) != 1)
+			return 0;
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return 1;
+		/* ::ffff:127.x.y.z */
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	return 0;
+}
+
+/* ---- the session ---- */
+
+enum kith_status kith_http_new(struct kith_ctx *ctx, const struct kith_http_options *opts,
+			       struct kith_http **out)
+{
+	static const struct kith_http_options defaults;
+	struct kith_http *http = NULL;
+	enum kith_status st = KITH_OK;
+
+	if (!opts)
+		opts = &defaults;
+	if (opts->password && !opts->username)
+		return kith_fail(ctx, KITH_ERR_INVALID, "a password without a user name");
+	http = calloc(1, sizeof(*http));
+	if (!http)
+		return kith_nomem(ctx);
+	http->ctx = ctx;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		st = kith_fail(ctx, KITH_ERR_IO, "cannot initialise libcurl");
+		goto out;
+	}
+	http->global_init = 1;
+	http->allow_insecure_http = opts->allow_insecure_http != 0;
+	http->connect_timeout_s =
+		opts->connect_timeout_s > 0 ? opts->connect_timeout_s : DEFAULT_CONNECT_TIMEOUT_S;
+	http->timeout_s = opts->timeout_s > 0 ? opts->timeout_s : DEFAULT_TIMEOUT_S;
+	http->low_speed_time_s =
+		opts->low_speed_time_s > 0 ? opts->low_speed_time_s : DEFAULT_LOW_SPEED_TIME_S;
+	http->max_parallel = opts->max_parallel > 0 ? opts->max_parallel : DEFAULT_MAX_PARALLEL;
+	http->max_body = opts->max_body > 0 ? opts->max_body : DEFAULT_MAX_BODY;
+	http->log = opts->log;
+	http->log_arg = opts->log_arg;
+	http->username = kith_strdup0(opts->username);
+	http->password = kith_strdup0(opts->username ? (opts->password ? opts->password : "") : NULL);
+	http->user_agent = strdup(opts->user_agent ? opts->user_agent : "kith/" KITH_VERSION);
+	if ((opts->username && (!http->username || !http->password)) || !http->user_agent) {
+		st = kith_nomem(ctx);
+		goto out;
+	}
+	http->multi = curl_multi_init();
+	if (!http->multi) {
+		st = kith_nomem(ctx);
+		goto out;
+	}
+	if (curl_multi_setopt(http->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX) ||
+	    curl_multi_setopt(http->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+			      (long)http->max_parallel) ||
+	    curl_multi_setopt(http->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+			      (long)http->max_parallel) ||
+	    curl_multi_setopt(http->multi, CURLMOPT_MAXCONNECTS, (long)http->max_parallel)) {
+		st = kith_fail(ctx, KITH_ERR_IO, "cannot configure libcurl");
+		goto out;
+	}
+	*out = http;
+	http = NULL;
+out:
+	kith_http_free(http);
+	return st;
+}
+
+void kith_http_free(struct kith_http *http)
+{
+	if (!http)
+		return;
+	if (http->multi)
+		curl_multi_cleanup(http->multi);
+	free(http->username);
+	free_secret(http->password);
+	free(http->user_agent);
+	if (http->global_init)
+		curl_global_cleanup();
+	free(http);
+}
+
+long kith_http_request_count(const struct kith_http *http)
+{
+	return http ? http->requests : 0;
+}
+
+void kith_http_response_clear(struct kith_http_response *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r->etag);
+	free(r->location);
+	free(r->content_type);
+	free(r->dav);
+	free(r->allow);
+	free(r->error_msg);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- the debug log ---- */
+
+static int is_secret_header(const char *line, size_t n)
+{
+	static const char *const names[] = { "authorization", "proxy-authorization", "cookie",
+					     "set-cookie" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t k = strlen(names[i]);
+
+		if (n > k && line[k] == ':' && strncasecmp(line, names[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Log one header line ("> " out, "< " in) with secrets redacted. */
+static void log_line(struct kith_http *http, const char *prefix, const char *line, size_t n)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	char *s;
+
+	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n'))
+		n--;
+	if (n == 0)
+		return;
+	kith_buf_append(&b, prefix);
+	if (is_secret_header(line, n)) {
+		kith_buf_append_n(&b, line, (size_t)(strchr(line, ':') - line));
+		kith_buf_append(&b, ": [redacted]");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)line[i];
+
+			kith_buf_append_n(&b, (c < 0x20 && c != '\t') || c == 0x7f ? "?" : &line[i],
+					  1);
+		}
+	}
+	s = kith_buf_steal(&b);
+	if (s)
+		http->log(s, http->log_arg);
+	free(s);
+}
+
+static int on_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct xfer *x = arg;
+	struct kith_http *http = x->http;
+
+	(void)easy;
+	if (type == CURLINFO_HEADER_OUT) {
+		/* One call carries the whole header block of one request. */
+		http->requests++;
+		if (!http->log)
+			return 0;
+		for (size_t i = 0; i < size;) {
+			const char *nl = memchr(data + i, '\n', size - i);
+			size_t end = nl ? (size_t)(nl - data) + 1 : size;
+
+			log_line(http, "> ", data + i, end - i);
+			i = end;
+		}
+	} else if (type == CURLINFO_HEADER_IN && http->log) {
+		log_line(http, "< ", data, size);
+	}
+	return 0;
+}
+
+/* ---- receiving ---- */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct xfer *x = arg;
+	size_t n = size * nmemb;
+
+	if (n > x->http->max_body - x->body.len) {
+		x->too_big = 1;
+		return 0; /* a short count aborts the transfer */
+	}
+	kith_buf_append_n(&x->body, data, n);
+	if (x->body.failed) {
+		x->nomem = 1;
+		return 0;
+	}
+	return n;
+}
+
+static void reset_received(struct xfer *x)
+{
+	kith_buf_free(&x->body);
+	free(x->etag);
+	free(x->location);
+	free(x->content_type);
+	free(x->dav);
+	free(x->allow);
+	x->etag = x->location = x->content_type = x->dav = x->allow = NULL;
+	x->challenge_basic = x->challenge_digest = 0;
+}
+
+/* Does the WWW-Authenticate value offer `scheme` (as the first or a later challenge)? */
+static int offers(const char *v, size_t n, const char *scheme)
+{
+	size_t k = strlen(scheme);
+
+	for (size_t i = 0; i + k <= n; i++) {
+		if (i > 0 && v[i - 1] != ',' && v[i - 1] != ' ' && v[i - 1] != '\t')
+			continue;
+		if (strncasecmp(v + i, scheme, k) == 0 && (i + k == n || v[i + k] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* Keep a header value; `join` appends a repeated header after ", ". */
+static int keep(char **slot, const char *v, size_t n, int join)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+
+	if (join && *slot) {
+		kith_buf_append(&b, *slot);
+		kith_buf_append(&b, ", ");
+	}
+	kith_buf_append_n(&b, v, n);
+	free(*slot);
+	*slot = kith_buf_steal(&b);
+	return *slot ? 0 : -1;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct xfer *x = arg;
+	size_t n = size * nmemb, name_len, vlen;
+	const char *colon, *v;
+	int rc = 0;
+
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* A new response (after a 1xx or a 401 answered by libcurl). */
+		reset_received(x);
+		return n;
+	}
+	colon = memchr(data, ':', n);
+	if (!colon)
+		return n;
+	name_len = (size_t)(colon - data);
+	v = colon + 1;
+	vlen = n - name_len - 1;
+	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' ' ||
+			    v[vlen - 1] == '\t'))
+		vlen--;
+#define IS(name) (name_len == sizeof(name) - 1 && strncasecmp(data, name, name_len) == 0)
+	if (IS("etag"))
+		rc = keep(&x->etag, v, vlen, 0);
+	else if (IS("location"))
+		rc = keep(&x->location, v, vlen, 0);
+	else if (IS("content-type"))
+		rc = keep(&x->content_type, v, vlen, 0);
+	else if (IS("dav"))
+		rc = keep(&x->dav, v, vlen, 1);
+	else if (IS("allow"))
+		rc = keep(&x->allow, v, vlen, 1);
+	else if (IS("www-authenticate")) {
+		x->challenge_basic |= offers(v, vlen, "basic");
+		x->challenge_digest |= offers(v, vlen, "digest");
+	}
+#undef IS
+	if (rc < 0) {
+		x->nomem = 1;
+		return 0;
+	}
+	return n;
+}
+
+/* ---- sending ---- */
+
+static void xfer_clear(struct xfer *x)
+{
+	if (x->easy)
+		curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->headers);
+	free(x->host);
+	free(x->hostport);
+	reset_received(x);
+	x->easy = NULL;
+	x->headers = NULL;
+	x->host = x->hostport = NULL;
+}
+
+/*
+ * Check the URL: http or https, no credentials in it, plain http only to
+ * loopback unless allowed.  Fills x->host, x->hostport, x->https,
+ * x->loopback.  Returns -1 with out->error set.
+ */
+static int check_url(struct xfer *x)
+{
+	struct kith_http_response *out = x->out;
+	const char *url = x->req->url;
+	CURLU *u = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *shown = NULL;
+	struct kith_buf b = KITH_BUF_INIT;
+	int rc = -1;
+
+	if (!url || !*url) {
+		set_message(out, KITH_ERR_INVALID, "a request without a URL");
+		return -1;
+	}
+	shown = safe_url(url);
+	u = curl_url();
+	if (!shown || !u) {
+		set_message(out, KITH_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+		set_message(out, KITH_ERR_INVALID, "'%.*s%s' is not a valid http(s) URL",
+			    KITH_ECHO(shown));
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		set_message(out, KITH_ERR_INVALID,
+			    "the URL '%.*s%s' has a user name or password in it; give them "
+			    "separately",
+			    KITH_ECHO(shown));
+		goto out;
+	}
+	x->https = strcasecmp(scheme, "https") == 0;
+	if (!x->https && strcasecmp(scheme, "http") != 0) {
+		set_message(out, KITH_ERR_INVALID,
+			    "'%.*s%s': only http:// and https:// URLs are supported",
+			    KITH_ECHO(shown));
+		goto out;
+	}
+	x->loopback = is_loopback_host(host);
+	if (!x->https && !x->loopback && !x->http->allow_insecure_http) {
+		set_message(out, KITH_ERR_INVALID,
+			    "refusing unencrypted http:// to %s: use https://, or allow insecure "
+			    "http explicitly",
+			    host);
+		goto out;
+	}
+	x->host = strdup(host);
+	kith_buf_printf(&b, "%s:%s", host, port);
+	x->hostport = kith_buf_steal(&b);
+	if (!x->host || !x->hostport) {
+		set_message(out, KITH_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_url_cleanup(u);
+	free(shown);
+	return rc;
+}
+
+static int has_header(const char *const *headers, const char *name)
+{
+	size_t k = strlen(name);
+
+	for (; headers && *headers; headers++)
+		if (strncasecmp(*headers, name, k) == 0 && (*headers)[k] == ':')
+			return 1;
+	return 0;
+}
+
+static long auth_mask(const struct xfer *x)
+{
+	if (!x->http->username)
+		return 0;
+	if (x->http->use_digest)
+		return CURLAUTH_DIGEST;
+	if (x->https || x->loopback)
+		return CURLAUTH_BASIC;
+	return CURLAUTH_BASIC | CURLAUTH_DIGEST;
+}
+
+#define SET(opt, val)                                                  \
+	do {                                                           \
+		if (curl_easy_setopt(x->easy, (opt), (val)) != CURLE_OK) \
+			goto fail;                                     \
+	} while (0)
+
+/* Build the easy handle of x.  Returns -1 with out->error set. */
+static int prepare(struct xfer *x)
+{
+	struct kith_http *http = x->http;
+	const struct kith_http_request *req = x->req;
+	struct curl_slist *l;
+	const char *method = req->method && *req->method ? req->method : "GET";
+
+	if (check_url(x) < 0)
+		return -1;
+	for (const char *const *h = req->headers; h && *h; h++) {
+		if (strpbrk(*h, "\r\n")) {
+			set_message(x->out, KITH_ERR_INVALID,
+				    "a request header to %s contains a line break", x->host);
+			return -1;
+		}
+		l = curl_slist_append(x->headers, *h);
+		if (!l)
+			goto nomem;
+		x->headers = l;
+	}
+	if (req->body) {
+		/* Radicale never answers "Expect: 100-continue": never send it. */
+		l = curl_slist_append(x->headers, "Expect:");
+		if (!l)
+			goto nomem;
+		x->headers = l;
+		/* No libcurl default (application/x-www-form-urlencoded). */
+		if (!has_header(req->headers, "Content-Type")) {
+			l = curl_slist_append(x->headers, "Content-Type:");
+			if (!l)
+				goto nomem;
+			x->headers = l;
+		}
+	}
+	x->easy = curl_easy_init();
+	if (!x->easy)
+		goto nomem;
+	SET(CURLOPT_PRIVATE, (void *)x);
+	SET(CURLOPT_URL, req->url);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	SET(CURLOPT_CONNECTTIMEOUT, http->connect_timeout_s);
+	SET(CURLOPT_TIMEOUT, http->timeout_s);
+	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SET(CURLOPT_LOW_SPEED_TIME, http->low_speed_time_s);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)http->max_body);
+	SET(CURLOPT_USERAGENT, http->user_agent);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, (void *)x);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, (void *)x);
+	/* The debug callback counts requests and writes the log: always on. */
+	SET(CURLOPT_DEBUGFUNCTION, on_debug);
+	SET(CURLOPT_DEBUGDATA, (void *)x);
+	SET(CURLOPT_VERBOSE, 1L);
+	if (x->headers)
+		SET(CURLOPT_HTTPHEADER, x->headers);
+	if (req->body) {
+		/* libcurl re-sends POSTFIELDS by itself when an auth round needs it. */
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		SET(CURLOPT_POSTFIELDS, req->body);
+		SET(CURLOPT_CUSTOMREQUEST, method);
+	} else if (strcmp(method, "HEAD") == 0) {
+		SET(CURLOPT_NOBODY, 1L);
+	} else if (strcmp(method, "GET") == 0) {
+		SET(CURLOPT_HTTPGET, 1L);
+	} else {
+		SET(CURLOPT_CUSTOMREQUEST, method);
+	}
+	x->auth = auth_mask(x);
+	if (x->auth) {
+		SET(CURLOPT_USERNAME, http->username);
+		SET(CURLOPT_PASSWORD, http->password);
+		SET(CURLOPT_HTTPAUTH, x->auth);
+	}
+	return 0;
+fail:
+	set_message(x->out, KITH_ERR_IO, "cannot set up the request to %s", x->host);
+	return -1;
+nomem:
+	set_message(x->out, KITH_ERR_NOMEM, "out of memory");
+	return -1;
+}
+
+/* A Basic attempt that met a Digest-only server: switch and try once more. */
+static int wants_digest_retry(const struct xfer *x, CURLcode res)
+{
+	long status = 0;
+
+	if (res != CURLE_OK || x->retried || x->auth != CURLAUTH_BASIC)
+		return 0;
+	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+		return 0;
+	return status == 401 && x->challenge_digest && !x->challenge_basic;
+}
+
+/* ---- completing ---- */
+
+static void os_error(long err, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (err == 0 || strerror_r((int)err, buf, n) != 0)
+		snprintf(buf, n, "error %ld", err);
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+/* Translate a libcurl failure into a message for people. */
+static void describe_failure(struct xfer *x, CURLcode res)
+{
+	struct kith_http_response *out = x->out;
+	const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
+	long err = 0;
+	char why[CURL_ERROR_SIZE];
+
+	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &err);
+	switch (res) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		set_message(out, KITH_ERR_IO, "cannot resolve host name %s", x->host);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		if (err)
+			os_error(err, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "%s", detail);
+		set_message(out, KITH_ERR_IO, "cannot connect to %s: %s", x->hostport, why);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		if (strstr(detail, "too slow"))
+			set_message(out, KITH_ERR_IO,
+				    "%s sent nothing for %ld s; gave up (low-speed limit)", x->host,
+				    x->http->low_speed_time_s);
+		else if (strncasecmp(detail, "Connection time", 15) == 0 ||
+			 strncasecmp(detail, "Failed to connect", 17) == 0)
+			set_message(out, KITH_ERR_IO, "cannot connect to %s: timed out after %ld s",
+				    x->hostport, x->http->connect_timeout_s);
+		else
+			set_message(out, KITH_ERR_IO, "timed out after %ld s talking to %s",
+				    x->http->timeout_s, x->host);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		set_message(out, KITH_ERR_IO, "TLS certificate of %s is not trusted: %s", x->host,
+			    detail);
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+		set_message(out, KITH_ERR_IO, "TLS handshake with %s failed: %s", x->host, detail);
+		break;
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+		set_message(out, KITH_ERR_IO, "TLS with %s failed: %s", x->host, detail);
+		break;
+	case CURLE_FILESIZE_EXCEEDED:
+		set_message(out, KITH_ERR_PARSE,
+			    "the response from %s is larger than %zu bytes; gave up", x->host,
+			    x->http->max_body);
+		break;
+	case CURLE_WRITE_ERROR:
+		if (x->nomem)
+			set_message(out, KITH_ERR_NOMEM, "out of memory");
+		else if (x->too_big)
+			set_message(out, KITH_ERR_PARSE,
+				    "the response from %s is larger than %zu bytes; gave up",
+				    x->host, x->http->max_body);
+		else
+			set_message(out, KITH_ERR_IO, "cannot receive from %s: %s", x->host,
+				    detail);
+		break;
+	case CURLE_OUT_OF_MEMORY:
+		set_message(out, KITH_ERR_NOMEM, "out of memory");
+		break;
+	case CURLE_GOT_NOTHING:
+		set_message(out, KITH_ERR_IO, "%s closed the connection without answering",
+			    x->host);
+		break;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+		set_message(out, KITH_ERR_IO, "the connection to %s broke: %s", x->host, detail);
+		break;
+	default:
+		if (x->nomem)
+			set_message(out, KITH_ERR_NOMEM, "out of memory");
+		else
+			set_message(out, KITH_ERR_IO, "HTTP request to %s failed: %s", x->host,
+				    detail);
+		break;
+	}
+}
+
+/* Fill x->out from a finished transfer. */
+static void complete(struct xfer *x, CURLcode res)
+{
+	struct kith_http_response *out = x->out;
+	long status = 0;
+
+	if (res == CURLE_OK)
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (res != CURLE_OK) {
+		describe_failure(x, res);
+	} else if (x->nomem) {
+		set_message(out, KITH_ERR_NOMEM, "out of memory");
+	} else if (status < 100) {
+		set_message(out, KITH_ERR_IO, "no HTTP response from %s", x->host);
+	} else {
+		size_t len = x->body.len;
+
+		out->body = kith_buf_steal(&x->body);
+		if (!out->body) {
+			set_message(out, KITH_ERR_NOMEM, "out of memory");
+		} else {
+			out->status = status;
+			out->len = len;
+			out->etag = x->etag;
+			out->location = x->location;
+			out->content_type = x->content_type;
+			out->dav = x->dav;
+			out->allow = x->allow;
+			x->etag = x->location = x->content_type = x->dav = x->allow = NULL;
+		}
+	}
+	if (x->http->log) {
+		struct kith_buf b = KITH_BUF_INIT;
+		char *shown = safe_url(x->req->url);
+		char *line;
+
+		if (out->error == KITH_OK)
+			kith_buf_printf(&b, "* %s %s: %ld, %zu bytes",
+					x->req->method ? x->req->method : "GET",
+					shown ? shown : "", out->status, out->len);
+		else
+			kith_buf_printf(&b, "* %s %s: %s", x->req->method ? x->req->method : "GET",
+					shown ? shown : "", out->error_msg ? out->error_msg : "");
+		line = kith_buf_steal(&b);
+		if (line)
+			x->http->log(line, x->http->log_arg);
+		free(line);
+		free(shown);
+	}
+}
+
+/* ---- running ---- */
+
+static void report_done(size_t *done, size_t n,
+			void (*progress)(size_t done, size_t total, void *arg), void *arg)
+{
+	(*done)++;
+	if (progress)
+		progress(*done, n, arg);
+}
+
+enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_http_request *reqs,
+				    size_t n, struct kith_http_response *out,
+				    void (*progress)(size_t done, size_t total, void *arg),
+				    void *progress_arg)
+{
+	struct xfer *xs = NULL;
+	size_t next = 0, done = 0, running = 0;
+	CURLMcode mc = CURLM_OK;
+	enum kith_status st = KITH_OK;
+
+	if (!http || (n > 0 && (!reqs || !out)))
+		return kith_fail(http ? http->ctx : NULL, KITH_ERR_INVALID, "no requests to run");
+	for (size_t i = 0; i < n; i++)
+		memset(&out[i], 0, sizeof(out[i]));
+	if (n == 0)
+		return KITH_OK;
+	xs = calloc(n, sizeof(*xs));
+	if (!xs)
+		return kith_nomem(http->ctx);
+	while (done < n) {
+		CURLMsg *msg;
+		int still = 0, left = 0;
+
+		while (running < (size_t)http->max_parallel && next < n) {
+			struct xfer *x = &xs[next];
+
+			x->http = http;
+			x->req = &reqs[next];
+			x->out = &out[next];
+			next++;
+			if (prepare(x) < 0) {
+				xfer_clear(x);
+				report_done(&done, n, progress, progress_arg);
+				continue;
+			}
+			mc = curl_multi_add_handle(http->multi, x->easy);
+			if (mc != CURLM_OK) {
+				set_message(x->out, KITH_ERR_IO, "cannot start the request to %s: %s",
+					    x->host, curl_multi_strerror(mc));
+				xfer_clear(x);
+				goto out;
+			}
+			running++;
+		}
+		if (running == 0)
+			continue;
+		mc = curl_multi_perform(http->multi, &still);
+		if (mc != CURLM_OK)
+			goto out;
+		while ((msg = curl_multi_info_read(http->multi, &left)) != NULL) {
+			struct xfer *x = NULL;
+			CURL *easy = msg->easy_handle;
+			CURLcode res = msg->data.result;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			/* msg is invalid once the handle is removed: copy first. */
+			curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+			curl_multi_remove_handle(http->multi, easy);
+			if (wants_digest_retry(x, res)) {
+				http->use_digest = 1;
+				x->retried = 1;
+				x->auth = CURLAUTH_DIGEST;
+				reset_received(x);
+				x->errbuf[0] = '\0';
+				if (curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, x->auth) == CURLE_OK &&
+				    curl_multi_add_handle(http->multi, x->easy) == CURLM_OK)
+					continue;
+			}
+			complete(x, res);
+			xfer_clear(x);
+			running--;
+			report_done(&done, n, progress, progress_arg);
+		}
+		if (running > 0) {
+			mc = curl_multi_poll(http->multi, NULL, 0, 1000, NULL);
+			if (mc != CURLM_OK)
+				goto out;
+		}
+	}
+out:
+	if (done < n) {
+		/* The multi handle failed: nothing more can run. */
+		const char *why = curl_multi_strerror(mc);
+
+		for (size_t i = 0; i < n; i++) {
+			struct xfer *x = &xs[i];
+
+			if (x->easy) {
+				curl_multi_remove_handle(http->multi, x->easy);
+				xfer_clear(x);
+			}
+			if (i >= next || (out[i].status == 0 && out[i].error == KITH_OK))
+				set_message(&out[i], KITH_ERR_IO, "HTTP requests failed: %s", why);
+		}
+		st = kith_fail(http->ctx, KITH_ERR_IO, "cannot run HTTP requests: %s", why);
+	}
+	free(xs);
+	return st;
+}
+
+enum kith_status kith_http_run(struct kith_http *http, const struct kith_http_request *req,
+			       struct kith_http_response *out)
+{
+	enum kith_status st;
+
+	if (!http || !req || !out)
+		return kith_fail(http ? http->ctx : NULL, KITH_ERR_INVALID, "no request to run");
+	st = kith_http_run_many(http, req, 1, out, NULL, NULL);
+	if (st != KITH_OK)
+		return st;
+	if (out->error != KITH_OK)
+		return kith_fail(http->ctx, out->error, "%s",
+				 out->error_msg ? out->error_msg : kith_status_str(out->error));
+	return KITH_OK;
+}
+
+/* ---- URLs ---- */
+
+/* The five parts of a URI reference (RFC 3986, appendix B). */
+struct uri {
+	const char *scheme, *auth, *path, *query, *frag;
+	size_t scheme_len, auth_len, path_len, query_len, frag_len;
+	int has_scheme, has_auth, has_query, has_frag;
+};
+
+static void split_uri(const char *s, struct uri *u)
+{
+	const char *p = s;
+	size_t n;
+
+	memset(u, 0, sizeof(*u));
+	n = strcspn(p, ":/?#");
+	if (n > 0 && p[n] == ':' &&
+	    ((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z'))) {
+		u->has_scheme = 1;
+		u->scheme = p;
+		u->scheme_len = n;
+		p += n + 1;
+	}
+	if (p[0] == '/' && p[1] == '/') {
+		p += 2;
+		u->has_auth = 1;
+		u->auth = p;
+		u->auth_len = strcspn(p, "/?#");
+		p += u->auth_len;
+	}
+	u->path = p;
+	u->path_len = strcspn(p, "?#");
+	p += u->path_len;
+	if (*p == '?') {
+		p++;
+		u->has_query = 1;
+		u->query = p;
+		u->query_len = strcspn(p, "#");
+		p += u->query_len;
+	}
+	if (*p == '#') {
+		p++;
+		u->has_frag = 1;
+		u->frag = p;
+		u->frag_len = strlen(p);
+	}
+}
+
+/* RFC 3986 5.2.4: in[0..n) without "." and ".." segments, appended to out. */
+static void remove_dot_segments(struct kith_buf *out, const char *in, size_t n)
+{
+	size_t start = out->len;
+
+	while (n > 0) {
+		if (n >= 3 && strncmp(in, "../", 3) == 0) {
+			in += 3;
+			n -= 3;
+		} else if (n >= 2 && strncmp(in, "./", 2) == 0) {
+			in += 2;
+			n -= 2;
+		} else if (n >= 3 && strncmp(in, "/./", 3) == 0) {
+			in += 2;
+			n -= 2;
+		} else if (n == 2 && strncmp(in, "/.", 2) == 0) {
+			/* "/." becomes "/" */
+			kith_buf_append(out, "/");
+			n = 0;
+		} else if ((n >= 4 && strncmp(in, "/../", 4) == 0) ||
+			   (n == 3 && strncmp(in, "/..", 3) == 0)) {
+			/* drop the last output segment; "/.." becomes "/" */
+			while (out->len > start && out->data[out->len - 1] != '/')
+				out->len--;
+			if (out->len > start)
+				out->len--;
+			if (out->data)
+				out->data[out->len] = '\0';
+			if (n == 3) {
+				kith_buf_append(out, "/");
+				n = 0;
+			} else {
+				in += 3;
+				n -= 3;
+			}
+		} else if ((n == 1 && in[0] == '.') || (n == 2 && strncmp(in, "..", 2) == 0)) {
+			n = 0;
+		} else {
+			size_t k = 1;
+
+			while (k < n && in[k] != '/')
+				k++;
+			kith_buf_append_n(out, in, k);
+			in += k;
+			n -= k;
+		}
+	}
+}
+
+/* Append s[0..n), percent-encoding bytes never allowed in a URL (spaces, 8-bit, ...). */
+static void append_encoded(struct kith_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c)) {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+
+			kith_buf_append_n(b, e, 3);
+		} else {
+			kith_buf_append_n(b, (const char *)&c, 1);
+		}
+	}
+}
+
+char *kith_http_resolve(const char *base, const char *ref)
+{
+	struct uri b, r;
+	struct kith_buf path = KITH_BUF_INIT, t = KITH_BUF_INIT;
+	const struct uri *auth_from, *query_from;
+	char *result;
+
+	if (!base || !ref)
+		return NULL;
+	split_uri(base, &b);
+	if (!b.has_scheme || !b.has_auth)
+		return NULL;
+	split_uri(ref, &r);
+	/* RFC 3986 5.2.2 (strict: a scheme in the reference is absolute). */
+	if (r.has_scheme) {
+		auth_from = &r;
+		query_from = &r;
+		remove_dot_segments(&path, r.path, r.path_len);
+	} else if (r.has_auth) {
+		auth_from = &r;
+		query_from = &r;
+		remove_dot_segments(&path, r.path, r.path_len);
+	} else {
+		auth_from = &b;
+		if (r.path_len == 0) {
+			kith_buf_append_n(&path, b.path, b.path_len);
+			query_from = r.has_query ? &r : &b;
+		} else {
+			query_from = &r;
+			if (r.path[0] == '/') {
+				remove_dot_segments(&path, r.path, r.path_len);
+			} else {
+				/* 5.2.3 merge, then remove the dot segments */
+				struct kith_buf merged = KITH_BUF_INIT;
+				size_t keep = b.path_len;
+
+				while (keep > 0 && b.path[keep - 1] != '/')
+					keep--;
+				if (b.path_len == 0)
+					kith_buf_append(&merged, "/");
+				else
+					kith_buf_append_n(&merged, b.path, keep);
+				kith_buf_append_n(&merged, r.path, r.path_len);
+				if (merged.failed)
+					path.failed = 1;
+				else
+					remove_dot_segments(&path, merged.data, merged.len);
+				kith_buf_free(&merged);
+			}
+		}
+	}
+	if (r.has_scheme)
+		append_encoded(&t, r.scheme, r.scheme_len);
+	else
+		append_encoded(&t, b.scheme, b.scheme_len);
+	kith_buf_append(&t, ":");
+	if (auth_from->has_auth) {
+		kith_buf_append(&t, "//");
+		append_encoded(&t, auth_from->auth, auth_from->auth_len);
+	}
+	if (path.failed)
+		t.failed = 1;
+	else if (path.len > 0)
+		append_encoded(&t, path.data, path.len);
+	if (query_from->has_query) {
+		kith_buf_append(&t, "?");
+		append_encoded(&t, query_from->query, query_from->query_len);
+	}
+	if (r.has_frag) {
+		kith_buf_append(&t, "#");
+		append_encoded(&t, r.frag, r.frag_len);
+	}
+	result = kith_buf_steal(&t);
+	kith_buf_free(&path);
+	return result;
+}
+
+/* scheme, host and port of a URL (default port filled in); -1 if it does not parse. */
+static int origin_of(const char *url, char **scheme, char **host, char **port)
+{
+	CURLU *u = curl_url();
+	int rc = -1;
+
+	*scheme = *host = *port = NULL;
+	if (!u)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+		rc = 0;
+	curl_url_cleanup(u);
+	return rc;
+}
+
+int kith_http_same_origin(const char *a, const char *b)
+{
+	char *sa = NULL, *ha = NULL, *pa = NULL, *sb = NULL, *hb = NULL, *pb = NULL;
+	int same = 0;
+
+	if (a && b && origin_of(a, &sa, &ha, &pa) == 0 && origin_of(b, &sb, &hb, &pb) == 0)
+		same = strcasecmp(sa, sb) == 0 && strcasecmp(ha, hb) == 0 && strcmp(pa, pb) == 0;
+	curl_free(sa);
+	curl_free(ha);
+	curl_free(pa);
+	curl_free(sb);
+	curl_free(hb);
+	curl_free(pb);
+	return same;
+}
