@@ -139,6 +139,7 @@ static const char *const migrations[] = {
 	/* 2 -> 3: write intents, and the resources on a target that are not kith's. */
 	"ALTER TABLE reminders ADD COLUMN pending BLOB;"
 	"ALTER TABLE reminders ADD COLUMN fingerprint TEXT;"
+	"ALTER TABLE targets ADD COLUMN state TEXT;"
 	"CREATE TABLE target_items ("
 	"  target_id INTEGER NOT NULL REFERENCES targets(id),"
 	"  name TEXT NOT NULL,"
@@ -1931,5 +1932,50 @@ enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_t
 out:
 	sqlite3_finalize(st);
 	kith_touch_list_free(list, n);
+	return rc;
+}
+
+enum kith_status kith_store_target_state(struct kith_store *store, int64_t target_id, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+	int ok = 1;
+
+	rc = prepare(store, "SELECT state FROM targets WHERE id = ?1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	*out = NULL;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = col_text(st, 0, &ok);
+		if (!ok)
+			rc = kith_nomem(store->ctx);
+		break;
+	case SQLITE_DONE:
+		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no sync target #%lld",
+			       (long long)target_id);
+		break;
+	default:
+		rc = db_fail(store, "reading a sync target");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t target_id,
+					     const char *state)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "UPDATE targets SET state = ?2 WHERE id = ?1 AND "
+			    "state IS NOT ?2", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	bind_text(st, 2, state);
+	rc = step_done(store, st, "saving a sync target");
+	sqlite3_finalize(st);
 	return rc;
 }

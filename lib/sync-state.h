@@ -54,6 +54,12 @@ enum kith_status kith_store_titems_load(struct kith_store *store, int64_t target
 enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target_id,
 					const struct kith_titem *items, size_t n);
 
+/* A target's own state between syncs (opaque text; NULL: none). Ownership: free(*out). */
+enum kith_status kith_store_target_state(struct kith_store *store, int64_t target_id, char **out);
+/* Saves it (a no-op when unchanged). */
+enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t target_id,
+					     const char *state);
+
 /* The newest touch of every contact that has one, by contact id. */
 enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_touch **out,
 					 size_t *out_n);

@@ -395,16 +395,54 @@ static const struct kith_titem *old_item(struct engine *e, const char *name)
 	return NULL;
 }
 
+/* What the engine saw last time: its reminders and the foreign resources. */
+static enum kith_status known_listing(struct engine *e, struct kith_listing *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < e->n_rs; i++)
+		if (e->rs[i].resource && e->rs[i].etag && e->rs[i].base &&
+		    kith_listing_add(out, e->rs[i].resource, e->rs[i].etag) < 0)
+			return kith_nomem(e->ctx);
+	for (size_t i = 0; i < e->n_old_items; i++)
+		if (kith_listing_add(out, e->old_items[i].name, e->old_items[i].tag) < 0)
+			return kith_nomem(e->ctx);
+	return KITH_OK;
+}
+
 static enum kith_status list_and_fetch(struct engine *e)
 {
+	struct kith_listing known;
 	const char **names = NULL;
 	size_t n = 0, *which = NULL;
 	struct kith_fetched *got = NULL;
 	enum kith_status rc;
 
-	rc = e->t->ops->list(e->t, &e->listing);
+	if (e->t->ops->load_state) {
+		char *state = NULL;
+
+		rc = kith_store_target_state(e->store, e->target_id, &state);
+		if (!rc)
+			rc = e->t->ops->load_state(e->t, state);
+		free(state);
+		if (rc)
+			return rc;
+	}
+	rc = known_listing(e, &known);
+	if (!rc)
+		rc = e->t->ops->list(e->t, &known, &e->listing);
+	kith_listing_clear(&known);
 	if (rc)
 		return rc;
+	if (e->t->ops->save_state) {
+		/* In tx 1, with the changes this listing covers (rule 14). */
+		char *state = e->t->ops->save_state(e->t);
+
+		rc = state ? kith_store_set_target_state(e->store, e->target_id, state)
+			   : kith_nomem(e->ctx);
+		free(state);
+		if (rc)
+			return rc;
+	}
 	e->fetched = calloc(e->listing.n ? e->listing.n : 1, sizeof(*e->fetched));
 	e->rs_listed = calloc(e->cap_rs ? e->cap_rs : 1, sizeof(*e->rs_listed));
 	names = calloc(e->listing.n ? e->listing.n : 1, sizeof(*names));
@@ -929,7 +967,7 @@ static enum kith_status plan_contact(struct engine *e, struct kith_contact *c, c
 	}
 	if (ri < 0 || !strcmp(e->rs[ri].state, "deleted") || e->rs_listed[ri] < 0) {
 		if (ri < 0) {
-			name = e->t->ops->resource_name(r->uid);
+			name = e->t->ops->resource_name(e->t, r->uid);
 			if (!name) {
 				rc = kith_nomem(e->ctx);
 				goto out;
@@ -1006,6 +1044,8 @@ static enum kith_status check_deletions(struct engine *e, size_t expected, size_
 {
 	size_t deletes = 0;
 
+	if (e->listing.partial)
+		missing = 0;
 	for (size_t i = 0; i < e->n_writes; i++)
 		deletes += e->writes[i].op == W_DELETE;
 	if (e->o->force)
@@ -1078,8 +1118,11 @@ static enum kith_status plan(struct engine *e)
 		 * Archived contacts are read too: a tick made before archiving is
 		 * still a touch (their moves and deletions no longer matter).
 		 */
-		if (li < 0 && !strcmp(r->state, "deleted"))
+		if (li < 0 && (!strcmp(r->state, "deleted") || e->listing.partial)) {
+			/* Gone, or not provably gone: nothing to read, nothing to write. */
+			skip[i] = e->listing.partial;
 			continue;
+		}
 		changed = li < 0 || !r->etag || !e->listing.tags[li] ||
 			  strcmp(r->etag, e->listing.tags[li]) || e->fetched[li].bytes;
 		if (!changed && !n_others)
@@ -1126,16 +1169,75 @@ static const struct kith_contact *contact_of(struct engine *e, int64_t id)
 	return NULL;
 }
 
+/* Creates and updates at once, for targets that can (CalDAV: parallel PUTs). */
+static enum kith_status send_batch(struct engine *e, int *conflicts)
+{
+	struct kith_put *puts = calloc(e->n_writes ? e->n_writes : 1, sizeof(*puts));
+	size_t *which = calloc(e->n_writes ? e->n_writes : 1, sizeof(*which));
+	size_t n = 0;
+	enum kith_status rc = KITH_OK;
+
+	if (!puts || !which) {
+		rc = kith_nomem(e->ctx);
+		goto out;
+	}
+	for (size_t i = 0; i < e->n_writes; i++) {
+		struct write *w = &e->writes[i];
+
+		if (w->op == W_DELETE)
+			continue;
+		puts[n].name = e->rs[w->ri].resource;
+		puts[n].bytes = w->bytes;
+		puts[n].len = strlen(w->bytes);
+		puts[n].if_match = w->if_match;
+		which[n++] = i;
+	}
+	if (!n)
+		goto out;
+	rc = e->t->ops->put_many(e->t, puts, n);
+	if (rc)
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		struct write *w = &e->writes[which[k]];
+
+		if (puts[k].status == KITH_ERR_CONFLICT) {
+			w->conflict = 1;
+			(*conflicts)++;
+		} else if (puts[k].status == KITH_OK) {
+			w->ok = 1;
+			w->tag = puts[k].tag;
+			puts[k].tag = NULL;
+		} else if (!rc) {
+			rc = puts[k].status;
+		}
+	}
+	if (!rc && fault(e, "write"))
+		rc = kith_fail(e->ctx, KITH_ERR_IO, "stopped by a test fault after a write");
+out:
+	for (size_t k = 0; puts && k < n; k++)
+		free(puts[k].tag);
+	free(puts);
+	free(which);
+	return rc;
+}
+
 static enum kith_status send_writes(struct engine *e, int *conflicts)
 {
 	const struct kith_target_ops *ops = e->t->ops;
 	enum kith_status rc = KITH_OK;
 
 	*conflicts = 0;
+	if (ops->put_many) {
+		rc = send_batch(e, conflicts);
+		if (rc)
+			return rc;
+	}
 	for (size_t i = 0; i < e->n_writes; i++) {
 		struct write *w = &e->writes[i];
 		struct kith_rstate *r = &e->rs[w->ri];
 
+		if (w->ok || w->conflict)
+			continue;
 		if (w->op == W_DELETE)
 			rc = ops->del(e->t, r->resource, w->if_match);
 		else

@@ -94,10 +94,12 @@ static enum kith_status read_item(struct kith_target *t, const char *name, char 
 	return KITH_OK;
 }
 
-static enum kith_status vdir_list(struct kith_target *t, struct kith_listing *out)
+static enum kith_status vdir_list(struct kith_target *t, const struct kith_listing *known,
+				  struct kith_listing *out)
 {
+	(void)known;
 	struct vdir_impl *v = t->impl;
-	struct kith_listing l = { NULL, NULL, 0 };
+	struct kith_listing l = { NULL, NULL, 0, 0 };
 	struct dirent *e;
 	DIR *d = opendir(v->dir);
 	enum kith_status rc = KITH_OK;
@@ -281,8 +283,9 @@ static enum kith_status vdir_flush(struct kith_target *t)
 }
 
 /* UID to file name: safe characters kept, others become '_'. */
-static char *vdir_resource_name(const char *uid)
+static char *vdir_resource_name(struct kith_target *t, const char *uid)
 {
+	(void)t;
 	struct kith_buf b = KITH_BUF_INIT;
 
 	for (const char *p = uid; *p; p++) {

@@ -15,6 +15,22 @@ struct kith_listing {
 	char **names;
 	char **tags;
 	size_t n;
+	/*
+	 * 1 when the listing cannot prove an absence (a CalDAV server forgot
+	 * our sync token and answered with a fresh full listing): nothing
+	 * missing from it is taken as deleted in this sync.
+	 */
+	int partial;
+};
+
+/* One conditional write of a batch. */
+struct kith_put {
+	const char *name;
+	const char *bytes;
+	size_t len;
+	const char *if_match;     /* NULL: create */
+	enum kith_status status;  /* out: KITH_OK, KITH_ERR_CONFLICT, ... */
+	char *tag;                /* out: the new tag, or NULL (fetch to learn it) */
 };
 
 struct kith_fetched {
@@ -25,8 +41,13 @@ struct kith_fetched {
 
 struct kith_target_ops {
 	const char *kind;
-	/* A complete, authoritative listing (deletions are inferred from it). */
-	enum kith_status (*list)(struct kith_target *t, struct kith_listing *out);
+	/*
+	 * A complete, authoritative listing (deletions are inferred from it).
+	 * `known` is what the engine saw last time (names and tags), for
+	 * targets that list only what changed since (CalDAV sync-collection).
+	 */
+	enum kith_status (*list)(struct kith_target *t, const struct kith_listing *known,
+				 struct kith_listing *out);
 	/* out[i] for names[i]. */
 	enum kith_status (*fetch)(struct kith_target *t, const char *const *names, size_t n,
 				  struct kith_fetched *out);
@@ -37,8 +58,20 @@ struct kith_target_ops {
 	/* Makes the writes durable (the single-file target writes here). */
 	enum kith_status (*flush)(struct kith_target *t);
 	/* The resource name for a UID. Ownership: free(). */
-	char *(*resource_name)(const char *uid);
+	char *(*resource_name)(struct kith_target *t, const char *uid);
 	void (*close)(struct kith_target *t);
+	/*
+	 * Optional: several writes at once (each conditional, each with its
+	 * own status in puts[i]); KITH_OK unless the batch could not run.
+	 */
+	enum kith_status (*put_many)(struct kith_target *t, struct kith_put *puts, size_t n);
+	/*
+	 * Optional: state kept in the store between syncs (what discovery
+	 * found, a sync token).  load before list; save after it, in the
+	 * transaction that records what the listing covers.
+	 */
+	enum kith_status (*load_state)(struct kith_target *t, const char *state);
+	char *(*save_state)(struct kith_target *t);
 };
 
 struct kith_target {

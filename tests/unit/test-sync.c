@@ -177,10 +177,10 @@ static void open_target(struct world *w)
 /* The tag the target lists for a resource; NULL if not listed. Ownership: free(). */
 static char *listed_tag(struct world *w, const char *name)
 {
-	struct kith_listing l = { NULL, NULL, 0 };
+	struct kith_listing l = { NULL, NULL, 0, 0 };
 	char *tag = NULL;
 
-	assert_ok(w->t->ops->list(w->t, &l));
+	assert_ok(w->t->ops->list(w->t, NULL, &l));
 	for (size_t i = 0; i < l.n; i++)
 		if (!strcmp(l.names[i], name))
 			tag = xstrdup(l.tags[i]);
@@ -264,7 +264,7 @@ static struct world *world_new(enum kind kind, int with_bob)
 	free(ours);
 	open_target(w);
 	if (kind == VDIR) {
-		char *name = w->t->ops->resource_name(ANNA_UID);
+		char *name = w->t->ops->resource_name(w->t, ANNA_UID);
 
 		assert_string_equal(name, ANNA_FILE);
 		free(name);
