@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -326,6 +327,23 @@ enum kith_status kith_target_file_open(struct kith_ctx *ctx, const char *path,
 		free(f->path);
 		free(f);
 		return kith_nomem(ctx);
+	}
+	{
+		/* Say what is missing: the calendar's directory, not our lock file. */
+		char *slash = strrchr(f->path, '/');
+		struct stat st;
+
+		*slash = '\0';
+		if (*f->path && stat(f->path, &st) < 0) {
+			rc = kith_fail(ctx, KITH_ERR_IO, "the directory %s of the calendar file does "
+				       "not exist", f->path);
+			*slash = '/';
+			free(lock);
+			free(f->path);
+			free(f);
+			return rc;
+		}
+		*slash = '/';
 	}
 	rc = kith_lock_file(ctx, lock, &f->lock_fd);
 	free(lock);
