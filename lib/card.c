@@ -196,21 +196,22 @@ static int flatten_name(struct kith_card *c)
 
 enum kith_status kith_card_finish(struct kith_card *c)
 {
-	const char *fallback = NULL;
+	const char *fallback[2];
 
 	if (c->error)
 		return KITH_OK;
 	if (flatten_name(c))
 		return KITH_ERR_NOMEM;
+	fallback[0] = c->org;
+	fallback[1] = c->emails.n > 0 ? c->emails.items[0] : NULL;
+	/* Each candidate is flattened too: an organisation of control characters names nobody. */
+	for (int k = 0; k < 2 && !(c->name && *c->name); k++) {
+		if (!fallback[k])
+			continue;
+		if (kith_card_set(&c->name, fallback[k], strlen(fallback[k])) || flatten_name(c))
+			return KITH_ERR_NOMEM;
+	}
 	if (c->name && *c->name)
 		return KITH_OK;
-	if (c->org && *c->org)
-		fallback = c->org;
-	else if (c->emails.n > 0)
-		fallback = c->emails.items[0];
-	if (!fallback)
-		return kith_card_fail(c, "no name, organisation or email");
-	if (kith_card_set(&c->name, fallback, strlen(fallback)))
-		return KITH_ERR_NOMEM;
-	return flatten_name(c) ? KITH_ERR_NOMEM : KITH_OK;
+	return kith_card_fail(c, "no name, organisation or email");
 }

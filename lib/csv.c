@@ -75,6 +75,12 @@ void kith_csv_close(struct kith_csv *csv)
 	free(csv);
 }
 
+/* n more bytes keep the field (flen so far) and the whole row within the caps. */
+static int fits(const struct kith_csv *c, size_t flen, size_t n)
+{
+	return flen + n <= KITH_CSV_MAX_FIELD && c->text.len + n <= KITH_CSV_MAX_FIELD;
+}
+
 /* Ends the current field: a NUL in the text, its offset recorded. 0 or -1 (no memory). */
 static int end_field(struct kith_csv *c, size_t *n, size_t start)
 {
@@ -139,7 +145,7 @@ enum kith_status kith_csv_next(struct kith_csv *c, struct kith_csv_row *row, int
 
 				while (i < c->len && c->d[i] != '"' && !at_eol(c, i))
 					i++;
-				if (!too_long && flen + (i - run) <= KITH_CSV_MAX_FIELD)
+				if (!too_long && fits(c, flen, i - run))
 					kith_buf_append_n(&c->text, c->d + run, i - run);
 				else
 					too_long = 1;
@@ -154,15 +160,19 @@ enum kith_status kith_csv_next(struct kith_csv *c, struct kith_csv_row *row, int
 					size_t e = i;
 
 					i = skip_eol(c, i);
-					if (!too_long)
+					if (!too_long && fits(c, flen, i - e))
 						kith_buf_append_n(&c->text, c->d + e, i - e);
+					else
+						too_long = 1;
 					flen += i - e;
 					continue;
 				}
 				/* a quote: doubled is a quote, single closes the field */
 				if (i + 1 < c->len && c->d[i + 1] == '"') {
-					if (!too_long)
+					if (!too_long && fits(c, flen, 1))
 						kith_buf_append_n(&c->text, "\"", 1);
+					else
+						too_long = 1;
 					i += 2;
 					flen++;
 					continue;
@@ -177,7 +187,7 @@ enum kith_status kith_csv_next(struct kith_csv *c, struct kith_csv_row *row, int
 
 			while (i < c->len && c->d[i] != c->delim && !at_eol(c, i))
 				i++;
-			if (!too_long && flen + (i - run) <= KITH_CSV_MAX_FIELD)
+			if (!too_long && fits(c, flen, i - run))
 				kith_buf_append_n(&c->text, c->d + run, i - run);
 			else
 				too_long = 1;
@@ -194,7 +204,7 @@ enum kith_status kith_csv_next(struct kith_csv *c, struct kith_csv_row *row, int
 	}
 	c->pos = i;
 	if (too_long && !c->error[0])
-		snprintf(c->error, sizeof(c->error), "a field is longer than %d bytes",
+		snprintf(c->error, sizeof(c->error), "the row is longer than %d bytes",
 			 KITH_CSV_MAX_FIELD);
 	free(c->fields);
 	c->fields = malloc((n ? n : 1) * sizeof(*c->fields));

@@ -25,7 +25,7 @@
 
 #include "card.h"
 
-/* A field longer than this makes its row malformed. */
+/* A row (or a field) longer than this is malformed. */
 #define KITH_CSV_MAX_FIELD KITH_CARD_MAX_LINE
 /* Columns past this are ignored. */
 #define KITH_CSV_MAX_COLUMNS 1024

@@ -243,6 +243,31 @@ static void test_huge_field_is_a_malformed_row(void **state)
 	free(data);
 }
 
+static void test_row_of_many_fields_over_a_mebibyte_is_malformed(void **state)
+{
+	const size_t fields = 1100, each = 1000;
+	size_t len = 0;
+	char *data = malloc(16 + fields * (each + 1) + 32);
+	struct kith_card_list l;
+
+	(void)state;
+	assert_non_null(data);
+	len += (size_t)sprintf(data, "Name,Notes\nWide");
+	for (size_t i = 0; i < fields; i++) {
+		data[len++] = ',';
+		memset(data + len, 'y', each);
+		len += each;
+	}
+	len += (size_t)sprintf(data + len, "\nNarrow,ok\n");
+	memset(&l, 0, sizeof(l));
+	assert_ok(kith_csv_read_cards(NULL, data, len, NULL, 0, &l, NULL));
+	assert_int_equal(l.n, 2);
+	assert_contains(l.items[0].error, "the row is longer than");
+	assert_null(l.items[1].error);
+	kith_card_list_clear(&l);
+	free(data);
+}
+
 static void test_dates_in_exporter_formats(void **state)
 {
 	struct kith_date d = NODATE;
@@ -281,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_map_names_columns_of_any_csv),
 		cmocka_unit_test(test_bad_map_messages_name_fields_and_columns),
 		cmocka_unit_test(test_huge_field_is_a_malformed_row),
+		cmocka_unit_test(test_row_of_many_fields_over_a_mebibyte_is_malformed),
 		cmocka_unit_test(test_dates_in_exporter_formats),
 	};
 

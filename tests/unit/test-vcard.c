@@ -232,6 +232,10 @@ static void test_card_without_name_org_or_email_is_an_error(void **state)
 	assert_int_equal(l.n, 1);
 	assert_contains(l.items[0].error, "no name, organisation or email");
 	kith_card_list_clear(&l);
+	/* Nor is an organisation of control characters (found by fuzz-csv). */
+	parse_text("BEGIN:VCARD\nVERSION:3.0\nORG:\x7f\nEND:VCARD\n", &l);
+	assert_contains(l.items[0].error, "no name, organisation or email");
+	kith_card_list_clear(&l);
 	/* A name of control characters and blanks is no name. */
 	parse_text("BEGIN:VCARD\nVERSION:3.0\nFN:\x01 \x02\nEMAIL:ctl@example.com\nEND:VCARD\n", &l);
 	assert_string_equal(l.items[0].name, "ctl@example.com");
