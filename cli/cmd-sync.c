@@ -11,10 +11,11 @@
 
 #include "cli.h"
 #include "config.h"
+#include "secret.h"
 #include "output.h"
 
 static const char usage[] =
-	"Usage: kith sync [--target URL] [--dry-run] [--force] [--plain]\n"
+	"Usage: kith sync [--target URL] [--create-calendar NAME] [--dry-run] [--force] [--plain]\n"
 	"\n"
 	"Write one reminder per active contact to a calendar and read them back:\n"
 	"a reminder completed in any calendar app is logged as a touch and comes\n"
@@ -22,10 +23,15 @@ static const char usage[] =
 	"snooze; one deleted pauses its contact ('kith edit --resume' undoes it).\n"
 	"\n"
 	"The target is --target, else $KITH_URL, else 'url' in the configuration,\n"
-	"else the local calendar file reminders.ics next to the store.\n"
+	"else the local calendar file reminders.ics next to the store.  For a CalDAV\n"
+	"server: $KITH_USERNAME or 'username'; the password from $KITH_PASSWORD,\n"
+	"'password_command' (run without a shell) or a prompt on the terminal; the\n"
+	"calendar named by 'calendar' (default: one named \"kith\", made if missing).\n"
 	"\n"
 	"Options:\n"
-	"  --target URL   a .ics file (or file:// URL) or a vdir directory\n"
+	"  --target URL   a .ics file (or file:// URL), a vdir directory, or a CalDAV\n"
+	"                 server (http:// or https://: a host, a principal or a calendar)\n"
+	"  --create-calendar NAME  on a CalDAV server, use (or create) this calendar\n"
 	"  --dry-run      show what would happen; change nothing\n"
 	"  --force        allow removing many reminders at once\n"
 	"  --plain        write reminders without RRULE (kith regenerates them)\n";
@@ -144,7 +150,8 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	struct kith_sync_result *res = NULL;
 	struct kith_target *target = NULL;
 	struct fault fault;
-	const char *target_opt = NULL, *env;
+	const char *target_opt = NULL, *env, *create_cal = NULL;
+	char *password = NULL;
 	char *url = NULL, *abs_url = NULL, *tz = NULL, *epoch;
 	enum kith_status st;
 	int opt, rc, dry_run = 0, force = 0, plain = 0, embedded = 0;
@@ -160,10 +167,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		case O_DRY_RUN: dry_run = 1; break;
 		case O_FORCE: force = 1; break;
 		case O_PLAIN: plain = 1; break;
-		case O_CREATE_CAL:
-			cli_fail(cli, "--create-calendar needs a CalDAV target, which is not "
-				      "supported yet");
-			return EXIT_FAIL;
+		case O_CREATE_CAL: create_cal = p.arg; break;
 		default: return EXIT_USAGE;
 		}
 	}
@@ -189,11 +193,8 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	st = kith_target_open(cli->ctx, abs_url, &target);
-	if (st != KITH_OK) {
-		rc = cli_lib_error(cli, st, "cannot open the sync target");
+	if ((rc = cli_target_for(cli, &cfg, abs_url, create_cal, &password, &target)))
 		goto out;
-	}
 	if (embedded && !cli->quiet)
 		printf("No sync target is configured: using the local calendar file %s\n"
 		       "(open it in Thunderbird or Evolution, or set 'url' in the configuration)\n",
@@ -241,8 +242,11 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		       "until 'kith edit CONTACT --resume'.\n");
 	rc = EXIT_OK;
 out:
+	if (target && cli->verbose && kith_target_request_count(target))
+		fprintf(stderr, "kith: %ld HTTP requests\n", kith_target_request_count(target));
 	kith_sync_result_free(res);
 	kith_target_free(target);
+	cli_secret_free(password);
 	cli_config_clear(&cfg);
 	free(url);
 	free(abs_url);

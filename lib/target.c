@@ -262,6 +262,35 @@ static char *canonical_path(const char *path)
 	return out;
 }
 
+static enum kith_status open_caldav(struct kith_ctx *ctx, const char *url,
+				    const struct kith_target_options *opts, struct kith_target **out)
+{
+	struct kith_target *t = calloc(1, sizeof(*t));
+	enum kith_status rc;
+
+	if (!t)
+		return kith_nomem(ctx);
+	t->ctx = ctx;
+	t->url = strdup(url);
+	rc = t->url ? kith_target_caldav_open(ctx, url, opts, t) : kith_nomem(ctx);
+	if (rc) {
+		free(t->url);
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return KITH_OK;
+}
+
+enum kith_status kith_target_open_with(struct kith_ctx *ctx, const char *url,
+				       const struct kith_target_options *opts,
+				       struct kith_target **out)
+{
+	if (url && (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8)))
+		return open_caldav(ctx, url, opts, out);
+	return kith_target_open(ctx, url, out);
+}
+
 enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct kith_target **out)
 {
 	struct kith_target *t;
@@ -275,8 +304,8 @@ enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct 
 		path = url + 7;
 	else if (strstr(url, "://"))
 		return kith_fail(ctx, KITH_ERR_INVALID,
-				 "sync target '%.*s%s': only local targets (a .ics file or a vdir "
-				 "directory) are supported so far", KITH_ECHO(url));
+				 "sync target '%.*s%s': use a .ics file, a vdir directory, or an "
+				 "http:// or https:// CalDAV URL", KITH_ECHO(url));
 	if (*path != '/')
 		return kith_fail(ctx, KITH_ERR_INVALID,
 				 "sync target '%.*s%s' must be an absolute path", KITH_ECHO(path));

@@ -111,5 +111,8 @@ enum kith_status kith_target_file_open(struct kith_ctx *ctx, const char *path,
 				       struct kith_target *t);
 enum kith_status kith_target_vdir_open(struct kith_ctx *ctx, const char *path,
 				       struct kith_target *t);
+enum kith_status kith_target_caldav_open(struct kith_ctx *ctx, const char *url,
+					 const struct kith_target_options *opts,
+					 struct kith_target *t);
 
 #endif

@@ -29,9 +29,46 @@ struct kith_target;
  */
 KITH_API enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url,
 					   struct kith_target **out);
+
+/* What a CalDAV target needs besides its URL.  Strings are copied. */
+struct kith_target_options {
+	const char *username;
+	const char *password;        /* never logged, never in a message, never stored */
+	const char *calendar;        /* display name or collection URL; NULL: "kith" */
+	const char *create_calendar; /* MKCALENDAR this display name if it is missing */
+	int allow_insecure_http;     /* http:// to a host that is not this machine */
+	/* -v: request and status lines, headers with credentials redacted. */
+	void (*log)(const char *line, void *arg);
+	void *log_arg;
+};
+
+/*
+ * As kith_target_open(), and also http:// and https:// URLs: a CalDAV
+ * server (a bare host, its root, a principal or a calendar collection).
+ * Nothing is sent before the first sync.  opts may be NULL.
+ */
+KITH_API enum kith_status kith_target_open_with(struct kith_ctx *ctx, const char *url,
+						const struct kith_target_options *opts,
+						struct kith_target **out);
+
+/* HTTP requests sent so far (0 for local targets). */
+KITH_API long kith_target_request_count(const struct kith_target *target);
+
+/* A calendar found on a CalDAV server. */
+struct kith_calendar {
+	char *url;
+	char *name;                  /* display name; may be NULL */
+	int vtodo;                   /* accepts tasks */
+	int sync_collection;         /* offers incremental sync (RFC 6578) */
+};
+
+/* The user's calendars.  Ownership: kith_calendar_list_free(*out, *out_n). */
+KITH_API enum kith_status kith_target_calendars(struct kith_target *target,
+						struct kith_calendar **out, size_t *out_n);
+KITH_API void kith_calendar_list_free(struct kith_calendar *list, size_t n);
 KITH_API void kith_target_free(struct kith_target *target);
 
-/* Borrowed: "file", "vdir". */
+/* Borrowed: "file", "vdir", "caldav". */
 KITH_API const char *kith_target_kind(const struct kith_target *target);
 /* Borrowed: the canonical URL (absolute path for local targets). */
 KITH_API const char *kith_target_url(const struct kith_target *target);
