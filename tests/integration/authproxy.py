@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""A small authenticating reverse proxy for test servers without auth.
+
+Usage: authproxy.py --listen 127.0.0.1:PORT --upstream UNIX-SOCKET-PATH|HOST:PORT
+                    --user USER --password PASSWORD [--realm REALM]
+
+Xandikos has no authentication of its own (it expects a reverse proxy to do
+it), so the integration tests put this in front of it: every request must
+carry "Authorization: Basic" with the one user and password, else it gets
+401 with a WWW-Authenticate challenge (answered by the proxy itself, never
+forwarded).  Everything else is forwarded as it came: method, target,
+headers (Authorization included, hop-by-hop headers dropped) and body; the
+upstream's status, reason, headers and body come back unchanged.
+
+Connections are HTTP/1.1 and keep-alive on both sides: one upstream
+connection per client connection, reopened if the upstream closed it.
+Request bodies are read whole (Content-Length or chunked) and forwarded with
+a Content-Length; response bodies are read whole and sent back with a
+Content-Length (a chunked upstream response is de-chunked, nothing else is
+changed).  "Expect: 100-continue" is answered by the proxy: 100 only after
+the credentials are checked, else the 401 straight away.
+
+Python 3 standard library only.
+"""
+
+import argparse
+import base64
+import hmac
+import http.client
+import http.server
+import socket
+import sys
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
+              "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"}
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout=60):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self.unix_path)
+        self.sock = s
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "kith-authproxy/1"
+    upstream = None    # set on the class by main()
+    expected = None    # b"Basic ..." credential, set by main()
+    realm = "kith-test"
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))
+
+    def _authorised(self):
+        got = self.headers.get("Authorization", "")
+        parts = got.split(None, 1)
+        if len(parts) != 2 or parts[0].lower() != "basic":
+            return False
+        try:
+            creds = base64.b64decode(parts[1].strip(), validate=True)
+        except ValueError:
+            return False
+        return hmac.compare_digest(creds, self.expected)
+
+    def _send_401(self):
+        body = b"401 Unauthorized: wrong or missing credentials\n"
+        self.send_response(401, "Unauthorized")
+        self.send_header("WWW-Authenticate", 'Basic realm="%s"' % self.realm)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _send_502(self):
+        body = b"502 Bad Gateway: the upstream server did not answer\n"
+        self.close_connection = True
+        self.send_response(502, "Bad Gateway")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def handle_expect_100(self):
+        if not self._authorised():
+            # The client may or may not send its body now: the connection's
+            # state is unknown, so close it after the answer.
+            self.close_connection = True
+            self._send_401()
+            return False
+        return super().handle_expect_100()
+
+    def _read_body(self):
+        te = self.headers.get("Transfer-Encoding", "")
+        if "chunked" in te.lower():
+            chunks = []
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";", 1)[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+            return b"".join(chunks)
+        n = self.headers.get("Content-Length")
+        if n is None:
+            return None
+        return self.rfile.read(int(n))
+
+    def _connect(self):
+        target = self.upstream
+        if "/" in target:
+            return UnixHTTPConnection(target)
+        host, port = target.rsplit(":", 1)
+        return http.client.HTTPConnection(host, int(port), timeout=60)
+
+    def _forward(self):
+        try:
+            body = self._read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            self.send_error(400, "Bad request body")
+            return
+        if not self._authorised():
+            self._send_401()
+            return
+        headers = []
+        for k, v in self.headers.items():
+            if k.lower() in HOP_BY_HOP or k.lower() == "content-length":
+                continue
+            headers.append((k, v))
+        if body is not None:
+            headers.append(("Content-Length", str(len(body))))
+        resp = None
+        while resp is None:
+            conn = getattr(self, "_upstream_conn", None)
+            reused = conn is not None
+            if conn is None:
+                conn = self._upstream_conn = self._connect()
+            try:
+                conn.putrequest(self.command, self.path, skip_host=True,
+                                skip_accept_encoding=True)
+                for k, v in headers:
+                    conn.putheader(k, v)
+                conn.endheaders(body)
+                resp = conn.getresponse()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                conn.close()
+                self._upstream_conn = None
+                if reused:
+                    continue  # a kept-alive upstream connection had been closed
+                return self._send_502()
+            except OSError:
+                conn.close()
+                self._upstream_conn = None
+                return self._send_502()
+        data = resp.read()
+        self.send_response_only(resp.status, resp.reason)
+        for k, v in resp.getheaders():
+            if k.lower() in HOP_BY_HOP or k.lower() == "content-length":
+                continue
+            self.send_header(k, v)
+        if self.command != "HEAD" and resp.status not in (204, 304) and resp.status >= 200:
+            self.send_header("Content-Length", str(len(data)))
+        elif self.command == "HEAD" and resp.getheader("Content-Length") is not None:
+            self.send_header("Content-Length", resp.getheader("Content-Length"))
+        if resp.will_close:
+            self._upstream_conn.close()
+            self._upstream_conn = None
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.wfile.flush()
+
+    def finish(self):
+        conn = getattr(self, "_upstream_conn", None)
+        if conn is not None:
+            conn.close()
+        super().finish()
+
+    def __getattr__(self, name):
+        # Every method, including the WebDAV/CalDAV ones (PROPFIND, REPORT,
+        # MKCALENDAR, ...), is forwarded the same way.
+        if name.startswith("do_"):
+            return self._forward
+        raise AttributeError(name)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--listen", required=True, help="HOST:PORT")
+    ap.add_argument("--upstream", required=True, help="unix socket path or HOST:PORT")
+    ap.add_argument("--user", required=True)
+    ap.add_argument("--password", required=True)
+    ap.add_argument("--realm", default="kith-test")
+    args = ap.parse_args()
+    Handler.upstream = args.upstream
+    Handler.expected = ("%s:%s" % (args.user, args.password)).encode("utf-8")
+    Handler.realm = args.realm
+    host, port = args.listen.rsplit(":", 1)
+    srv = Server((host, int(port)), Handler)
+    sys.stderr.write("authproxy listening on %s:%d, upstream %s\n"
+                     % (host, srv.server_address[1], args.upstream))
+    sys.stderr.flush()
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.server_close()
+
+
+if __name__ == "__main__":
+    main()
