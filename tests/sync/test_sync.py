@@ -1573,10 +1573,22 @@ class TestTargets(unittest.TestCase):
         self.assertEqual(r.rc, 1, r)
         self.assertTrue(r.err.startswith("kith"), r)
 
-    def test_remote_target_not_supported_yet(self):
-        r = self.run_sync("--target", "https://dav.example/cal/")
+    def test_unreachable_caldav_server_fails_cleanly(self):
+        # A closed port on this machine: refused at once, no network touched.
+        def export():
+            return subprocess.run(kith_cmd(self.db, ["export", "--json", "-"], T0),
+                                  capture_output=True, env=clean_env(self.dir),
+                                  check=True).stdout
+        before = export()
+        r = self.run_sync("--target", "http://127.0.0.1:1/cal/")
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("127.0.0.1", r.err)
+        self.assertEqual(export(), before)
+
+    def test_unknown_url_scheme_is_bad_usage(self):
+        r = self.run_sync("--target", "ftp://example.invalid/cal/")
         self.assertEqual(r.rc, 2, r)
-        self.assertIn("only local targets", r.err)
+        self.assertIn("CalDAV URL", r.err)
 
 
 PARALLEL = ["TestFile", "TestVdir", "TestEmbedded", "TestTargets"]
