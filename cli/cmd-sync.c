@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -57,11 +58,38 @@ struct fault {
 	long left;
 };
 
+/*
+ * Test-only too: KITH_TEST_PAUSE=STEP:FILE makes the sync stop at STEP,
+ * create FILE.ready and wait (at most 60 s) until FILE.ready is removed,
+ * so a test can play another writer at exactly that moment (a 412 race).
+ */
+static void pause_at(const char *step)
+{
+	const char *env = getenv("KITH_TEST_PAUSE");
+	const char *colon = env ? strchr(env, ':') : NULL;
+	char ready[4096];
+	FILE *f;
+
+	if (!colon || strncmp(env, step, (size_t)(colon - env)) || strlen(step) !=
+	    (size_t)(colon - env))
+		return;
+	snprintf(ready, sizeof(ready), "%s.ready", colon + 1);
+	f = fopen(ready, "w");
+	if (f)
+		fclose(f);
+	for (int i = 0; i < 600 && access(ready, F_OK) == 0; i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
 static int fault_hook(const char *step, void *arg)
 {
 	struct fault *f = arg;
 
-	if (strcmp(step, f->step) || --f->left > 0)
+	pause_at(step);
+	if (!f->step[0] || strcmp(step, f->step) || --f->left > 0)
 		return 0;
 	raise(SIGKILL);
 	return 1;
@@ -72,8 +100,9 @@ static int setup_fault(struct fault *f)
 	const char *env = getenv("KITH_TEST_FAULT");
 	const char *colon;
 
+	memset(f, 0, sizeof(*f));
 	if (!env || !*env)
-		return 0;
+		return getenv("KITH_TEST_PAUSE") != NULL;
 	colon = strchr(env, ':');
 	snprintf(f->step, sizeof(f->step), "%.*s", (int)(colon ? (size_t)(colon - env) : strlen(env)),
 		 env);
