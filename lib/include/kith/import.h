@@ -10,9 +10,9 @@
  *
  * What an import does, record by record, in file order:
  *  1. A malformed record (a card without END:VCARD, a line over 1 MiB, a
- *     CSV row with too many fields, a record with no name, organisation or
- *     email) is counted as failed with its line and reason; the import
- *     goes on.
+ *     CSV row over 1 MiB or with more fields than the header, a record
+ *     with no name, organisation or email) is counted as failed with its
+ *     line and reason; the import goes on.
  *  2. Filters: `only` keeps records with one of the listed emails
  *     (case-insensitive) or names (normalised: case and runs of blanks do
  *     not matter); `since` keeps records with a known last-contact date on
@@ -41,11 +41,12 @@
  *     an earlier import spread and still pending).  The default per_day is
  *     ceil((N + pending) / P) for the import's tier: 800 people on a
  *     quarterly tier get 9 a day across the quarter, not 800 on one Monday.
- *  6. A known explicit last-contact date (not REV; not after today) is
- *     logged once as a touch with source KITH_SOURCE_IMPORT, no channel,
- *     and the idempotency key "import:<uid, else first email, else
- *     name>:<date>", so re-importing never logs it twice.  Import touches
- *     do not clear the spread first reminder.
+ *  6. A known explicit last-contact date (not REV; not after today) that
+ *     is newer than the contact's newest touch is logged once as a touch
+ *     with source KITH_SOURCE_IMPORT, no channel, and the idempotency key
+ *     "import:<uid, else first email, else name>:<date>", so re-importing
+ *     (or importing kith's own export) never logs it twice.  Import
+ *     touches do not clear the spread first reminder.
  *
  * kith_import() does not open a transaction: the caller wraps it in
  * kith_store_begin() / kith_store_commit(), so an import is all or
