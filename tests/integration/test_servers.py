@@ -184,6 +184,12 @@ def _on_signal(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def package_version(name):
+    pkg = {"radicale": "radicale", "xandikos": "xandikos", "davical": "davical"}[name]
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True)
+    return r.stdout.strip() or "?"
+
+
 def installed(name):
     return os.path.exists(EXPECT[name]["package"])
 
@@ -413,9 +419,13 @@ class ServerCase:
             c.close()
         if CAPTURE and cls.capture_index:
             d = os.path.join(CAPTURE, cls.server)
+            os.makedirs(d, exist_ok=True)
             with open(os.path.join(d, "INDEX.txt"), "w") as f:
-                f.write("# %s: the requests behind each captured body (written by "
-                        "tests/integration/test_servers.py)\n\n" % cls.server)
+                f.write("%s %s (Debian package), on %s\n"
+                        "The request behind each captured body, and the answer's status and\n"
+                        "headers; written by tests/integration/test_servers.py "
+                        "(KITH_DAV_CAPTURE).\n\n"
+                        % (cls.server, package_version(cls.server), cls.base))
                 f.write("".join(cls.capture_index))
         if cls.server in _started:
             d, proc = _started.pop(cls.server)
@@ -432,10 +442,13 @@ class ServerCase:
             return
         d = os.path.join(CAPTURE, self.server)
         os.makedirs(d, exist_ok=True)
-        ext = ".xml" if resp.body.lstrip().startswith(b"<") else ".txt"
-        fn = name + ext
-        with open(os.path.join(d, fn), "wb") as f:
-            f.write(resp.body)
+        if resp.body:
+            ext = ".xml" if resp.body.lstrip().startswith(b"<") else ".txt"
+            fn = name + ext
+            with open(os.path.join(d, fn), "wb") as f:
+                f.write(resp.body)
+        else:
+            fn = name + " (empty body: no file)"
         heads = "".join("    %s: %s\n" % (k, v) for k, v in resp.headers
                         if k.lower() in ("content-type", "etag", "location", "dav",
                                          "www-authenticate", "content-length"))
@@ -520,6 +533,7 @@ class ServerCase:
         self.note("mkcalendar_body", r.body.decode("utf-8", "replace")[:300])
         self.state["calendar"] = cal
         r = self.c.request("MKCALENDAR", cal, MKCALENDAR_BODY)
+        self.capture("mkcalendar-existing", r, "MKCALENDAR %s again (it exists)" % cal)
         self.expect("mkcalendar_again", r.status, repr(r))
 
     def test_05_list_calendars(self):
@@ -587,6 +601,8 @@ class ServerCase:
     def test_08_stale_if_match(self):
         r = self.put("a.ics", vtodo("kith-test-a@example.org", "Lost update", seq=2),
                      {"If-Match": self.state["etag_a_old"]})
+        self.capture("put-stale-if-match", r, "PUT %sa.ics with If-Match: the ETag it had "
+                     "before the last update" % self.cal)
         self.expect("stale_if_match", r.status, repr(r))
         self.note("stale_if_match_body", r.body.decode("utf-8", "replace")[:300])
         r = self.c.request("GET", self.cal + "a.ics")
@@ -638,8 +654,10 @@ class ServerCase:
         # Nothing changed since token2: an empty delta (no members).
         r = self.sync(token2, capture="sync-collection-no-changes")
         self.assertEqual(r.status, 207, repr(r))
-        res = responses(r.xml())
+        ms = r.xml()
+        res = responses(ms)
         self.note("unchanged_delta", sorted(res))
+        self.note("unchanged_same_token", ms.findtext("{DAV:}sync-token") == token2)
         self.assertEqual([h for h in res if h != self.cal], [], "%s: %r" % (self.server, r))
 
     def test_11_sync_invalid_token(self):
@@ -658,7 +676,7 @@ class ServerCase:
         has_vst = b"valid-sync-token" in r.body
         self.expect("invalid_token_valid_sync_token", has_vst, repr(r))
         # Something that is no token at all.
-        r = self.sync("not-a-token")
+        r = self.sync("not-a-token", capture="sync-collection-garbage-token")
         self.note("garbage_token", [r.status, r.body.decode("utf-8", "replace")[:300]])
         self.expect("garbage_token", r.status, repr(r))
 
@@ -698,6 +716,8 @@ class ServerCase:
         bad = Client(self.base, password="wrong-password")
         try:
             r = bad.propfind(self.cal, ["<D:getetag/>"], depth="1")
+            self.capture("propfind-wrong-password", r, "PROPFIND %s Depth: 1 with a wrong "
+                         "password" % self.cal)
             self.expect("wrong_password", r.status, repr(r))
             self.note("wrong_password_www_authenticate", r.header("WWW-Authenticate"))
             self.assertTrue((r.header("WWW-Authenticate") or "").lower().startswith("basic"))
