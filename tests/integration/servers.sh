@@ -142,7 +142,7 @@ do_stop() {
 		local ap; ap="$(cat "$dir/apache/httpd.pid" 2>/dev/null || true)"
 		[ -n "$ap" ] && alive "$ap" && stop_pids "$ap"
 	fi
-	rm -f "$dir/pids"
+	rm -f "$dir/pids" "$dir/url"
 }
 
 # fail LOG... : print the logs, stop what was started, exit 1.
@@ -288,10 +288,15 @@ start_davical() {
 		tpl="$KITH_DAVICAL_CACHE/davical-pgdata-$key"
 	fi
 
-	if [ -n "$tpl" ] && [ -f "$tpl/PG_VERSION" ]; then
+	if [ -f "$DIR/pg/ready" ] && [ -f "$DIR/pg/data/PG_VERSION" ]; then
+		# A DIR that was set up before (and stopped): keep its data.
+		pg_start "$pgbin"
+	elif [ -n "$tpl" ] && [ -f "$tpl/PG_VERSION" ]; then
+		rm -rf "$DIR/pg/data"
 		cp -a "$tpl" "$DIR/pg/data" || fail "copying the cached cluster $tpl failed" "${LOGS[@]}"
 		pg_start "$pgbin"
 	else
+		rm -rf "$DIR/pg/data"
 		# 1. PostgreSQL: private cluster, no TCP, unix socket in DIR/pg.
 		as_pg "$pgbin/initdb" -D "$DIR/pg/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
 			--no-sync >>"$DIR/davical-setup.log" 2>&1 || fail "initdb failed" "${LOGS[@]}"
@@ -324,6 +329,7 @@ EOF
 			pg_start "$pgbin"
 		fi
 	fi
+	touch "$DIR/pg/ready"
 
 	# 3. Apache: prefork + mod_php, DAViCal's htdocs at the root.
 	local run_as=""
@@ -418,7 +424,6 @@ do_start() {
 		# the bind: retry on a new port.
 		if [ $attempt -lt 3 ] && cat "${LOGS[@]}" 2>/dev/null | grep -qi 'address already in use'; then
 			do_stop "$DIR"
-			[ "$kind" = davical ] && rm -rf "$DIR/pg" "$DIR/apache"
 			continue
 		fi
 		fail "$(cat "$DIR/wait.err")" "${LOGS[@]}"
