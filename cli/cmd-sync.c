@@ -3,10 +3,12 @@
  * kith sync: two-way sync of the reminders with a calendar target.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,6 +159,50 @@ static char *absolute(const char *path)
 	return out_printf("%s/%s", cwd, path);
 }
 
+/* Progress of a long upload, on a terminal only. */
+void cli_progress(size_t done, size_t total, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\rkith: writing reminders %zu/%zu", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/*
+ * One sync at a time per store, whatever the target (a timer and a manual
+ * run overlap): wait a little for the other, then give up cleanly.
+ */
+static int take_sync_lock(struct cli *cli, int *out_fd)
+{
+	char *path = out_printf("%s.sync.lock", cli->db_path);
+	int fd;
+
+	if (!path) {
+		cli_fail(cli, "out of memory");
+		return EXIT_FAIL;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		cli_fail(cli, "cannot create %s: %s", path, strerror(errno));
+		free(path);
+		return EXIT_FAIL;
+	}
+	for (int i = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; i++) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+		if (errno != EWOULDBLOCK || i >= 300) {
+			cli_fail(cli, "another 'kith sync' is still running (lock %s); try later", path);
+			free(path);
+			close(fd);
+			return EXIT_FAIL;
+		}
+		nanosleep(&ts, NULL);
+	}
+	free(path);
+	*out_fd = fd;
+	return EXIT_OK;
+}
+
 static void print_actions(const struct kith_sync_result *r)
 {
 	for (size_t i = 0; i < r->n_actions; i++) {
@@ -183,7 +229,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	char *password = NULL;
 	char *url = NULL, *abs_url = NULL, *tz = NULL, *epoch;
 	enum kith_status st;
-	int opt, rc, dry_run = 0, force = 0, plain = 0, embedded = 0;
+	int opt, rc, dry_run = 0, force = 0, plain = 0, embedded = 0, lock_fd = -1;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&so, 0, sizeof(so));
@@ -205,6 +251,8 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_config_load(cli, &cfg)))
 		return rc;
 	if ((rc = cli_open_store(cli, 0)))
+		goto out;
+	if (!dry_run && (rc = take_sync_lock(cli, &lock_fd)))
 		goto out;
 	if (target_opt)
 		url = strdup(target_opt);
@@ -277,6 +325,8 @@ out:
 	kith_target_free(target);
 	cli_secret_free(password);
 	cli_config_clear(&cfg);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	free(url);
 	free(abs_url);
 	free(tz);

@@ -34,10 +34,10 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "write reminders as iCalendar, or everything as JSON" },
 	{ "import", cmd_import, "import an address book: vCard or Outlook/Google CSV" },
 	{ "sync", cmd_sync, "two-way sync of the reminders with a calendar" },
+	{ "calendars", cmd_calendars, "the calendars on the CalDAV server" },
+	{ "check", cmd_check, "what the CalDAV server supports" },
 };
 
-/* Commands of the contract that later issues deliver. */
-static const char *const not_yet[] = { "calendars", "check" };
 
 static const char usage_text[] =
 	"Usage: kith [GLOBAL OPTIONS] COMMAND [ARGS]\n"
@@ -79,14 +79,6 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static int is_not_yet(const char *name)
-{
-	for (size_t i = 0; i < sizeof(not_yet) / sizeof(not_yet[0]); i++)
-		if (strcmp(not_yet[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 static int unknown_command(const char *name)
 {
 	fprintf(stderr, "kith: '%s' is not a kith command. See 'kith --help'.\n", name);
@@ -124,10 +116,6 @@ static int help(struct cli *cli, int argc, char **argv)
 	if (argc > 2) {
 		fputs("kith help: too many arguments\nUsage: kith help [COMMAND]\n", stderr);
 		return EXIT_USAGE;
-	}
-	if (is_not_yet(argv[1])) {
-		cli_fail(cli, "'%s' is not implemented yet", argv[1]);
-		return EXIT_FAIL;
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd)
@@ -175,10 +163,6 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (strcmp(argv[i], "help") == 0)
 		return help(cli, argc - i, argv + i);
-	if (is_not_yet(argv[i])) {
-		cli_fail(cli, "'%s' is not implemented yet", argv[i]);
-		return EXIT_FAIL;
-	}
 	cmd = find_command(argv[i]);
 	if (!cmd)
 		return unknown_command(argv[i]);

@@ -227,6 +227,10 @@ int cli_target_for(struct cli *cli, const struct cli_config *cfg, const char *ur
 			o.log = log_line;
 			o.log_arg = cli;
 		}
+		if (!cli->quiet && isatty(STDERR_FILENO)) {
+			o.progress = cli_progress;
+			o.progress_arg = cli;
+		}
 	} else if (create_calendar) {
 		cli_err(cli, "--create-calendar needs a CalDAV server URL, not %s", url);
 		return EXIT_USAGE;

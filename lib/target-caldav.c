@@ -16,6 +16,7 @@
  * calendar-multiget in batches; writes are conditional PUTs and DELETEs,
  * several at once over kept-alive connections.
  */
+#define _GNU_SOURCE /* strcasestr */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,8 @@ struct caldav {
 	int sync;             /* sync-collection: -1 unknown, 0 no, 1 yes */
 	char *token;
 	int have_credentials;
+	void (*progress)(size_t done, size_t total, void *arg);
+	void *progress_arg;
 };
 
 static const char *const xml_headers[] = {
@@ -727,7 +730,8 @@ static enum kith_status caldav_put_many(struct kith_target *t, struct kith_put *
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = build_put(t, &puts[i], &pr[i], &reqs[i]);
 	if (!rc)
-		rc = kith_http_run_many(c->http, reqs, n, resps, NULL, NULL);
+		rc = kith_http_run_many(c->http, reqs, n, resps, n > 1 ? c->progress : NULL,
+					c->progress_arg);
 	for (size_t i = 0; i < n && !rc; i++) {
 		puts[i].status = put_result(t, puts[i].name, &resps[i], &puts[i].tag);
 		if (puts[i].status && puts[i].status != KITH_ERR_CONFLICT)
@@ -940,6 +944,8 @@ enum kith_status kith_target_caldav_open(struct kith_ctx *ctx, const char *url,
 		ho.log = o->log;
 		ho.log_arg = o->log_arg;
 		c->create = o->create_calendar != NULL;
+		c->progress = o->progress;
+		c->progress_arg = o->progress_arg;
 		c->have_credentials = o->username != NULL;
 	}
 	if (set(&c->url, url) ||
@@ -1019,4 +1025,100 @@ void kith_calendar_list_free(struct kith_calendar *list, size_t n)
 		free(list[i].name);
 	}
 	free(list);
+}
+
+/* ---- kith check ---- */
+
+static const char probe_ics[] =
+	"BEGIN:VCALENDAR\r\n"
+	"VERSION:2.0\r\n"
+	"PRODID:-//kith//kith check//EN\r\n"
+	"BEGIN:VTODO\r\n"
+	"UID:kith-check-probe@kith\r\n"
+	"DTSTAMP:20260101T000000Z\r\n"
+	"SUMMARY:kith check (a probe; kith removes it)\r\n"
+	"DTSTART;VALUE=DATE:20260101\r\n"
+	"DUE;VALUE=DATE:20260108\r\n"
+	"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
+	"STATUS:NEEDS-ACTION\r\n"
+	"END:VTODO\r\n"
+	"END:VCALENDAR\r\n";
+
+void kith_server_check_clear(struct kith_server_check *check)
+{
+	if (!check)
+		return;
+	free(check->calendar);
+	memset(check, 0, sizeof(*check));
+}
+
+enum kith_status kith_target_check(struct kith_target *t, struct kith_server_check *out)
+{
+	struct kith_server_check chk;
+	struct kith_http_response r;
+	struct kith_dav_multistatus ms;
+	struct caldav *c;
+	enum kith_status rc;
+	char *name = NULL, *tag = NULL;
+	long status = 0;
+
+	memset(&chk, 0, sizeof(chk));
+	if (!t->ops || strcmp(t->ops->kind, "caldav"))
+		return kith_fail(t->ctx, KITH_ERR_INVALID, "%s is not a CalDAV server", t->url);
+	c = t->impl;
+	rc = discover(t);
+	if (rc)
+		return rc;
+	chk.calendar = strdup(c->collection);
+	if (!chk.calendar)
+		return kith_nomem(t->ctx);
+	/* sync-collection: the report set of the calendar. */
+	rc = propfind(t, c->collection, "0", KITH_PROPFIND_CALENDARS, &status, &ms);
+	if (rc)
+		goto fail;
+	for (size_t i = 0; i < ms.n; i++)
+		chk.sync_collection |= ms.items[i].supports_sync;
+	kith_dav_multistatus_clear(&ms);
+	/* MKCALENDAR: advertised in Allow on the home (OPTIONS). */
+	if (c->home) {
+		rc = run(t, "OPTIONS", c->home, NULL, NULL, &r);
+		if (rc)
+			goto fail;
+		chk.mkcalendar = r.allow && strcasestr(r.allow, "MKCALENDAR") != NULL;
+		kith_http_response_clear(&r);
+	}
+	/* A recurring VTODO, written and removed conditionally. */
+	name = caldav_resource_name(t, "kith-check-probe");
+	if (!name) {
+		rc = kith_nomem(t->ctx);
+		goto fail;
+	}
+	rc = caldav_put(t, name, probe_ics, strlen(probe_ics), NULL, &tag);
+	if (rc == KITH_ERR_CONFLICT) {
+		/* A probe left by an interrupted check: remove it and try once more. */
+		kith_ctx_clear(t->ctx);
+		caldav_del(t, name, NULL);
+		rc = caldav_put(t, name, probe_ics, strlen(probe_ics), NULL, &tag);
+	}
+	if (rc == KITH_OK) {
+		chk.rrule_in_vtodo = 1;
+		chk.etag_on_put = tag != NULL;
+		rc = caldav_del(t, name, tag);
+	} else if (rc == KITH_ERR_INVALID) {
+		/* Refused: a server that takes no recurring tasks (use plain mode). */
+		kith_ctx_clear(t->ctx);
+		rc = KITH_OK;
+	}
+	if (rc)
+		goto fail;
+	chk.requests = kith_http_request_count(c->http);
+	free(name);
+	free(tag);
+	*out = chk;
+	return KITH_OK;
+fail:
+	free(name);
+	free(tag);
+	kith_server_check_clear(&chk);
+	return rc;
 }

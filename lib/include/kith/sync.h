@@ -40,6 +40,9 @@ struct kith_target_options {
 	/* -v: request and status lines, headers with credentials redacted. */
 	void (*log)(const char *line, void *arg);
 	void *log_arg;
+	/* Long uploads: called as each write of a batch completes. */
+	void (*progress)(size_t done, size_t total, void *arg);
+	void *progress_arg;
 };
 
 /*
@@ -61,6 +64,25 @@ struct kith_calendar {
 	int vtodo;                   /* accepts tasks */
 	int sync_collection;         /* offers incremental sync (RFC 6578) */
 };
+
+/* What a CalDAV server does, as `kith check` reports it. */
+struct kith_server_check {
+	char *calendar;        /* the collection kith uses (discovered or created) */
+	int sync_collection;   /* RFC 6578 incremental sync */
+	int mkcalendar;        /* MKCALENDAR allowed in the calendar home */
+	int etag_on_put;       /* a PUT answers with an ETag */
+	int rrule_in_vtodo;    /* a recurring VTODO is accepted */
+	long requests;         /* HTTP requests the check took */
+};
+
+/*
+ * Probe a CalDAV target: discovery, then a throwaway recurring VTODO
+ * written with If-None-Match: * and removed with If-Match.
+ * Ownership: kith_server_check_clear(out).
+ */
+KITH_API enum kith_status kith_target_check(struct kith_target *target,
+					    struct kith_server_check *out);
+KITH_API void kith_server_check_clear(struct kith_server_check *check);
 
 /* The user's calendars.  Ownership: kith_calendar_list_free(*out, *out_n). */
 KITH_API enum kith_status kith_target_calendars(struct kith_target *target,
