@@ -952,12 +952,19 @@ enum kith_status kith_http_run(struct kith_http *http, const struct kith_http_re
 	if (!http || !req || !out)
 		return kith_fail(http ? http->ctx : NULL, KITH_ERR_INVALID, "no request to run");
 	st = kith_http_run_many(http, req, 1, out, NULL, NULL);
-	if (st != KITH_OK)
-		return st;
-	if (out->error != KITH_OK)
-		return kith_fail(http->ctx, out->error, "%s",
-				 out->error_msg ? out->error_msg : kith_status_str(out->error));
-	return KITH_OK;
+	if (st == KITH_OK && out->error != KITH_OK) {
+		/* The message moves to ctx: a failed run leaves nothing to free in out. */
+		st = kith_fail(http->ctx, out->error, "%s",
+			       out->error_msg ? out->error_msg : kith_status_str(out->error));
+		free(out->error_msg);
+		out->error_msg = NULL;
+	} else if (st != KITH_OK) {
+		enum kith_status why = out->error ? out->error : st;
+
+		kith_http_response_clear(out);
+		out->error = why;
+	}
+	return st;
 }
 
 /* ---- URLs ---- */

@@ -58,7 +58,8 @@ struct kith_http_response {
 	char *dav;                   /* DAV header (capabilities); may be NULL */
 	char *allow;                 /* Allow header; may be NULL */
 	enum kith_status error;      /* KITH_OK, or why there is no response */
-	char *error_msg;             /* a message for people when error != KITH_OK */
+	char *error_msg;             /* a message for people when error != KITH_OK (run_many
+	                                only: kith_http_run puts it in the ctx instead) */
 };
 
 void kith_http_response_clear(struct kith_http_response *r);
@@ -66,7 +67,10 @@ void kith_http_response_clear(struct kith_http_response *r);
 /*
  * One request.  KITH_OK means a response arrived, whatever its status;
  * transport failures (DNS, refused, TLS, timeout, body over the cap) are
- * an error status with a clear message naming the host.
+ * an error status with a clear message naming the host, in the ctx given
+ * to kith_http_new().  On failure out holds no allocation (only out->error
+ * is set), so clearing it is optional then; after KITH_OK,
+ * kith_http_response_clear(out).
  */
 enum kith_status kith_http_run(struct kith_http *http, const struct kith_http_request *req,
 			       struct kith_http_response *out);
