@@ -714,7 +714,7 @@ static void describe_failure(struct xfer *x, CURLcode res)
 	case CURLE_OPERATION_TIMEDOUT:
 		if (strstr(detail, "too slow"))
 			set_message(out, KITH_ERR_IO,
-				    "%s sent nothing for %ld s; gave up (low-speed limit)", x->host,
+				    "%s sent less than 1 byte/s for %ld s; gave up", x->host,
 				    x->http->low_speed_time_s);
 		else if (strncasecmp(detail, "Connection time", 15) == 0 ||
 			 strncasecmp(detail, "Failed to connect", 17) == 0)
