@@ -62,13 +62,24 @@ if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$root" >/dev/null
 fi
 ninja -C "$build" >&2
-gen=$build/bench/kith-bench-gen
-lib=$build/bench/kith-bench-report-lib
-kith=$build/cli/kith
-if [ ! -x "$gen" ] || [ ! -x "$lib" ]; then
-	die "no benchmark programs in $build/bench (configure with -Dbench=true)"
+for f in bench/kith-bench-gen bench/kith-bench-report-lib cli/kith lib/libkith.so.0; do
+	[ -e "$build/$f" ] || die "no $build/$f (configure with -Dbench=true; does the CLI build?)"
+done
+# Measure a snapshot: a build running in the same tree meanwhile must not
+# swap the binaries under hyperfine.  Their RUNPATH is $ORIGIN/../lib.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kith-report-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/bin" "$tmp/lib"
+cp "$build/bench/kith-bench-gen" "$build/bench/kith-bench-report-lib" "$build/cli/kith" "$tmp/bin/"
+cp -L "$build/lib/libkith.so.0" "$tmp/lib/"
+gen=$tmp/bin/kith-bench-gen
+lib=$tmp/bin/kith-bench-report-lib
+kith=$tmp/bin/kith
+ldd "$kith" | grep -q "libkith.so.0 => $tmp/" || die "the snapshot of kith does not load its own libkith"
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if ! git -C "$root" diff --quiet HEAD -- lib cli 2>/dev/null; then
+	commit="$commit (+ uncommitted changes in lib/ or cli/)"
 fi
-[ -x "$kith" ] || die "no $kith: the CLI did not build"
 
 # ---- the store, generated once ----
 # The cache key: sizes, seed, the generator's source and the schema the
@@ -184,8 +195,6 @@ mkdir -p "$HOME"
 unset KITH_DB NO_COLOR
 
 # Sanity: every scenario works, and they agree on the rows.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 for i in "${!names[@]}"; do
 	set_argv "$i"
 	"${A[@]}" >"$tmp/out.$i" || die "scenario failed: ${names[$i]}"
@@ -237,10 +246,6 @@ done
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 # ---- report ----
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if ! git -C "$root" diff --quiet HEAD -- lib cli 2>/dev/null; then
-	commit="$commit (+ uncommitted changes in lib/ or cli/)"
-fi
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 mem_gb=$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
 buildtype=$(meson introspect --buildoptions "$build" 2>/dev/null |
