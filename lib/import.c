@@ -19,6 +19,7 @@
 #include "charset.h"
 #include "csv.h"
 #include "ctx.h"
+#include "fold.h"
 #include "model.h"
 #include "vcard.h"
 
@@ -116,15 +117,25 @@ static int index_put(struct index *ix, char *key, size_t val)
 
 /* ---- normal forms ---- */
 
-/* Lower-case ASCII, blanks collapsed and trimmed.  Ownership: free(). */
-static char *norm_name(const char *s)
+/*
+ * Case-folded as the store folds names (fold.c: Latin, Greek, Cyrillic),
+ * blanks collapsed and trimmed.  Ownership: free().
+ */
+static char *norm_name(const char *name)
 {
-	char *out = malloc(strlen(s) + 1), *o = out;
+	char *folded = kith_fold(name, strlen(name));
+	char *out, *o;
+	const char *s;
 	int blank = 0;
 
-	if (!out)
+	if (!folded)
 		return NULL;
-	for (; *s; s++) {
+	out = o = malloc(strlen(folded) + 1);
+	if (!out) {
+		free(folded);
+		return NULL;
+	}
+	for (s = folded; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (isspace(c)) {
@@ -137,6 +148,7 @@ static char *norm_name(const char *s)
 		*o++ = (char)tolower(c);
 	}
 	*o = '\0';
+	free(folded);
 	return out;
 }
 

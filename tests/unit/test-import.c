@@ -205,15 +205,18 @@ static void test_dedupe_within_file_by_email_name_and_uid(void **state)
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-1\nFN:Carl Holm\nEND:VCARD\n"
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-1\nFN:Carl Holm (work)\nEMAIL:carl@example.com\n"
 		"END:VCARD\n"
+		/* Case beyond ASCII does not make another person. */
+		"BEGIN:VCARD\nVERSION:3.0\nFN:\xc3\x85sa \xc3\x96" "berg\nEND:VCARD\n"
+		"BEGIN:VCARD\nVERSION:3.0\nFN:\xc3\xa5sa \xc3\xb6" "berg\nTEL:+46 8 555 0199\nEND:VCARD\n"
 		/* Same name, different UIDs: two people. */
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-2\nFN:Sam Lee\nEND:VCARD\n"
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-3\nFN:Sam Lee\nEND:VCARD\n";
 
 	opts_init(&o);
 	s = run(f, text, strlen(text), &o);
-	assert_int_equal(s->records, 7);
-	assert_int_equal(s->imported, 4);
-	assert_int_equal(s->merged, 3);
+	assert_int_equal(s->records, 9);
+	assert_int_equal(s->imported, 5);
+	assert_int_equal(s->merged, 4);
 	kith_import_summary_free(s);
 	c = find(f, "anna.berg@example.net");
 	assert_string_equal(c->name, "Anna Berg");
@@ -224,7 +227,7 @@ static void test_dedupe_within_file_by_email_name_and_uid(void **state)
 	c = find(f, "carl@example.com");
 	assert_string_equal(c->vcard_uid, "u-1");
 	kith_contact_free(c);
-	assert_int_equal(count_contacts(f), 4);
+	assert_int_equal(count_contacts(f), 5);
 }
 
 static void test_since_keeps_people_with_a_recent_contact_date(void **state)

@@ -14,8 +14,9 @@
  *     with no name, organisation or email) is counted as failed with its
  *     line and reason; the import goes on.
  *  2. Filters: `only` keeps records with one of the listed emails
- *     (case-insensitive) or names (normalised: case and runs of blanks do
- *     not matter); `since` keeps records with a known last-contact date on
+ *     (case-insensitive) or names (normalised: case, also of accented,
+ *     Greek and Cyrillic letters, and runs of blanks do not matter);
+ *     `since` keeps records with a known last-contact date on
  *     or after it.  The last-contact date is an explicit field (vCard
  *     X-KITH-LAST-CONTACTED, X-LAST-CONTACTED, an Apple X-ABDATE labelled
  *     "last contacted"; a CSV column "Last Contacted", "Last Contact",
