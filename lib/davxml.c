@@ -192,6 +192,35 @@ static int text_of(const xmlNode *n, int trim, char **out)
 	return *out ? 0 : -1;
 }
 
+/*
+ * iCalendar lines end in CRLF, but XML parsing turns every raw CRLF into
+ * LF (only an escaped &#13; survives).  Put the CRs back, so the text is
+ * what the server stored and what a GET of the resource returns.
+ * -1 when out of memory.
+ */
+static int crlf(char **s)
+{
+	size_t lf = 0, n = 0;
+	char *in = *s, *out;
+
+	for (const char *p = in; *p; p++, n++)
+		if (*p == '\n' && (p == in || p[-1] != '\r'))
+			lf++;
+	if (lf == 0)
+		return 0;
+	out = malloc(n + lf + 1);
+	if (!out)
+		return -1;
+	for (size_t i = 0, k = 0; i <= n; i++) {
+		if (in[i] == '\n' && (i == 0 || in[i - 1] != '\r'))
+			out[k++] = '\r';
+		out[k++] = in[i];
+	}
+	free(in);
+	*s = out;
+	return 0;
+}
+
 /* Set *slot from the element's text unless an earlier one did. */
 static int take_text(char **slot, const xmlNode *n, int trim)
 {
@@ -264,7 +293,9 @@ static int read_props(struct kith_dav_item *it, const xmlNode *prop)
 		if (is(p, KITH_NS_DAV, "getetag")) {
 			rc = take_text(&it->etag, p, 1);
 		} else if (is(p, KITH_NS_CALDAV, "calendar-data")) {
-			rc = take_text(&it->calendar_data, p, 0);
+			if (!it->calendar_data && (text_of(p, 0, &it->calendar_data) < 0 ||
+						   crlf(&it->calendar_data) < 0))
+				rc = -1;
 		} else if (is(p, KITH_NS_DAV, "displayname")) {
 			rc = take_text(&it->displayname, p, 1);
 		} else if (is(p, KITH_NS_DAV, "resourcetype")) {

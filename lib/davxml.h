@@ -27,7 +27,8 @@ struct kith_dav_item {
 	int status;                 /* the response's own status (e.g. 404 in a sync report); 0: none */
 	int prop_status;            /* status of the propstat holding the found props; 0: none */
 	char *etag;                 /* DAV:getetag, exactly as sent; may be NULL */
-	char *calendar_data;        /* CALDAV:calendar-data text; may be NULL */
+	char *calendar_data;        /* CALDAV:calendar-data text, line ends CRLF (XML parsing
+	                               turns a raw CRLF into LF; it is put back); may be NULL */
 	char *displayname;          /* DAV:displayname; may be NULL */
 	int is_collection;          /* DAV:resourcetype has DAV:collection */
 	int is_calendar;            /* ... and CALDAV:calendar */
