@@ -24,9 +24,19 @@
 #include "model.h"
 #include "sync-state.h"
 
+#define STMT_CACHE 64
+
+/* Prepared statements kept for reuse: imports and syncs run the same few thousands of times. */
+struct cached_stmt {
+	sqlite3_stmt *st;
+	int in_use;
+};
+
 struct kith_store {
 	struct kith_ctx *ctx;
 	sqlite3 *db;
+	struct cached_stmt cache[STMT_CACHE];
+	size_t n_cache;
 	char *path;
 	char *tag;
 	int schema_version;
@@ -179,13 +189,47 @@ static enum kith_status db_fail(struct kith_store *s, const char *what)
 			 sqlite3_errmsg(s->db));
 }
 
+/*
+ * A statement for sql: a cached one that is not in use, else a new one
+ * (cached while there is room).  Give it back with finish().
+ */
 static enum kith_status prepare(struct kith_store *s, const char *sql, sqlite3_stmt **out)
 {
-	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK) {
+	for (size_t i = 0; i < s->n_cache; i++) {
+		struct cached_stmt *c = &s->cache[i];
+
+		if (!c->in_use && !strcmp(sqlite3_sql(c->st), sql)) {
+			c->in_use = 1;
+			*out = c->st;
+			return KITH_OK;
+		}
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
 		*out = NULL;
 		return db_fail(s, "preparing a query");
 	}
+	if (s->n_cache < STMT_CACHE) {
+		s->cache[s->n_cache].st = *out;
+		s->cache[s->n_cache].in_use = 1;
+		s->n_cache++;
+	}
 	return KITH_OK;
+}
+
+/* Done with a statement from prepare(): reset for reuse, or finalized if not cached. */
+static void finish(struct kith_store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < s->n_cache; i++) {
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->cache[i].in_use = 0;
+			return;
+		}
+	}
+	finish(s, st);
 }
 
 static enum kith_status exec(struct kith_store *s, const char *sql)
@@ -355,7 +399,7 @@ static enum kith_status read_schema_version(struct kith_store *s, int *out)
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		exists = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	finish(s, st);
 	*out = 0;
 	if (!exists)
 		return KITH_OK;
@@ -366,7 +410,7 @@ static enum kith_status read_schema_version(struct kith_store *s, int *out)
 		*out = sqlite3_column_int(st, 0);
 	else
 		rc = db_fail(s, "reading the schema version");
-	sqlite3_finalize(st);
+	finish(s, st);
 	return rc;
 }
 
@@ -379,7 +423,7 @@ static int has_tables(struct kith_store *s)
 		return 1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	finish(s, st);
 	return n > 0;
 }
 
@@ -406,7 +450,7 @@ static enum kith_status backup_before_migration(struct kith_store *s, int from)
 		bind_text(st, 1, bak);
 		rc = step_done(s, st, "backing up before a schema migration");
 	}
-	sqlite3_finalize(st);
+	finish(s, st);
 	free(bak);
 	return rc;
 }
@@ -471,7 +515,7 @@ static enum kith_status migrate(struct kith_store *s)
 			goto fail;
 		sqlite3_bind_int(st, 1, version + 1);
 		rc = step_done(s, st, "recording the schema version");
-		sqlite3_finalize(st);
+		finish(s, st);
 		if (rc)
 			goto fail;
 	}
@@ -559,6 +603,8 @@ void kith_store_close(struct kith_store *store)
 		return;
 	if (store->in_tx)
 		kith_store_rollback(store);
+	for (size_t i = 0; i < store->n_cache; i++)
+		sqlite3_finalize(store->cache[i].st);
 	sqlite3_close_v2(store->db);
 	free(store->path);
 	free(store->tag);
@@ -647,7 +693,7 @@ enum kith_status kith_store_get_meta(struct kith_store *store, const char *key, 
 	default:
 		rc = db_fail(store, "reading a setting");
 	}
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -663,7 +709,7 @@ enum kith_status kith_store_set_meta(struct kith_store *store, const char *key, 
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
 	rc = step_done(store, st, "saving a setting");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -741,7 +787,7 @@ enum kith_status kith_store_list_tiers(struct kith_store *store, struct kith_tie
 	tiers = NULL;
 	n = 0;
 out:
-	sqlite3_finalize(st);
+	finish(store, st);
 	kith_tier_list_free(tiers, n);
 	return rc;
 }
@@ -788,7 +834,7 @@ enum kith_status kith_store_get_tier(struct kith_store *store, const char *name,
 			*out = t;
 		break;
 	case SQLITE_DONE:
-		sqlite3_finalize(st);
+		finish(store, st);
 		st = NULL;
 		rc = tier_names(store, &names);
 		if (rc)
@@ -800,7 +846,7 @@ enum kith_status kith_store_get_tier(struct kith_store *store, const char *name,
 	default:
 		rc = db_fail(store, "reading a tier");
 	}
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -836,7 +882,7 @@ enum kith_status kith_store_set_tier(struct kith_store *store, const char *name,
 	bind_cadence(st, 2, cadence);
 	bind_text(st, 3, description);
 	rc = step_done(store, st, "saving a tier");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -852,7 +898,7 @@ enum kith_status kith_store_remove_tier(struct kith_store *store, const char *na
 	bind_text(st, 1, name);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		users = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (users > 0)
 		return kith_fail(store->ctx, KITH_ERR_IN_USE,
 				 "tier '%s' still has %ld contact%s (archived ones included); "
@@ -862,7 +908,7 @@ enum kith_status kith_store_remove_tier(struct kith_store *store, const char *na
 		return rc;
 	bind_text(st, 1, name);
 	rc = step_done(store, st, "removing a tier");
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (!rc && sqlite3_changes(store->db) == 0)
 		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no tier '%s'", name);
 	return rc;
@@ -877,7 +923,7 @@ int kith_store_is_initialized(struct kith_store *store)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	finish(store, st);
 	return n;
 }
 
@@ -905,7 +951,9 @@ enum kith_status kith_store_init_defaults(struct kith_store *store, int *out_cre
 static enum kith_status check_contact(struct kith_store *s, const struct kith_contact *c)
 {
 	struct kith_tier *tier = NULL;
+	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
+	int found;
 
 	if (!c->name || !*c->name)
 		return kith_fail(s->ctx, KITH_ERR_INVALID, "a contact needs a name");
@@ -914,6 +962,15 @@ static enum kith_status check_contact(struct kith_store *s, const struct kith_co
 	if (kith_date_is_set(c->added) && !kith_date_is_valid(c->added))
 		return kith_fail(s->ctx, KITH_ERR_INVALID, "contact '%s' has an invalid date",
 				 c->name);
+	/* The cheap check first: get_tier counts members (and names the tiers on failure). */
+	rc = prepare(s, "SELECT 1 FROM tiers WHERE name = ?1", &st);
+	if (rc)
+		return rc;
+	bind_text(st, 1, c->tier);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	finish(s, st);
+	if (found)
+		return KITH_OK;
 	rc = kith_store_get_tier(s, c->tier, &tier);
 	kith_tier_free(tier);
 	return rc;
@@ -933,7 +990,7 @@ static enum kith_status save_list(struct kith_store *s, int64_t id, const char *
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = step_done(s, st, "saving a contact");
-	sqlite3_finalize(st);
+	finish(s, st);
 	if (rc || list->n == 0)
 		return rc;
 	snprintf(sql, sizeof(sql), "INSERT INTO contact_%ss (contact_id, pos, %s) VALUES (?1, ?2, ?3)",
@@ -948,7 +1005,7 @@ static enum kith_status save_list(struct kith_store *s, int64_t id, const char *
 		bind_text(st, 3, list->items[i]);
 		rc = step_done(s, st, "saving a contact");
 	}
-	sqlite3_finalize(st);
+	finish(s, st);
 	return rc;
 }
 
@@ -1010,7 +1067,7 @@ static enum kith_status add_contact(struct kith_store *store, struct kith_contac
 		return rc;
 	bind_contact(st, contact, added);
 	rc = step_done(store, st, "adding a contact");
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (rc)
 		return rc;
 	c.id = sqlite3_last_insert_rowid(store->db);
@@ -1024,7 +1081,7 @@ static enum kith_status add_contact(struct kith_store *store, struct kith_contac
 		sqlite3_bind_int64(st, 1, c.id);
 		bind_text(st, 2, uid);
 		rc = step_done(store, st, "adding a contact");
-		sqlite3_finalize(st);
+		finish(store, st);
 	}
 	if (!rc)
 		rc = save_lists(store, &c);
@@ -1065,7 +1122,7 @@ static enum kith_status update_contact(struct kith_store *store,
 	bind_contact(st, contact, contact->added);
 	sqlite3_bind_int64(st, 16, contact->id);
 	rc = step_done(store, st, "saving a contact");
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (rc)
 		return rc;
 	if (sqlite3_changes(store->db) == 0)
@@ -1169,7 +1226,7 @@ static enum kith_status load_lists_of(struct kith_store *s, struct kith_contact 
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(s, "reading a contact");
-	sqlite3_finalize(st);
+	finish(s, st);
 	return rc;
 }
 
@@ -1243,7 +1300,7 @@ enum kith_status kith_store_get_contact(struct kith_store *store, int64_t id,
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = run_contact_query(store, st, &list, &n);
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (rc)
 		return rc;
 	if (n == 0) {
@@ -1283,7 +1340,7 @@ enum kith_status kith_store_list_contacts(struct kith_store *store,
 	sqlite3_bind_int(st, 2, filter->include_archived ? 1 : 0);
 	bind_date(st, 3, filter->added_since);
 	rc = run_contact_query(store, st, out, out_n);
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (!rc && *out_n)
 		qsort(*out, *out_n, sizeof(**out), by_name);
 	return rc;
@@ -1310,7 +1367,7 @@ static enum kith_status resolve_query(struct kith_store *s, const char *sql, con
 		return rc;
 	bind_text(st, 1, text);
 	rc = run_contact_query(s, st, out, out_n);
-	sqlite3_finalize(st);
+	finish(s, st);
 	return rc;
 }
 
@@ -1391,7 +1448,7 @@ static enum kith_status contact_exists(struct kith_store *s, int64_t id)
 	default:
 		rc = db_fail(s, "looking up a contact");
 	}
-	sqlite3_finalize(st);
+	finish(s, st);
 	return rc;
 }
 
@@ -1424,7 +1481,7 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 			       touch->source_key ? touch->source_key : "");
 	else if (step != SQLITE_DONE)
 		rc = db_fail(store, "logging a touch");
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (rc)
 		return rc;
 	touch->id = sqlite3_last_insert_rowid(store->db);
@@ -1437,7 +1494,7 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 		return rc;
 	sqlite3_bind_int64(st, 1, touch->contact_id);
 	rc = step_done(store, st, "logging a touch");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1517,7 +1574,7 @@ enum kith_status kith_store_list_touches(struct kith_store *store,
 	list = NULL;
 	n = 0;
 out:
-	sqlite3_finalize(st);
+	finish(store, st);
 	kith_touch_list_free(list, n);
 	return rc;
 }
@@ -1536,7 +1593,7 @@ static enum kith_status snooze(struct kith_store *store, int64_t contact_id, str
 	sqlite3_bind_int64(st, 1, contact_id);
 	bind_date(st, 2, until);
 	rc = step_done(store, st, "snoozing a contact");
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (rc)
 		return rc;
 	if (sqlite3_changes(store->db) == 0)
@@ -1548,7 +1605,7 @@ static enum kith_status snooze(struct kith_store *store, int64_t contact_id, str
 	sqlite3_bind_int64(st, 1, contact_id);
 	bind_date(st, 2, until);
 	rc = step_done(store, st, "recording a snooze");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1615,7 +1672,7 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(store, "building the report");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1634,7 +1691,7 @@ enum kith_status kith_store_target_id(struct kith_store *store, const char *url,
 			return rc;
 		bind_text(st, 1, url);
 		rc = step_done(store, st, "recording a sync target");
-		sqlite3_finalize(st);
+		finish(store, st);
 		if (rc)
 			return rc;
 	}
@@ -1652,7 +1709,7 @@ enum kith_status kith_store_target_id(struct kith_store *store, const char *url,
 	default:
 		rc = db_fail(store, "reading a sync target");
 	}
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1736,7 +1793,7 @@ enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t targe
 	list = NULL;
 	n = 0;
 out:
-	sqlite3_finalize(st);
+	finish(store, st);
 	kith_rstate_list_free(list, n);
 	return rc;
 }
@@ -1771,7 +1828,7 @@ enum kith_status kith_store_rstate_save(struct kith_store *store, int64_t target
 	bind_date(st, 11, r->written_due);
 	bind_text(st, 12, r->fingerprint);
 	rc = step_done(store, st, "saving sync state");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1787,7 +1844,7 @@ enum kith_status kith_store_rstate_remove(struct kith_store *store, int64_t targ
 	sqlite3_bind_int64(st, 1, target_id);
 	sqlite3_bind_int64(st, 2, contact_id);
 	rc = step_done(store, st, "saving sync state");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1850,7 +1907,7 @@ enum kith_status kith_store_titems_load(struct kith_store *store, int64_t target
 	list = NULL;
 	n = 0;
 out:
-	sqlite3_finalize(st);
+	finish(store, st);
 	kith_titem_list_free(list, n);
 	return rc;
 }
@@ -1866,7 +1923,7 @@ enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
 	rc = step_done(store, st, "saving sync state");
-	sqlite3_finalize(st);
+	finish(store, st);
 	if (rc || n == 0)
 		return rc;
 	rc = prepare(store, "INSERT INTO target_items (target_id, name, tag, uid, contact_id) "
@@ -1885,7 +1942,7 @@ enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target
 			sqlite3_bind_null(st, 5);
 		rc = step_done(store, st, "saving sync state");
 	}
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1930,7 +1987,7 @@ enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_t
 	list = NULL;
 	n = 0;
 out:
-	sqlite3_finalize(st);
+	finish(store, st);
 	kith_touch_list_free(list, n);
 	return rc;
 }
@@ -1959,7 +2016,7 @@ enum kith_status kith_store_target_state(struct kith_store *store, int64_t targe
 	default:
 		rc = db_fail(store, "reading a sync target");
 	}
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }
 
@@ -1976,6 +2033,6 @@ enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t t
 	sqlite3_bind_int64(st, 1, target_id);
 	bind_text(st, 2, state);
 	rc = step_done(store, st, "saving a sync target");
-	sqlite3_finalize(st);
+	finish(store, st);
 	return rc;
 }

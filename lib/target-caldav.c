@@ -492,8 +492,9 @@ static enum kith_status sync_report(struct kith_target *t, const char *token,
 	} else if (!token && (r.status == 400 || r.status == 403 || r.status == 405 ||
 			      r.status == 415 || r.status == 501)) {
 		*out_unsupported = 1;
-	} else if (token && (r.status == 403 || r.status == 409 || r.status == 412)) {
-		/* Some servers say no more than that about an old token. */
+	} else if (token && (r.status == 403 || r.status == 409 || r.status == 412 ||
+			      r.status == 500)) {
+		/* Some servers say no more than that about an old token (Xandikos: 500). */
 		*out_invalid = 1;
 	} else {
 		rc = http_error(t, "listing changes", c->collection, &r);
