@@ -1,7 +1,9 @@
 #!/bin/sh
-# The main job on the bundled example network: create a throwaway store,
-# add the people in network.tsv, log the touches in touches.tsv, show who
-# has gone quiet as of 2026-06-01 and the weekly review, then sync the
+# The main job on the bundled example data: create a throwaway store,
+# import an 800-person Outlook address book keeping those contacted in the
+# last two years (re-importing changes nothing), add the closer people of
+# network.tsv and log the touches in touches.tsv, show who has gone quiet
+# as of 2026-06-01 and the weekly review, then sync the
 # reminders to the embedded default calendar file, tick one off the way
 # Thunderbird does, and sync again: the completion comes back as a touch
 # and the reminder moves one cadence past that day.
@@ -23,6 +25,14 @@ echo "== kith init   (store: $KITH_DB)"
 k init
 
 echo
+echo "== kith import examples/outlook-contacts.csv --since 2y --tier regular"
+echo "   (800 Outlook contacts; keep those contacted in the last two years)"
+k import "$here/outlook-contacts.csv" --since 2y --tier regular
+echo
+echo "== the same import again: nothing new"
+k import "$here/outlook-contacts.csv" --since 2y --tier regular 2>/dev/null | grep "new contacts"
+
+echo
 echo "== adding the people in examples/network.tsv"
 grep -v '^#' "$here/network.tsv" | while IFS="$tab" read -r name email phone tier every via org met; do
 	# One option per line so values with spaces stay whole.
@@ -32,7 +42,7 @@ grep -v '^#' "$here/network.tsv" | while IFS="$tab" read -r name email phone tie
 	[ "$org" = "-" ] || set -- "$@" --org "$org"
 	k -q add "$name" "$@"
 done
-k list
+k list --tier core
 
 echo
 echo "== logging the touches in examples/touches.tsv"
@@ -41,16 +51,17 @@ grep -v '^#' "$here/touches.tsv" | while IFS="$tab" read -r who on via note; do
 done
 
 echo
-echo "== kith report   (who has gone quiet, as of $today)"
-k report
+echo "== kith report   (who has gone quiet, as of $today; the first 25 lines)"
+echo "   (the imported people's first reminders are spread over the quarter)"
+k report | head -n 25
 
 echo
-echo "== kith review   (the weekly review)"
-k review
+echo "== kith review   (the weekly review: what falls due in the next 7 days)"
+k review | sed -n '/^Due/,$p' | head -n 30
 
 echo
-echo "== kith sync   (no target configured: the local calendar file next to the store)"
-k sync
+echo "== kith -q sync   (no target configured: the local calendar file next to the store)"
+k -q sync
 cal="$work/reminders.ics"
 
 echo
@@ -60,7 +71,7 @@ echo "== on 2026-06-03 Anna's reminder is ticked off in a calendar app"
 echo
 echo "== kith sync   (reads the completion back: a touch, and the next reminder a cadence later)"
 "$kith" --today 2026-06-04 sync
-"$kith" --today 2026-06-04 show anna
+"$kith" --today 2026-06-04 show anna.berg@example.org
 
 echo
 echo "== kith sync again: nothing changed, nothing written"
