@@ -229,7 +229,7 @@ static void finish(struct kith_store *s, sqlite3_stmt *st)
 			return;
 		}
 	}
-	finish(s, st);
+	sqlite3_finalize(st);
 }
 
 static enum kith_status exec(struct kith_store *s, const char *sql)

@@ -1414,7 +1414,10 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	rc = kith_store_begin(e->store);
 	if (rc)
 		return rc;
-	rc = load(e);
+	/* Recorded in tx 1: a sync that fails (a wrong password) leaves no trace. */
+	rc = kith_store_target_id(e->store, e->t->url, 1, &e->target_id);
+	if (!rc)
+		rc = load(e);
 	if (!rc)
 		rc = kith_store_rstates_load(e->store, e->target_id, &e->rs, &e->n_rs);
 	if (!rc)
@@ -1464,6 +1467,14 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	if (rc)
 		return rc;
 	rc = confirm(e);
+	if (!rc && e->t->ops->save_state) {
+		/* The writes may have changed what the target keeps (a stale token). */
+		char *state = e->t->ops->save_state(e->t);
+
+		rc = state ? kith_store_set_target_state(e->store, e->target_id, state)
+			   : kith_nomem(e->ctx);
+		free(state);
+	}
 	if (rc) {
 		kith_store_rollback(e->store);
 		return rc;
@@ -1494,18 +1505,7 @@ enum kith_status kith_sync(struct kith_store *store, struct kith_target *target,
 	if (!e.res)
 		return kith_nomem(e.ctx);
 	*out = e.res;
-	/* A write transaction (and its fsync) only the first time. */
-	rc = kith_store_target_id(store, target->url, 0, &e.target_id);
-	if (rc == KITH_ERR_NOT_FOUND) {
-		kith_ctx_clear(e.ctx);
-		rc = kith_store_begin(store);
-		if (!rc)
-			rc = kith_store_target_id(store, target->url, 1, &e.target_id);
-		if (!rc)
-			rc = kith_store_commit(store);
-		else
-			kith_store_rollback(store);
-	}
+	rc = KITH_OK;
 	for (int i = 0; !rc && i < MAX_ATTEMPTS; i++) {
 		rc = attempt(&e, &conflicts);
 		clear_attempt(&e);

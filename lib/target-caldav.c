@@ -730,6 +730,12 @@ static enum kith_status caldav_put_many(struct kith_target *t, struct kith_put *
 		goto out;
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = build_put(t, &puts[i], &pr[i], &reqs[i]);
+	/*
+	 * The token predates these writes: a change list from it would not
+	 * show an item created here and deleted by someone else before the
+	 * next sync.  The next listing starts afresh (still one request).
+	 */
+	set(&c->token, NULL);
 	if (!rc)
 		rc = kith_http_run_many(c->http, reqs, n, resps, n > 1 ? c->progress : NULL,
 					c->progress_arg);
@@ -795,6 +801,7 @@ static enum kith_status caldav_del(struct kith_target *t, const char *name, cons
 		return kith_nomem(t->ctx);
 	}
 	headers[0] = cond;
+	set(&c->token, NULL);
 	memset(&req, 0, sizeof(req));
 	req.method = "DELETE";
 	req.url = url;

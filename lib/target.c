@@ -271,7 +271,19 @@ static enum kith_status open_caldav(struct kith_ctx *ctx, const char *url,
 	if (!t)
 		return kith_nomem(ctx);
 	t->ctx = ctx;
-	t->url = strdup(url);
+	/*
+	 * The sync state belongs to the calendar, not just the server: another
+	 * calendar on the same server is another target.
+	 */
+	if (opts && (opts->create_calendar || opts->calendar)) {
+		struct kith_buf b = KITH_BUF_INIT;
+
+		kith_buf_printf(&b, "%s#%s", url,
+				opts->create_calendar ? opts->create_calendar : opts->calendar);
+		t->url = kith_buf_steal(&b);
+	} else {
+		t->url = strdup(url);
+	}
 	rc = t->url ? kith_target_caldav_open(ctx, url, opts, t) : kith_nomem(ctx);
 	if (rc) {
 		free(t->url);

@@ -945,9 +945,8 @@ class CalDAVSyncBase:
         self.wrong_password_first_time()
         self.first_sync()
 
-    # KNOWN BUG (BUGS.md #3): a sync refused with 401 before any sync has
-    # succeeded leaves a row for the URL in the store's targets table.
-    @unittest.expectedFailure
+    # Regression (BUGS.md #3, fixed): a sync refused with 401 before any
+    # sync has succeeded left a row for the URL in the store's targets table.
     def test_6_wrong_password_before_the_first_sync_leaves_the_store_as_it_was(self):
         store = self.wrong_password_first_time()
         self.assertEqual(self.store_dump(), store)
@@ -1046,9 +1045,8 @@ class CalDAVSyncBase:
 
     # ------------------------------------------------------------ 8. more
 
-    # KNOWN BUG (BUGS.md #2): the reminders' state belongs to the server URL,
-    # not to the calendar: in another calendar they all look deleted.
-    @unittest.expectedFailure
+    # Regression (BUGS.md #2, fixed): the reminders' state belonged to the
+    # server URL, not to the calendar: in another calendar they all looked deleted.
     def test_8_another_calendar_on_the_same_server(self):
         # `kith sync --create-calendar NAME` ("use (or create) this calendar")
         # after syncing with another one: the reminders are written there.
@@ -1073,15 +1071,12 @@ class TestRadicale(CalDAVSyncBase, unittest.TestCase):
 class TestXandikos(CalDAVSyncBase, unittest.TestCase):
     SERVER = "xandikos"
 
-    # KNOWN BUG (BUGS.md #1): kith keeps the sync-token it got before its own
-    # PUTs; Xandikos does not list a member created and deleted since that
-    # token, so the deletion of a reminder kith created in the last sync is
-    # never seen -- and once kith wants to rewrite it, every sync fails.
-    @unittest.expectedFailure
+    # Regression (BUGS.md #1, fixed): kith kept the sync-token it got before
+    # its own PUTs; Xandikos does not list a member created and deleted since
+    # that token, so such a deletion was never seen.
     def test_5_deleted_on_the_server_pauses_the_contact(self):
         super().test_5_deleted_on_the_server_pauses_the_contact()
 
-    @unittest.expectedFailure   # KNOWN BUG (BUGS.md #1), as above
     def test_5_deleted_on_the_server_with_a_rewrite_pending(self):
         super().test_5_deleted_on_the_server_with_a_rewrite_pending()
 
