@@ -157,6 +157,13 @@ static const char *const migrations[] = {
 	"  uid TEXT,"
 	"  contact_id INTEGER,"
 	"  PRIMARY KEY (target_id, name)) WITHOUT ROWID;",
+	/*
+	 * 3 -> 4: each contact's newest touch, kept by add_touch(), so a
+	 * report over 100,000 contacts needs no search per contact.
+	 */
+	"ALTER TABLE contacts ADD COLUMN last_touch_id INTEGER REFERENCES touches(id);"
+	"UPDATE contacts SET last_touch_id = (SELECT x.id FROM touches x "
+	"  WHERE x.contact_id = contacts.id ORDER BY x.on_date DESC, x.id DESC LIMIT 1);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -580,8 +587,12 @@ enum kith_status kith_store_open(struct kith_ctx *ctx, const char *path, struct 
 		goto fail;
 	}
 	/* WAL: readers never block the writer; FULL: a committed touch survives power loss. */
+	/*
+	 * mmap: a report over 100,000 contacts reads the file through the page
+	 * cache instead of one pread() per page (a third of its time otherwise).
+	 */
 	rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-		     "PRAGMA foreign_keys = ON;");
+		     "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;");
 	if (rc)
 		goto fail;
 	rc = migrate(s);
@@ -1485,6 +1496,19 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 	if (rc)
 		return rc;
 	touch->id = sqlite3_last_insert_rowid(store->db);
+	/* The newest touch (by day, then by order logged) is the contact's last one. */
+	rc = prepare(store, "UPDATE contacts SET last_touch_id = ?2 WHERE id = ?1 AND "
+			    "(last_touch_id IS NULL OR (SELECT on_date FROM touches "
+			    " WHERE id = last_touch_id) <= ?3)", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, touch->contact_id);
+	sqlite3_bind_int64(st, 2, touch->id);
+	bind_date(st, 3, touch->on);
+	rc = step_done(store, st, "logging a touch");
+	finish(store, st);
+	if (rc)
+		return rc;
 	if (touch->source == KITH_SOURCE_IMPORT)
 		return KITH_OK;
 	/* A real touch replaces the spread-out first reminder. */
@@ -1639,8 +1663,7 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 		     "  (SELECT phone FROM contact_phones p WHERE p.contact_id = c.id "
 		     "   ORDER BY pos LIMIT 1), c.first_due "
 		     "FROM contacts c JOIN tiers t ON t.name = c.tier "
-		     "LEFT JOIN touches lt ON lt.id = (SELECT x.id FROM touches x "
-		     "  WHERE x.contact_id = c.id ORDER BY x.on_date DESC, x.id DESC LIMIT 1) "
+		     "LEFT JOIN touches lt ON lt.id = c.last_touch_id "
 		     "WHERE c.archived = 0 AND (?1 IS NULL OR c.tier = ?1)", &st);
 	if (rc)
 		return rc;
@@ -1956,9 +1979,8 @@ enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_t
 	int step;
 
 	rc = prepare(store, "SELECT t.id, t.contact_id, t.on_date, t.at, t.channel, t.direction, "
-			    "t.note, t.source, t.source_key FROM contacts c JOIN touches t ON t.id = "
-			    "(SELECT x.id FROM touches x WHERE x.contact_id = c.id "
-			    " ORDER BY x.on_date DESC, x.id DESC LIMIT 1) ORDER BY t.contact_id", &st);
+			    "t.note, t.source, t.source_key FROM contacts c "
+			    "JOIN touches t ON t.id = c.last_touch_id ORDER BY t.contact_id", &st);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
