@@ -83,7 +83,7 @@ static void sync_dir(const char *path)
 	free(dir);
 }
 
-static int write_file(struct cli *cli, const char *path, const char *data, size_t len)
+int cli_write_file(struct cli *cli, const char *path, const char *data, size_t len)
 {
 	struct stat sb;
 	char *tmp;
@@ -290,7 +290,7 @@ static int export_json(struct cli *cli, const char *path)
 		rc = EXIT_FAIL;
 	}
 	if (rc == EXIT_OK)
-		rc = write_file(cli, path, data, len);
+		rc = cli_write_file(cli, path, data, len);
 	free(data);
 	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
 		printf("Wrote %zu contact%s to %s\n", n, n == 1 ? "" : "s", path);
@@ -313,7 +313,7 @@ static int export_ics(struct cli *cli, const char *path, int plain, long window)
 	st = kith_export_ics(cli->store, cli->today, &ro, &data, &n);
 	if (st != KITH_OK)
 		return cli_lib_error(cli, st, "cannot build the reminders");
-	rc = write_file(cli, path, data, strlen(data));
+	rc = cli_write_file(cli, path, data, strlen(data));
 	free(data);
 	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
 		printf("Wrote %zu reminder%s to %s\n", n, n == 1 ? "" : "s", path);

@@ -316,65 +316,6 @@ out:
 
 /* ---- kith export --vcard ---- */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* FILE.tmp, fsync, rename: a reader never sees half a file. */
-static int replace_file(struct cli *cli, const char *path, const char *data, size_t len)
-{
-	char *tmp;
-	int fd, err;
-
-	if (strcmp(path, "-") == 0) {
-		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-			cli_fail(cli, "cannot write to standard output: %s", strerror(errno));
-			return EXIT_FAIL;
-		}
-		return EXIT_OK;
-	}
-	tmp = out_printf("%s.tmp", path);
-	if (!tmp) {
-		cli_fail(cli, "out of memory");
-		return EXIT_FAIL;
-	}
-	/* Contact details are private: 0600, like the store. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		cli_fail(cli, "cannot write %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return EXIT_FAIL;
-	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		err = errno;
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		err = errno;
-		goto fail;
-	}
-	free(tmp);
-	return EXIT_OK;
-fail:
-	unlink(tmp);
-	cli_fail(cli, "cannot write %s: %s", path, strerror(err));
-	free(tmp);
-	return EXIT_FAIL;
-}
-
 int cli_export_vcard(struct cli *cli, const char *path)
 {
 	enum kith_status st;
@@ -385,7 +326,7 @@ int cli_export_vcard(struct cli *cli, const char *path)
 	st = kith_export_vcard(cli->store, &data, &n);
 	if (st != KITH_OK)
 		return cli_lib_error(cli, st, "cannot build the vCards");
-	rc = replace_file(cli, path, data, strlen(data));
+	rc = cli_write_file(cli, path, data, strlen(data));
 	free(data);
 	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
 		printf("Wrote %zu contact%s to %s (vCard 4.0)\n", n, n == 1 ? "" : "s", path);
