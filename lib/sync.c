@@ -990,9 +990,15 @@ static enum kith_status plan_contact(struct engine *e, struct kith_contact *c, c
 		goto out;
 	}
 	st = &e->rs[ri];
+	/*
+	 * The shortcut holds only if the target did not change in this sync:
+	 * detection has just made a changed copy the agreed one, so its tag
+	 * matches, but an app's edit (a second tick the same day: same due
+	 * date, same fingerprint) may still need rewriting.
+	 */
 	if (st->fingerprint && !strcmp(st->fingerprint, fp) && st->base &&
-	    e->listing.tags[e->rs_listed[ri]] && st->etag &&
-	    !strcmp(st->etag, e->listing.tags[e->rs_listed[ri]])) {
+	    !e->fetched[e->rs_listed[ri]].bytes && e->listing.tags[e->rs_listed[ri]] &&
+	    st->etag && !strcmp(st->etag, e->listing.tags[e->rs_listed[ri]])) {
 		e->res->unchanged++;
 		goto out;
 	}

@@ -1585,6 +1585,29 @@ class TestTargets(unittest.TestCase):
         self.assertIn("127.0.0.1", r.err)
         self.assertEqual(export(), before)
 
+    def test_second_tick_the_same_day_is_read_and_cleared(self):
+        # Ticked twice on one day (the next occurrence done early too): two
+        # touches, and the second override must be cleared from the calendar
+        # although the due date kith computes does not change.
+        tick = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                            "examples", "tick.py")
+        cal = os.path.join(self.dir, "cal.ics")
+
+        def kith(args, today):
+            return subprocess.run(kith_cmd(self.db, args, today), capture_output=True,
+                                  env=clean_env(self.dir), cwd=self.dir, check=True).stdout.decode()
+        kith(["add", "Anna Berg", "--tier", "regular"], "2026-01-01")
+        kith(["sync", "--target", cal], "2026-01-01")
+        for at in ("2026-03-01T10:00:00Z", "2026-03-01T12:00:00Z"):
+            subprocess.run(["/usr/bin/python3", tick, cal, "Anna", at], check=True,
+                           capture_output=True)
+            out = kith(["sync", "--target", cal], "2026-03-01")
+            self.assertIn("1 touch logged", out)
+            self.assertIn("1 rewritten", out)
+            with open(cal, encoding="utf-8") as f:
+                self.assertNotIn("RECURRENCE-ID", f.read())
+        self.assertIn("0 rewritten", kith(["sync", "--target", cal], "2026-03-01"))
+
     def test_unknown_url_scheme_is_bad_usage(self):
         r = self.run_sync("--target", "ftp://example.invalid/cal/")
         self.assertEqual(r.rc, 2, r)
