@@ -1565,28 +1565,15 @@ static enum kith_status read_touch(struct kith_store *s, sqlite3_stmt *st, struc
 	return KITH_OK;
 }
 
-enum kith_status kith_store_list_touches(struct kith_store *store,
-					 const struct kith_touch_filter *filter,
-					 struct kith_touch **out, size_t *out_n)
+/* Runs a touch query (parameters bound) into a list; always finishes st. */
+static enum kith_status run_touch_query(struct kith_store *store, sqlite3_stmt *st,
+					struct kith_touch **out, size_t *out_n)
 {
-	struct kith_touch_filter none = { 0, { 0, 0, 0 }, { 0, 0, 0 } };
-	sqlite3_stmt *st = NULL;
 	struct kith_touch *list = NULL;
 	size_t n = 0, cap = 0;
-	enum kith_status rc;
+	enum kith_status rc = KITH_OK;
 	int step;
 
-	if (!filter)
-		filter = &none;
-	rc = prepare(store, "SELECT id, contact_id, on_date, at, channel, direction, note, source, "
-			    "source_key FROM touches WHERE (?1 = 0 OR contact_id = ?1) "
-			    "AND (?2 IS NULL OR on_date >= ?2) AND (?3 IS NULL OR on_date <= ?3) "
-			    "ORDER BY on_date DESC, id DESC", &st);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, filter->contact_id);
-	bind_date(st, 2, filter->from);
-	bind_date(st, 3, filter->to);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			struct kith_touch *p;
@@ -1616,6 +1603,28 @@ out:
 	finish(store, st);
 	kith_touch_list_free(list, n);
 	return rc;
+}
+
+enum kith_status kith_store_list_touches(struct kith_store *store,
+					 const struct kith_touch_filter *filter,
+					 struct kith_touch **out, size_t *out_n)
+{
+	struct kith_touch_filter none = { 0, { 0, 0, 0 }, { 0, 0, 0 } };
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	if (!filter)
+		filter = &none;
+	rc = prepare(store, "SELECT id, contact_id, on_date, at, channel, direction, note, source, "
+			    "source_key FROM touches WHERE (?1 = 0 OR contact_id = ?1) "
+			    "AND (?2 IS NULL OR on_date >= ?2) AND (?3 IS NULL OR on_date <= ?3) "
+			    "ORDER BY on_date DESC, id DESC", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, filter->contact_id);
+	bind_date(st, 2, filter->from);
+	bind_date(st, 3, filter->to);
+	return run_touch_query(store, st, out, out_n);
 }
 
 static enum kith_status snooze(struct kith_store *store, int64_t contact_id, struct kith_date until)
@@ -1987,46 +1996,15 @@ enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target
 enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_touch **out,
 					 size_t *out_n)
 {
-	struct kith_touch *list = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t n = 0, cap = 0;
 	enum kith_status rc;
-	int step;
 
 	rc = prepare(store, "SELECT t.id, t.contact_id, t.on_date, t.at, t.channel, t.direction, "
 			    "t.note, t.source, t.source_key FROM contacts c "
 			    "JOIN touches t ON t.id = c.last_touch_id ORDER BY t.contact_id", &st);
 	if (rc)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			struct kith_touch *p;
-
-			cap = cap ? cap * 2 : 64;
-			p = realloc(list, cap * sizeof(*p));
-			if (!p) {
-				rc = kith_nomem(store->ctx);
-				goto out;
-			}
-			list = p;
-		}
-		rc = read_touch(store, st, &list[n]);
-		if (rc)
-			goto out;
-		n++;
-	}
-	if (step != SQLITE_DONE) {
-		rc = db_fail(store, "reading touches");
-		goto out;
-	}
-	*out = list;
-	*out_n = n;
-	list = NULL;
-	n = 0;
-out:
-	finish(store, st);
-	kith_touch_list_free(list, n);
-	return rc;
+	return run_touch_query(store, st, out, out_n);
 }
 
 enum kith_status kith_store_target_state(struct kith_store *store, int64_t target_id, char **out)
