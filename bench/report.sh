@@ -7,8 +7,8 @@
 # 1,000,000 touches with kith-bench-gen, then times with hyperfine:
 #   - kith report (table), --format json, --all --format csv;
 #   - the library alone (kith-bench-report-lib: open + kith_report_build);
-#   - the peers: the sqlite3 CLI running kith's own report query (the
-#     floor: what SQLite needs to produce the same rows) and a naive
+#   - the peers: the sqlite3 CLI producing the rows kith reads in one
+#     query (the floor: what SQLite needs to produce them) and a naive
 #     GROUP BY max(on_date) query.
 # Prints a Markdown table (median/min/max wall time, peak RSS, ratio to
 # the sqlite3 floor) and writes it to bench/report-results.md and into
@@ -104,25 +104,20 @@ read -r gen_s gen_kb <"$db.gen"
 db_mb=$(du -m "$db" | cut -f1)
 
 # ---- the scenarios ----
-# The floor is the very query kith_store_scan() prepares (lib/store.c),
-# read from the source so the two cannot drift apart; with no --tier its
-# ?1 is NULL.  Active contacts with their tier, first email and phone,
-# and the newest touch by one seek per contact on touches(contact_id,
-# on_date).
-floor_sql=$(awk '
-	/^enum kith_status kith_store_scan\(/ { f = 1 }
-	f && /prepare\(store,/ { p = 1 }
-	p {
-		while (match($0, /"([^"\\]|\\.)*"/)) {
-			s = s substr($0, RSTART + 1, RLENGTH - 2)
-			$0 = substr($0, RSTART + RLENGTH)
-		}
-	}
-	p && /&st\);/ { print s; exit }' "$root/lib/store.c")
-case $floor_sql in
-"SELECT "*"FROM contacts"*) floor_sql="${floor_sql//\?1/NULL};" ;;
-*) die "cannot find the report query of kith_store_scan() in lib/store.c" ;;
-esac
+# The floor: the sqlite3 CLI producing the rows kith reads, in one query
+# as one would write it: active contacts with their tier's cadence, their
+# newest touch (kept on the contact since schema v5) and first email and
+# phone.  kith reads the same columns (kith_store_scan() in lib/store.c);
+# the check below fails if a column named here is gone.
+floor_sql="SELECT c.id, c.name, c.tier, coalesce(c.cadence, t.cadence), c.via,
+  c.added, c.snoozed_until, c.paused, c.last_on, c.last_channel, c.last_note, c.first_due,
+  (SELECT email FROM contact_emails e WHERE e.contact_id = c.id ORDER BY pos LIMIT 1),
+  (SELECT phone FROM contact_phones p WHERE p.contact_id = c.id ORDER BY pos LIMIT 1)
+FROM contacts c JOIN tiers t ON t.name = c.tier
+WHERE c.archived = 0;"
+for col in last_on last_channel last_note first_due; do
+	grep -q "c\.$col" "$root/lib/store.c" || die "kith_store_scan() no longer reads c.$col: update floor_sql"
+done
 # What one would write first: aggregate every touch, then join.
 naive_sql="SELECT c.id, c.name, c.tier, coalesce(c.cadence, t.cadence), c.added,
   c.snoozed_until, m.last
@@ -130,29 +125,6 @@ FROM contacts c JOIN tiers t ON t.name = c.tier
 LEFT JOIN (SELECT contact_id, max(on_date) AS last FROM touches GROUP BY contact_id) m
   ON m.contact_id = c.id
 WHERE c.archived = 0;"
-# What if the store kept each contact's newest touch on the contact (the
-# touch log is append-only, so kith_store_add_touch() could maintain it)?
-# Measured on a copy of the store with three such columns added.
-whatif_sql="SELECT c.id, c.name, c.tier, coalesce(c.cadence, t.cadence), c.via,
-  c.added, c.snoozed_until, c.paused, c.bench_last_on, c.bench_last_channel, c.bench_last_note,
-  (SELECT email FROM contact_emails e WHERE e.contact_id = c.id ORDER BY pos LIMIT 1),
-  (SELECT phone FROM contact_phones p WHERE p.contact_id = c.id ORDER BY pos LIMIT 1)
-FROM contacts c JOIN tiers t ON t.name = c.tier
-WHERE c.archived = 0;"
-whatif_db=${db%.db}-whatif.db
-if [ ! -f "$whatif_db" ] || [ "$(cat "$whatif_db.stamp" 2>/dev/null)" != "$stamp" ]; then
-	rm -f "$whatif_db" "$whatif_db-wal" "$whatif_db-shm" "$whatif_db.stamp"
-	say "copying the store for the what-if row"
-	# .backup copies the pages as they are: the same layout as the floor's store.
-	sqlite3 "$db" ".backup '$whatif_db'"
-	sqlite3 "$whatif_db" "ALTER TABLE contacts ADD COLUMN bench_last_on TEXT;
-	  ALTER TABLE contacts ADD COLUMN bench_last_channel TEXT;
-	  ALTER TABLE contacts ADD COLUMN bench_last_note TEXT;
-	  UPDATE contacts SET (bench_last_on, bench_last_channel, bench_last_note) =
-	    (SELECT on_date, channel, note FROM touches x WHERE x.contact_id = contacts.id
-	     ORDER BY x.on_date DESC, x.id DESC LIMIT 1);"
-	printf '%s\n' "$stamp" >"$whatif_db.stamp"
-fi
 
 names=(
 	"kith report"
@@ -160,9 +132,8 @@ names=(
 	"kith report --all --format csv"
 	"library only: open + kith_report_build"
 	"library only: open + kith_report_build (all)"
-	"peer: sqlite3, kith's report query (floor)"
+	"peer: sqlite3, the same rows (floor)"
 	"peer: sqlite3, naive GROUP BY max(on_date)"
-	"what-if: sqlite3, newest touch kept on contacts"
 )
 floor=5
 
@@ -175,7 +146,6 @@ set_argv() { # set_argv INDEX: the command of scenario INDEX into the array A
 	4) A=("$lib" "$db" "$today" --all) ;;
 	5) A=(sqlite3 -readonly "$db" "${floor_sql//$'\n'/ }") ;;
 	6) A=(sqlite3 -readonly "$db" "${naive_sql//$'\n'/ }") ;;
-	7) A=(sqlite3 -readonly "$whatif_db" "${whatif_sql//$'\n'/ }") ;;
 	*) die "no scenario $1" ;;
 	esac
 }
@@ -209,12 +179,10 @@ rows_json=$(jq length "$tmp/out.1")
 rows_csv=$(($(wc -l <"$tmp/out.2") - 1))
 rows_floor=$(wc -l <"$tmp/out.5")
 rows_naive=$(wc -l <"$tmp/out.6")
-rows_whatif=$(wc -l <"$tmp/out.7")
 [ "$rows_json" = "$rows_due" ] || die "kith report --format json: $rows_json rows, the library: $rows_due"
 [ "$rows_csv" = "$rows_all" ] || die "kith report --all: $rows_csv rows, the library: $rows_all"
 [ "$rows_floor" = "$active" ] || die "sqlite3 floor: $rows_floor rows, kith: $active active contacts"
 [ "$rows_naive" = "$active" ] || die "sqlite3 naive: $rows_naive rows, kith: $active active contacts"
-[ "$rows_whatif" = "$active" ] || die "sqlite3 what-if: $rows_whatif rows, kith: $active active contacts"
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 table_mb=$(mb "$(wc -c <"$tmp/out.0")")
 json_mb=$(mb "$(wc -c <"$tmp/out.1")")

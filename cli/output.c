@@ -74,42 +74,53 @@ const char *out_style_off(void)
 
 /* ---- tables ---- */
 
+/* A row is one allocation: its cell pointers, their widths, then the text. */
 struct table_row {
 	enum out_style style;
 	char **cells;
+	size_t *widths;
 };
 
 struct table {
 	size_t ncols;
-	char **headers;
+	struct table_row header;
 	unsigned char *right;
 	struct table_row *rows;
 	size_t nrows, cap;
 };
 
-static void free_cells(char **cells, size_t n)
+static int pack_cells(const char *const *cells, size_t n, struct table_row *row)
 {
-	if (!cells)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(cells[i]);
-	free(cells);
-}
+	size_t lens[16], *lp = n <= 16 ? lens : malloc(n * sizeof(*lp));
+	size_t total = n * (sizeof(char *) + sizeof(size_t));
+	char *block, *text;
 
-static char **copy_cells(const char *const *cells, size_t n)
-{
-	char **out = calloc(n, sizeof(*out));
-
-	if (!out)
-		return NULL;
+	if (!lp)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
-		out[i] = strdup(cells && cells[i] ? cells[i] : "");
-		if (!out[i]) {
-			free_cells(out, n);
-			return NULL;
-		}
+		lp[i] = cells && cells[i] ? strlen(cells[i]) : 0;
+		total += lp[i] + 1;
 	}
-	return out;
+	block = malloc(total);
+	if (!block) {
+		if (lp != lens)
+			free(lp);
+		return -1;
+	}
+	row->cells = (char **)(void *)block;
+	row->widths = (size_t *)(void *)(block + n * sizeof(char *));
+	text = block + n * (sizeof(char *) + sizeof(size_t));
+	for (size_t i = 0; i < n; i++) {
+		row->cells[i] = text;
+		if (lp[i])
+			memcpy(text, cells[i], lp[i]);
+		text[lp[i]] = '\0';
+		row->widths[i] = out_width(text);
+		text += lp[i] + 1;
+	}
+	if (lp != lens)
+		free(lp);
+	return 0;
 }
 
 struct table *table_new(size_t ncols, const char *const *headers)
@@ -119,9 +130,8 @@ struct table *table_new(size_t ncols, const char *const *headers)
 	if (!t)
 		return NULL;
 	t->ncols = ncols;
-	t->headers = copy_cells(headers, ncols);
 	t->right = calloc(ncols, 1);
-	if (!t->headers || !t->right) {
+	if (pack_cells(headers, ncols, &t->header) || !t->right) {
 		table_free(t);
 		return NULL;
 	}
@@ -132,9 +142,9 @@ void table_free(struct table *t)
 {
 	if (!t)
 		return;
-	free_cells(t->headers, t->ncols);
+	free(t->header.cells);
 	for (size_t i = 0; i < t->nrows; i++)
-		free_cells(t->rows[i].cells, t->ncols);
+		free(t->rows[i].cells);
 	free(t->rows);
 	free(t->right);
 	free(t);
@@ -148,8 +158,6 @@ void table_align_right(struct table *t, size_t col)
 
 int table_add_row(struct table *t, enum out_style style, const char *const *cells)
 {
-	char **copy;
-
 	if (t->nrows == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		struct table_row *rows = realloc(t->rows, cap * sizeof(*rows));
@@ -159,11 +167,9 @@ int table_add_row(struct table *t, enum out_style style, const char *const *cell
 		t->rows = rows;
 		t->cap = cap;
 	}
-	copy = copy_cells(cells, t->ncols);
-	if (!copy)
+	if (pack_cells(cells, t->ncols, &t->rows[t->nrows]))
 		return -1;
 	t->rows[t->nrows].style = style;
-	t->rows[t->nrows].cells = copy;
 	t->nrows++;
 	return 0;
 }
@@ -175,34 +181,37 @@ size_t table_rows(const struct table *t)
 
 static void print_spaces(FILE *f, size_t n)
 {
-	while (n--)
-		fputc(' ', f);
+	static const char spaces[] = "                                ";
+
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		fwrite(spaces, 1, sizeof(spaces) - 1, f);
+	fwrite(spaces, 1, n, f);
 }
 
-static void print_line(const struct table *t, FILE *f, const size_t *widths, char **cells,
-		       int indent, enum out_style style, int color)
+static void print_line(const struct table *t, FILE *f, const size_t *widths,
+		       const struct table_row *row, int indent, int color)
 {
 	size_t last = t->ncols;
 
 	/* no trailing blanks: stop after the last non-empty left-aligned cell */
-	while (last > 0 && !t->right[last - 1] && cells[last - 1][0] == '\0')
+	while (last > 0 && !t->right[last - 1] && row->cells[last - 1][0] == '\0')
 		last--;
 	print_spaces(f, (size_t)indent);
-	if (color && style != STYLE_NONE)
-		fputs(out_style_on(style), f);
+	if (color && row->style != STYLE_NONE)
+		fputs(out_style_on(row->style), f);
 	for (size_t c = 0; c < last; c++) {
-		size_t w = out_width(cells[c]);
+		size_t w = row->widths[c];
 		size_t pad = widths[c] > w ? widths[c] - w : 0;
 
 		if (c > 0)
 			fputs("  ", f);
 		if (t->right[c])
 			print_spaces(f, pad);
-		fputs(cells[c], f);
+		fputs(row->cells[c], f);
 		if (!t->right[c] && c + 1 < last)
 			print_spaces(f, pad);
 	}
-	if (color && style != STYLE_NONE)
+	if (color && row->style != STYLE_NONE)
 		fputs(out_style_off(), f);
 	fputc('\n', f);
 }
@@ -220,18 +229,19 @@ void table_print(const struct table *t, FILE *f, int indent, int no_header, int 
 	}
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (!no_header)
-			widths[c] = out_width(t->headers[c]);
-		for (size_t r = 0; r < t->nrows; r++) {
-			size_t w = out_width(t->rows[r].cells[c]);
-
-			if (w > widths[c])
-				widths[c] = w;
-		}
+			widths[c] = t->header.widths[c];
+		for (size_t r = 0; r < t->nrows; r++)
+			if (t->rows[r].widths[c] > widths[c])
+				widths[c] = t->rows[r].widths[c];
 	}
-	if (!no_header)
-		print_line(t, f, widths, t->headers, indent, STYLE_BOLD, color);
+	if (!no_header) {
+		struct table_row header = t->header;
+
+		header.style = STYLE_BOLD;
+		print_line(t, f, widths, &header, indent, color);
+	}
 	for (size_t r = 0; r < t->nrows; r++)
-		print_line(t, f, widths, t->rows[r].cells, indent, t->rows[r].style, color);
+		print_line(t, f, widths, &t->rows[r], indent, color);
 	free(widths);
 }
 
@@ -353,36 +363,39 @@ static size_t utf8_len(const unsigned char *s)
 
 static void write_string(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *s = (const unsigned char *)str, *run = s;
 
 	fputc('"', f);
+	/* Text that needs no escape goes out in runs: a report writes megabytes. */
 	while (*s) {
 		size_t n;
 
+		if (*s >= 0x20 && *s < 0x7F && *s != '"' && *s != '\\') {
+			s++;
+			continue;
+		}
+		if (*s >= 0x80 && (n = utf8_len(s)) > 0) {
+			s += n;
+			continue;
+		}
+		fwrite(run, 1, (size_t)(s - run), f);
 		switch (*s) {
-		case '"': fputs("\\\"", f); s++; continue;
-		case '\\': fputs("\\\\", f); s++; continue;
-		case '\b': fputs("\\b", f); s++; continue;
-		case '\f': fputs("\\f", f); s++; continue;
-		case '\n': fputs("\\n", f); s++; continue;
-		case '\r': fputs("\\r", f); s++; continue;
-		case '\t': fputs("\\t", f); s++; continue;
-		default: break;
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*s < 0x20 || *s == 0x7F)
+				fprintf(f, "\\u%04x", *s);
+			else /* not UTF-8 */
+				fputs("\\ufffd", f);
 		}
-		if (*s < 0x20 || *s == 0x7F) {
-			fprintf(f, "\\u%04x", *s);
-			s++;
-			continue;
-		}
-		n = utf8_len(s);
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			s++;
-			continue;
-		}
-		fwrite(s, 1, n, f);
-		s += n;
+		run = ++s;
 	}
+	fwrite(run, 1, (size_t)(s - run), f);
 	fputc('"', f);
 }
 

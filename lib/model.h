@@ -32,9 +32,13 @@ struct kith_scan_row {
 	const char *last_note;
 };
 
+/* kith_store_list_tiers() without the member counts (n_contacts is -1). */
+enum kith_status kith_store_list_tiers_uncounted(struct kith_store *store, struct kith_tier **out,
+						 size_t *out_n);
+
 /*
- * Call fn for every active contact (in tier `tier` unless NULL), with its
- * newest touch, in one query.  fn returns KITH_OK to go on.
+ * Call fn for every active contact (in tier `tier` unless NULL), in id
+ * order, with its newest touch and first email and phone.  fn returns KITH_OK to go on.
  */
 enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 				 enum kith_status (*fn)(const struct kith_scan_row *row, void *arg),

@@ -140,22 +140,66 @@ out:
 
 /* ---- report ---- */
 
-static void row_clear(struct kith_report_row *r)
+/*
+ * A report of 100,000 rows holds half a million short strings: they live
+ * in large blocks owned by the report, not in a malloc each.
+ */
+struct strblock {
+	struct strblock *next;
+	size_t used, size;
+	char data[];
+};
+
+struct report_impl {
+	struct kith_report pub; /* first: the caller's pointer is this one */
+	struct strblock *blocks;
+	size_t cap;             /* of pub.rows */
+};
+
+static struct report_impl *impl_of(struct kith_report *r)
 {
-	free(r->name);
-	free(r->tier);
-	free(r->via);
-	free(r->email);
-	free(r->phone);
-	kith_standing_clear(&r->standing);
+	return (struct report_impl *)(void *)r;
+}
+
+/* A copy of text in the report's blocks; NULL stays NULL. */
+static int report_strdup(struct report_impl *ri, const char *text, char **out)
+{
+	struct strblock *b = ri->blocks;
+	size_t len;
+
+	*out = NULL;
+	if (!text)
+		return 0;
+	len = strlen(text) + 1;
+	if (!b || b->size - b->used < len) {
+		size_t size = len > 60000 ? len : 60000;
+
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return -1;
+		b->size = size;
+		b->used = 0;
+		b->next = ri->blocks;
+		ri->blocks = b;
+	}
+	*out = memcpy(b->data + b->used, text, len);
+	b->used += len;
+	return 0;
 }
 
 void kith_report_free(struct kith_report *report)
 {
+	struct strblock *b;
+
 	if (!report)
 		return;
-	for (size_t i = 0; i < report->n_rows; i++)
-		row_clear(&report->rows[i]);
+	b = impl_of(report)->blocks;
+	while (b) {
+		struct strblock *next = b->next;
+
+		free(b);
+		b = next;
+	}
 	free(report->rows);
 	for (size_t i = 0; i < report->n_tiers; i++)
 		free(report->tiers[i].tier);
@@ -164,9 +208,8 @@ void kith_report_free(struct kith_report *report)
 }
 
 struct scan_state {
-	struct kith_report *report;
+	struct report_impl *ri;
 	const struct kith_report_options *opts;
-	size_t cap;
 };
 
 static struct kith_tier_summary *summary_for(struct kith_report *r, const char *tier)
@@ -180,7 +223,8 @@ static struct kith_tier_summary *summary_for(struct kith_report *r, const char *
 static enum kith_status collect(const struct kith_scan_row *row, void *arg)
 {
 	struct scan_state *st = arg;
-	struct kith_report *r = st->report;
+	struct report_impl *ri = st->ri;
+	struct kith_report *r = &ri->pub;
 	struct kith_report_row *out;
 	struct kith_standing s;
 	struct kith_tier_summary *sum;
@@ -204,31 +248,25 @@ static enum kith_status collect(const struct kith_scan_row *row, void *arg)
 	 */
 	if (!st->opts->all && s.state == KITH_DUE_OK)
 		return KITH_OK;
-	if (r->n_rows == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
+	if (r->n_rows == ri->cap) {
+		size_t cap = ri->cap ? ri->cap * 2 : 1024;
 		struct kith_report_row *p = realloc(r->rows, cap * sizeof(*p));
 
 		if (!p)
 			return KITH_ERR_NOMEM;
 		r->rows = p;
-		st->cap = cap;
+		ri->cap = cap;
 	}
 	out = &r->rows[r->n_rows];
-	memset(out, 0, sizeof(*out));
 	out->contact_id = row->id;
 	out->standing = s;
-	out->name = kith_strdup0(row->name);
-	out->tier = kith_strdup0(row->tier);
-	out->via = kith_strdup0(row->via);
-	out->email = kith_strdup0(row->email);
-	out->phone = kith_strdup0(row->phone);
-	out->standing.last_channel = kith_strdup0(row->last_channel);
-	out->standing.last_note = kith_strdup0(row->last_note);
-	r->n_rows++;
-	if (!out->name || !out->tier || (row->via && !out->via) || (row->email && !out->email) ||
-	    (row->phone && !out->phone) || (row->last_channel && !out->standing.last_channel) ||
-	    (row->last_note && !out->standing.last_note))
+	if (report_strdup(ri, row->name, &out->name) || report_strdup(ri, row->tier, &out->tier) ||
+	    report_strdup(ri, row->via, &out->via) || report_strdup(ri, row->email, &out->email) ||
+	    report_strdup(ri, row->phone, &out->phone) ||
+	    report_strdup(ri, row->last_channel, &out->standing.last_channel) ||
+	    report_strdup(ri, row->last_note, &out->standing.last_note))
 		return KITH_ERR_NOMEM;
+	r->n_rows++;
 	return KITH_OK;
 }
 
@@ -272,6 +310,7 @@ enum kith_status kith_report_build(struct kith_store *store, const struct kith_r
 				   struct kith_report **out)
 {
 	struct kith_ctx *ctx = kith_store_ctx(store);
+	struct report_impl *ri;
 	struct kith_report *r;
 	struct kith_tier *tiers = NULL;
 	struct scan_state st;
@@ -288,12 +327,13 @@ enum kith_status kith_report_build(struct kith_store *store, const struct kith_r
 		if (rc)
 			return rc;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r)
+	ri = calloc(1, sizeof(*ri));
+	if (!ri)
 		return kith_nomem(ctx);
+	r = &ri->pub;
 	r->today = opts->today;
 	r->window_days = window_of(opts->window_days);
-	rc = kith_store_list_tiers(store, &tiers, &n_tiers);
+	rc = kith_store_list_tiers_uncounted(store, &tiers, &n_tiers);
 	if (rc)
 		goto fail;
 	r->tiers = calloc(n_tiers ? n_tiers : 1, sizeof(*r->tiers));
@@ -308,9 +348,8 @@ enum kith_status kith_report_build(struct kith_store *store, const struct kith_r
 		tiers[i].name = NULL;
 		r->n_tiers++;
 	}
-	st.report = r;
+	st.ri = ri;
 	st.opts = opts;
-	st.cap = 0;
 	rc = kith_store_scan(store, opts->tier, collect, &st);
 	if (rc) {
 		if (rc == KITH_ERR_NOMEM)

@@ -89,6 +89,36 @@ static void test_migrate_v1_keeps_contacts_and_touches(void **state)
 	kith_ctx_free(ctx);
 }
 
+/* The report reads the newest touch kept on the contact (v4, v5): filled by the migration. */
+static void test_migrate_v1_report_shows_the_old_touch(void **state)
+{
+	struct kith_ctx *ctx = NULL;
+	struct kith_store *s = NULL;
+	struct kith_report *r = NULL;
+	struct kith_report_options ro = { { 2026, 6, 1 }, NULL, 1, 0 };
+	size_t found = 0;
+
+	(void)state;
+	assert_int_equal(kith_ctx_new(&ctx), KITH_OK);
+	assert_int_equal(kith_store_open(ctx, path, &s), KITH_OK);
+	assert_int_equal(kith_report_build(s, &ro, &r), KITH_OK);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct kith_report_row *row = &r->rows[i];
+
+		if (strcmp(row->name, "Anna Berg"))
+			continue;
+		found++;
+		assert_true(kith_date_is_set(row->standing.last_touch));
+		assert_non_null(row->standing.last_note);
+		assert_string_equal(row->standing.last_note, "v1 touch");
+		assert_string_equal(row->email, "anna@example.org");
+	}
+	assert_int_equal(found, 1);
+	kith_report_free(r);
+	kith_store_close(s);
+	kith_ctx_free(ctx);
+}
+
 static void test_migrate_v1_writes_a_private_backup_first(void **state)
 {
 	char bak[160];
@@ -136,7 +166,7 @@ static void test_migrate_is_recorded_once_per_version(void **state)
 					    "(SELECT version FROM schema_version ORDER BY version)",
 					    -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(q, 0), "1,2,3,4");
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "1,2,3,4,5");
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -149,6 +179,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrate_v1_keeps_contacts_and_touches, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1_report_shows_the_old_touch, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1_writes_a_private_backup_first, setup,
 						teardown),

@@ -156,6 +156,14 @@ static const struct kith_report_row *row_of(const struct kith_report *r, int64_t
 	return NULL;
 }
 
+static int in_report(const struct kith_report *r, int64_t id)
+{
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (r->rows[i].contact_id == id)
+			return 1;
+	return 0;
+}
+
 static const struct kith_tier_summary *summary_of(const struct kith_report *r, const char *tier)
 {
 	for (size_t i = 0; i < r->n_tiers; i++)
@@ -366,7 +374,58 @@ static void test_report_touch_resets_the_clock(void **state)
 	kith_report_free(r);
 	add_touch(f, net.alice, D(2026, 3, 1), "email", "backdated");
 	r = build(f, NULL, 1, 0);
-	assert_date(row_of(r, net.alice)->standing.last_touch, 2026, 5, 30);
+	a = row_of(r, net.alice);
+	assert_date(a->standing.last_touch, 2026, 5, 30);
+	assert_string_equal(a->standing.last_channel, "social");
+	assert_string_equal(a->standing.last_note, "liked a photo");
+	kith_report_free(r);
+	/* The same day again: the one logged later is the last. */
+	add_touch(f, net.alice, D(2026, 5, 30), "call", NULL);
+	r = build(f, NULL, 1, 0);
+	a = row_of(r, net.alice);
+	assert_string_equal(a->standing.last_channel, "call");
+	assert_null(a->standing.last_note);
+	kith_report_free(r);
+}
+
+/*
+ * Each row carries its own first address, whoever around it has none,
+ * several, or is archived or in another tier.
+ */
+static void test_report_first_addresses_per_row(void **state)
+{
+	struct fixture *f = *state;
+	const char *a_mail[] = { "a1@example.org", "a2@example.org", NULL };
+	const char *b_mail[] = { "b@example.org", NULL }, *b_phone[] = { "+1 555 0002", NULL };
+	const char *c_phone[] = { "+1 555 0003", "+1 555 0033", NULL };
+	const char *d_mail[] = { "d@example.org", NULL };
+	const char *e_phone[] = { "+1 555 0005", NULL };
+	int64_t a, b, c, d, e;
+	struct kith_report *r;
+
+	a = add_contact_full(f, "A", "core", D(2025, 1, 1), a_mail, NULL, NULL);
+	b = add_contact_full(f, "B", "core", D(2025, 1, 1), b_mail, b_phone, NULL);
+	c = add_contact_full(f, "C", "regular", D(2025, 1, 1), NULL, c_phone, NULL);
+	d = add_contact_full(f, "D", "core", D(2025, 1, 1), d_mail, NULL, NULL);
+	e = add_contact_full(f, "E", "core", D(2025, 1, 1), NULL, e_phone, NULL);
+	edit(f, b, set_archived, NULL);
+	r = build(f, NULL, 1, 0);
+	assert_int_equal(r->n_rows, 4);
+	assert_false(in_report(r, b));
+	assert_string_equal(row_of(r, a)->email, "a1@example.org");
+	assert_null(row_of(r, a)->phone);
+	assert_null(row_of(r, c)->email);
+	assert_string_equal(row_of(r, c)->phone, "+1 555 0003");
+	assert_string_equal(row_of(r, d)->email, "d@example.org");
+	assert_null(row_of(r, d)->phone);
+	assert_null(row_of(r, e)->email);
+	assert_string_equal(row_of(r, e)->phone, "+1 555 0005");
+	kith_report_free(r);
+	r = build(f, "core", 1, 0);
+	assert_int_equal(r->n_rows, 3);
+	assert_false(in_report(r, c));
+	assert_string_equal(row_of(r, d)->email, "d@example.org");
+	assert_string_equal(row_of(r, e)->phone, "+1 555 0005");
 	kith_report_free(r);
 }
 
@@ -603,6 +662,7 @@ int main(void)
 		S(test_report_excludes_archived),
 		S(test_report_window_widens_due_soon),
 		S(test_report_touch_resets_the_clock),
+		T(test_report_first_addresses_per_row),
 		T(test_report_refuses_bad_options),
 		T(test_report_of_empty_store),
 		T(test_report_due_today_is_due_not_overdue),

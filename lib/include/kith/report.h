@@ -97,7 +97,11 @@ struct kith_report {
 	size_t n_tiers;
 };
 
-/* Ownership: kith_report_free(*out). */
+/*
+ * Ownership: kith_report_free(*out), which frees the rows' strings too;
+ * they are not separately allocated (never free them one by one, nor
+ * kith_standing_clear() a row's standing).
+ */
 KITH_API enum kith_status kith_report_build(struct kith_store *store,
 					    const struct kith_report_options *opts,
 					    struct kith_report **out);
