@@ -284,7 +284,7 @@ static int by_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Each stored contact's newest touch, from one query over the log. */
+/* Each stored contact's newest touch (kept on the contact: no pass over the log). */
 static enum kith_status load_last_touches(struct job *j)
 {
 	struct kith_touch *ts = NULL;
@@ -302,7 +302,7 @@ static enum kith_status load_last_touches(struct job *j)
 		ids[i].pos = i;
 	}
 	qsort(ids, j->n_entries, sizeof(*ids), by_id);
-	rc = kith_store_list_touches(j->store, NULL, &ts, &nt);
+	rc = kith_store_last_touches(j->store, &ts, &nt);
 	for (size_t k = 0; !rc && k < nt; k++) {
 		struct id_pos key = { ts[k].contact_id, 0 };
 		struct id_pos *hit = bsearch(&key, ids, j->n_entries, sizeof(*ids), by_id);
@@ -937,7 +937,7 @@ static enum kith_status resolve_tier(struct job *j)
 	enum kith_status rc;
 	const char *want = j->opts->tier;
 
-	rc = kith_store_list_tiers(j->store, &j->tiers, &j->n_tiers);
+	rc = kith_store_list_tiers_uncounted(j->store, &j->tiers, &j->n_tiers);
 	if (rc)
 		return rc;
 	if (!want) {
@@ -1029,8 +1029,11 @@ enum kith_status kith_import(struct kith_store *store, const char *data, size_t 
 		rc = process(&j);
 	if (!rc)
 		rc = spread(&j);
+	/* All or nothing, whatever transaction the caller holds. */
 	if (!rc)
-		rc = write_all(&j);
+		rc = kith_store_bulk_begin(store);
+	if (!rc)
+		rc = kith_store_bulk_end(store, write_all(&j));
 	if (rc) {
 		kith_import_summary_free(j.sum);
 	} else {
@@ -1098,7 +1101,7 @@ enum kith_status kith_export_vcard(struct kith_store *store, char **out, size_t 
 	rc = kith_store_list_contacts(store, &f, &cs, &n);
 	if (rc)
 		return rc;
-	rc = kith_store_list_touches(store, NULL, &ts, &nt);
+	rc = kith_store_last_touches(store, &ts, &nt);
 	if (rc)
 		goto out;
 	last = calloc(nt ? nt : 1, sizeof(*last));

@@ -32,6 +32,17 @@ struct kith_scan_row {
 	const char *last_note;
 };
 
+/*
+ * Many writes under one savepoint instead of one each (an import):
+ * end with the status of the work, which rolls it all back on failure.
+ */
+enum kith_status kith_store_bulk_begin(struct kith_store *store);
+enum kith_status kith_store_bulk_end(struct kith_store *store, enum kith_status rc);
+
+/* The newest touch of every contact that has one, by contact id. */
+enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_touch **out,
+					 size_t *out_n);
+
 /* kith_store_list_tiers() without the member counts (n_contacts is -1). */
 enum kith_status kith_store_list_tiers_uncounted(struct kith_store *store, struct kith_tier **out,
 						 size_t *out_n);

@@ -41,6 +41,7 @@ struct kith_store {
 	char *tag;
 	int schema_version;
 	int in_tx;
+	int bulk; /* inside kith_store_bulk_begin(): calls take no savepoint of their own */
 };
 
 /* ---- schema ---- */
@@ -279,16 +280,47 @@ static enum kith_status run_cached(struct kith_store *s, const char *sql)
 
 static enum kith_status savepoint(struct kith_store *s)
 {
-	return run_cached(s, "SAVEPOINT kith_op");
+	return s->bulk ? KITH_OK : run_cached(s, "SAVEPOINT kith_op");
 }
 
 static enum kith_status release(struct kith_store *s, enum kith_status rc)
 {
+	if (s->bulk)
+		return rc;
 	if (rc) {
 		sqlite3_exec(s->db, "ROLLBACK TO kith_op; RELEASE kith_op", NULL, NULL, NULL);
 		return rc;
 	}
 	return run_cached(s, "RELEASE kith_op");
+}
+
+/*
+ * Thousands of calls as one: a single savepoint around them all.  A call
+ * that fails inside may leave part of its work done; the caller must end
+ * the bulk with that failure, which rolls back everything since begin.
+ */
+enum kith_status kith_store_bulk_begin(struct kith_store *s)
+{
+	enum kith_status rc;
+
+	if (s->bulk)
+		return kith_fail(s->ctx, KITH_ERR_INVALID, "bulk writes do not nest");
+	rc = run_cached(s, "SAVEPOINT kith_bulk");
+	if (!rc)
+		s->bulk = 1;
+	return rc;
+}
+
+enum kith_status kith_store_bulk_end(struct kith_store *s, enum kith_status rc)
+{
+	if (!s->bulk)
+		return rc;
+	s->bulk = 0;
+	if (rc) {
+		sqlite3_exec(s->db, "ROLLBACK TO kith_bulk; RELEASE kith_bulk", NULL, NULL, NULL);
+		return rc;
+	}
+	return run_cached(s, "RELEASE kith_bulk");
 }
 
 /* Steps a statement that returns no rows. */
@@ -618,7 +650,8 @@ enum kith_status kith_store_open(struct kith_ctx *ctx, const char *path, struct 
 	 * cache instead of one pread() per page (a third of its time otherwise).
 	 */
 	rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-		     "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;");
+		     "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;"
+		     "PRAGMA temp_store = MEMORY;");
 	if (rc)
 		goto fail;
 	rc = migrate(s);
@@ -1027,21 +1060,24 @@ static enum kith_status check_contact(struct kith_store *s, const struct kith_co
 	return rc;
 }
 
+/* A new contact (`fresh`) has no old entries to delete. */
 static enum kith_status save_list(struct kith_store *s, int64_t id, const char *table,
-				  const struct kith_strlist *list)
+				  const struct kith_strlist *list, int fresh)
 {
 	char sql[128];
 	sqlite3_stmt *st = NULL;
-	enum kith_status rc;
+	enum kith_status rc = KITH_OK;
 
 	/* Table names are from a fixed set in this file, never user input. */
-	snprintf(sql, sizeof(sql), "DELETE FROM contact_%ss WHERE contact_id = ?1", table);
-	rc = prepare(s, sql, &st);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	rc = step_done(s, st, "saving a contact");
-	finish(s, st);
+	if (!fresh) {
+		snprintf(sql, sizeof(sql), "DELETE FROM contact_%ss WHERE contact_id = ?1", table);
+		rc = prepare(s, sql, &st);
+		if (rc)
+			return rc;
+		sqlite3_bind_int64(st, 1, id);
+		rc = step_done(s, st, "saving a contact");
+		finish(s, st);
+	}
 	if (rc || list->n == 0)
 		return rc;
 	snprintf(sql, sizeof(sql), "INSERT INTO contact_%ss (contact_id, pos, %s) VALUES (?1, ?2, ?3)",
@@ -1060,14 +1096,14 @@ static enum kith_status save_list(struct kith_store *s, int64_t id, const char *
 	return rc;
 }
 
-static enum kith_status save_lists(struct kith_store *s, const struct kith_contact *c)
+static enum kith_status save_lists(struct kith_store *s, const struct kith_contact *c, int fresh)
 {
-	enum kith_status rc = save_list(s, c->id, "email", &c->emails);
+	enum kith_status rc = save_list(s, c->id, "email", &c->emails, fresh);
 
 	if (!rc)
-		rc = save_list(s, c->id, "phone", &c->phones);
+		rc = save_list(s, c->id, "phone", &c->phones, fresh);
 	if (!rc)
-		rc = save_list(s, c->id, "tag", &c->tags);
+		rc = save_list(s, c->id, "tag", &c->tags, fresh);
 	return rc;
 }
 
@@ -1135,7 +1171,7 @@ static enum kith_status add_contact(struct kith_store *store, struct kith_contac
 		finish(store, st);
 	}
 	if (!rc)
-		rc = save_lists(store, &c);
+		rc = save_lists(store, &c, 1);
 	if (rc) {
 		free(uid);
 		return rc;
@@ -1179,7 +1215,7 @@ static enum kith_status update_contact(struct kith_store *store,
 	if (sqlite3_changes(store->db) == 0)
 		return kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no contact #%lld",
 				 (long long)contact->id);
-	return save_lists(store, contact);
+	return save_lists(store, contact, 0);
 }
 
 enum kith_status kith_store_update_contact(struct kith_store *store,

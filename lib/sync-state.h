@@ -60,8 +60,4 @@ enum kith_status kith_store_target_state(struct kith_store *store, int64_t targe
 enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t target_id,
 					     const char *state);
 
-/* The newest touch of every contact that has one, by contact id. */
-enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_touch **out,
-					 size_t *out_n);
-
 #endif

@@ -341,6 +341,36 @@ static enum kith_status op_import_csv_only(struct fixture *f)
 	return rc;
 }
 
+static long count_contacts(struct fixture *f)
+{
+	struct kith_contact *cs = NULL;
+	size_t n = 0;
+	long saved = fail_at;
+
+	fail_at = 0;
+	assert_ok(kith_store_list_contacts(f->store, NULL, &cs, &n));
+	kith_contact_list_free(cs, n);
+	fail_at = saved;
+	return (long)n;
+}
+
+/* Without a transaction of the caller's: the import is still all or nothing. */
+static enum kith_status op_import_vcards_alone(struct fixture *f)
+{
+	struct kith_import_options o;
+	struct kith_import_summary *s = NULL;
+	long before = count_contacts(f);
+	enum kith_status rc;
+
+	memset(&o, 0, sizeof(o));
+	o.today = D(2026, 6, 1);
+	rc = kith_import(f->store, vcards, vcards_n, &o, &s);
+	kith_import_summary_free(s);
+	if (rc != KITH_OK && count_contacts(f) != before)
+		fail_msg("a failed import left %ld contact(s) behind", count_contacts(f) - before);
+	return rc;
+}
+
 static enum kith_status op_export(struct fixture *f)
 {
 	char *out = NULL;
@@ -389,6 +419,15 @@ static void test_import_survives_every_allocation_failure(void **state)
 	}
 }
 
+static void test_import_alone_is_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(alloc_loop(f, "kith_import (vCards, no transaction)", op_import_vcards_alone) >
+		    100);
+	assert_true(count_contacts(f) > 0); /* the run that did not fail imported */
+}
+
 static void test_export_survives_every_allocation_failure(void **state)
 {
 	struct fixture *f = *state;
@@ -408,6 +447,8 @@ int main(void)
 		cmocka_unit_test(test_csv_read_survives_every_allocation_failure),
 		cmocka_unit_test_setup_teardown(test_import_survives_every_allocation_failure,
 						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_import_alone_is_all_or_nothing, fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_export_survives_every_allocation_failure,
 						fixture_setup, fixture_teardown),
 	};
