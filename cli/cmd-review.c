@@ -41,11 +41,68 @@ static void section_end(struct table *t, int color)
 	table_free(t);
 }
 
+/* More people than this added in the window (an import): counted, not listed. */
+#define ADDED_LISTED_MAX 20
+
+struct added_group {
+	struct kith_date day;
+	const char *tier;
+	long n;
+};
+
+static int print_added_groups(struct cli *cli, const struct kith_review *rv, int color)
+{
+	struct added_group *g = calloc(rv->n_added, sizeof(*g));
+	struct table *t = table_new(3, NULL);
+	size_t ng = 0;
+
+	if (!g || !t) {
+		free(g);
+		return nomem(cli, t);
+	}
+	for (size_t i = 0; i < rv->n_added; i++) {
+		const struct kith_contact *c = &rv->added[i];
+		size_t k = 0;
+
+		while (k < ng && (kith_date_cmp(g[k].day, c->added) || strcmp(g[k].tier, c->tier)))
+			k++;
+		if (k == ng) {
+			g[ng].day = c->added;
+			g[ng].tier = c->tier;
+			ng++;
+		}
+		g[k].n++;
+	}
+	for (size_t k = 0; k < ng; k++) {
+		char date[KITH_DATE_BUFSZ], count[48];
+		const char *cells[3];
+
+		snprintf(count, sizeof(count), "%ld %s", g[k].n, g[k].n == 1 ? "person" : "people");
+		cells[0] = kith_date_format(g[k].day, date);
+		cells[1] = count;
+		cells[2] = g[k].tier;
+		if (table_add_row(t, STYLE_NONE, cells)) {
+			free(g);
+			return nomem(cli, t);
+		}
+	}
+	free(g);
+	table_print(t, stdout, 2, 1, color);
+	table_free(t);
+	printf("  %zu in all: too many to list here ('kith review --format json' names them).\n"
+	       "  Their first reminders are spread out: 'kith report --all' shows when.\n",
+	       rv->n_added);
+	return EXIT_OK;
+}
+
 static int print_added(struct cli *cli, const struct kith_review *rv, int color)
 {
-	struct table *t = table_new(3, NULL);
+	struct table *t;
 
 	printf("Added in the last %d day%s\n", rv->days, rv->days == 1 ? "" : "s");
+	if (rv->n_added > ADDED_LISTED_MAX)
+		return print_added_groups(cli, rv, color);
+	t = table_new(3, NULL);
 	if (!t)
 		return nomem(cli, NULL);
 	for (size_t i = 0; i < rv->n_added; i++) {

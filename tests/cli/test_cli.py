@@ -16,6 +16,7 @@ import io
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import subprocess
@@ -515,6 +516,25 @@ class TestReview(KithTest):
         self.assertIn("Dan Ek", soon[0])
         self.assertIn("due in 4 days (2026-06-05)", soon[0])
         self.assertEqual(lines[-1], "Log a touch: kith touch CONTACT --via CHANNEL")
+
+    def test_many_added_are_counted_not_listed(self):
+        # An import's hundreds of people would bury the rest of the review.
+        for i in range(19):
+            self.ok("add", "Batch Person %02d" % i, "--met", "2026-05-31", "--tier", "outer")
+        self.ok("add", "Fay Wu", "--met", "2026-05-30", "--tier", "annual")
+        lines = self.ok("review").out.splitlines()
+        self.assertEqual(len([l for l in lines if re.match(r"^  2026-05-30  #\d+ Fay Wu +annual$", l)]),
+                         1)
+        self.assertEqual(len([l for l in lines if "Batch Person" in l]), 19)
+        self.ok("add", "Batch Person 19", "--met", "2026-05-31", "--tier", "outer")
+        lines = self.ok("review").out.splitlines()
+        i = lines.index("Added in the last 7 days")
+        self.assertRegex(lines[i + 1], r"^  2026-05-31  20 people +outer$")
+        self.assertRegex(lines[i + 2], r"^  2026-05-30  1 person +annual$")
+        self.assertIn("21 in all", lines[i + 3])
+        self.assertNotIn("Batch Person", "\n".join(lines))
+        rv = json.loads(self.ok("review", "--format", "json").out)
+        self.assertEqual(len(rv["added"]), 21)
 
     def test_empty_sections_say_none(self):
         r = self.ok("review")
