@@ -118,8 +118,43 @@ static int index_put(struct index *ix, char *key, size_t val)
 /* ---- normal forms ---- */
 
 /*
+ * "Smith, John" (Outlook's File As, many CSV exports) is "John Smith":
+ * one comma with words on both sides swaps them, in place.  A name with
+ * more commas is left alone: no guessing at "Smith, John, Jr.".
+ */
+static char *swap_sorted_name(char *name)
+{
+	char *comma = strchr(name, ','), *first, *tmp;
+	size_t last_len, first_len;
+
+	if (!comma || strchr(comma + 1, ','))
+		return name;
+	first = comma + 1;
+	while (*first == ' ')
+		first++;
+	last_len = (size_t)(comma - name);
+	while (last_len > 0 && name[last_len - 1] == ' ')
+		last_len--;
+	first_len = strlen(first);
+	if (last_len == 0 || first_len == 0)
+		return name;
+	tmp = malloc(first_len + 1 + last_len + 1);
+	if (!tmp) {
+		free(name);
+		return NULL;
+	}
+	memcpy(tmp, first, first_len);
+	tmp[first_len] = ' ';
+	memcpy(tmp + first_len + 1, name, last_len);
+	tmp[first_len + 1 + last_len] = '\0';
+	free(name);
+	return tmp;
+}
+
+/*
  * Case-folded as the store folds names (fold.c: Latin, Greek, Cyrillic),
- * blanks collapsed and trimmed.  Ownership: free().
+ * blanks collapsed and trimmed, "Last, First" as "First Last".
+ * Ownership: free().
  */
 static char *norm_name(const char *name)
 {
@@ -149,7 +184,7 @@ static char *norm_name(const char *name)
 	}
 	*o = '\0';
 	free(folded);
-	return out;
+	return swap_sorted_name(out);
 }
 
 static char *norm_email(const char *s)

@@ -210,13 +210,17 @@ static void test_dedupe_within_file_by_email_name_and_uid(void **state)
 		"BEGIN:VCARD\nVERSION:3.0\nFN:\xc3\xa5sa \xc3\xb6" "berg\nTEL:+46 8 555 0199\nEND:VCARD\n"
 		/* Same name, different UIDs: two people. */
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-2\nFN:Sam Lee\nEND:VCARD\n"
-		"BEGIN:VCARD\nVERSION:3.0\nUID:u-3\nFN:Sam Lee\nEND:VCARD\n";
+		"BEGIN:VCARD\nVERSION:3.0\nUID:u-3\nFN:Sam Lee\nEND:VCARD\n"
+		/* "Last, First" is the same person; two commas are not swapped. */
+		"BEGIN:VCARD\nVERSION:3.0\nFN:Dana Kim\nEND:VCARD\n"
+		"BEGIN:VCARD\nVERSION:3.0\nFN:Kim\\,  dana\nTEL:+1 555 0111\nEND:VCARD\n"
+		"BEGIN:VCARD\nVERSION:3.0\nFN:Kim\\, Dana\\, Jr.\nEND:VCARD\n";
 
 	opts_init(&o);
 	s = run(f, text, strlen(text), &o);
-	assert_int_equal(s->records, 9);
-	assert_int_equal(s->imported, 5);
-	assert_int_equal(s->merged, 4);
+	assert_int_equal(s->records, 12);
+	assert_int_equal(s->imported, 7);
+	assert_int_equal(s->merged, 5);
 	kith_import_summary_free(s);
 	c = find(f, "anna.berg@example.net");
 	assert_string_equal(c->name, "Anna Berg");
@@ -227,7 +231,10 @@ static void test_dedupe_within_file_by_email_name_and_uid(void **state)
 	c = find(f, "carl@example.com");
 	assert_string_equal(c->vcard_uid, "u-1");
 	kith_contact_free(c);
-	assert_int_equal(count_contacts(f), 5);
+	c = find(f, "Dana Kim");
+	assert_int_equal(c->phones.n, 1);
+	kith_contact_free(c);
+	assert_int_equal(count_contacts(f), 7);
 }
 
 static void test_since_keeps_people_with_a_recent_contact_date(void **state)
