@@ -149,6 +149,29 @@ int kith_card_parse_date(const char *s, struct kith_date *out)
 	return valid(c, a, b, out);
 }
 
+int kith_card_parse_birthday(const char *s, struct kith_date *out)
+{
+	const char *p = s;
+	int m, d;
+
+	if (!s)
+		return 0;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (p[0] != '-' || p[1] != '-')
+		return kith_card_parse_date(s, out);
+	p += 2;
+	if (read_num(&p, 2, &m) != 2)
+		return 0;
+	if (*p == '-')
+		p++;
+	if (read_num(&p, 2, &d) != 2)
+		return 0;
+	while (isspace((unsigned char)*p))
+		p++;
+	return !*p && valid(KITH_BIRTHDAY_NO_YEAR, m, d, out);
+}
+
 void kith_card_drop_cr(char *s)
 {
 	char *o = s;

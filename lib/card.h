@@ -79,6 +79,13 @@ int kith_card_set(char **field, const char *s, size_t n);
 int kith_card_parse_date(const char *s, struct kith_date *out);
 
 /*
+ * A birthday: any date above, or one without a year (vCard 4.0 --0314,
+ * Google's --03-14), kept with the year KITH_BIRTHDAY_NO_YEAR.
+ * Returns 1 when *out was set.
+ */
+int kith_card_parse_birthday(const char *s, struct kith_date *out);
+
+/*
  * Complete a parsed record: the name is made one line (control
  * characters become spaces) and falls back to the organisation, then the
  * first email; a record with none of them gets an error.

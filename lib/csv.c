@@ -484,7 +484,7 @@ static enum kith_status row_to_card(const struct kith_csv_row *row, const enum f
 		case F_ORG: fail = set_text(&c->org, v); break;
 		case F_TITLE: fail = set_text(&c->title, v); break;
 		case F_NOTES: fail = set_text(&c->notes, v); break;
-		case F_BIRTHDAY: kith_card_parse_date(v, &c->birthday); break;
+		case F_BIRTHDAY: kith_card_parse_birthday(v, &c->birthday); break;
 		case F_TAGS: fail = split_cell(v, CELL_TAG, &c->tags) != KITH_OK; break;
 		case F_UID: fail = set_text(&c->uid, v); break;
 		case F_LAST: kith_card_parse_date(v, &c->last_contact); break;

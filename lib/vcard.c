@@ -606,7 +606,7 @@ static enum kith_status apply(struct kith_ctx *ctx, struct card_state *st, const
 		fail = append_text(&c->notes, v);
 	} else if (IS("BDAY")) {
 		if (!pp.value_text)
-			kith_card_parse_date(v, &c->birthday);
+			kith_card_parse_birthday(v, &c->birthday);
 	} else if (IS("UID")) {
 		if (!c->uid)
 			fail = kith_card_set(&c->uid, v, strlen(v));
@@ -919,7 +919,13 @@ void kith_vcard_write(struct kith_buf *b, const struct kith_contact *c,
 		fold(b, &line);
 	}
 	prop_text(b, &line, "TITLE", c->title);
-	prop_date(b, &line, "BDAY", c->birthday);
+	if (c->birthday.year == KITH_BIRTHDAY_NO_YEAR && kith_date_is_valid(c->birthday)) {
+		buf_reset(&line);
+		kith_buf_printf(&line, "BDAY:--%02d%02d", c->birthday.month, c->birthday.day);
+		fold(b, &line);
+	} else {
+		prop_date(b, &line, "BDAY", c->birthday);
+	}
 	prop_text(b, &line, "NOTE", c->notes);
 	if (c->tags.n > 0) {
 		buf_reset(&line);

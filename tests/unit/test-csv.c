@@ -293,6 +293,19 @@ static void test_dates_in_exporter_formats(void **state)
 	assert_false(kith_card_parse_date("yesterday", &d));
 	assert_false(kith_card_parse_date("", &d));
 	assert_false(kith_date_is_set(d));
+	/* A birthday may have no year (vCard 4.0, Google CSV); a last contact may not. */
+	assert_true(kith_card_parse_birthday("--0314", &d));
+	assert_date(d, KITH_BIRTHDAY_NO_YEAR, 3, 14);
+	assert_true(kith_card_parse_birthday(" --02-29 ", &d));
+	assert_date(d, KITH_BIRTHDAY_NO_YEAR, 2, 29);
+	assert_true(kith_card_parse_birthday("1979-07-04", &d));
+	assert_date(d, 1979, 7, 4);
+	d = NODATE;
+	assert_false(kith_card_parse_birthday("--1314", &d));
+	assert_false(kith_card_parse_birthday("--03-14x", &d));
+	assert_false(kith_card_parse_birthday("--3", &d));
+	assert_false(kith_card_parse_birthday("---", &d));
+	assert_false(kith_date_is_set(d));
 }
 
 int main(void)

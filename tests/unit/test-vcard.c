@@ -136,8 +136,8 @@ static void test_vcard_40_uri_values_and_pref(void **state)
 	assert_string_equal(c->emails.items[0], "k.watanabe@example.net");
 	assert_string_equal(c->phones.items[0], "+81-90-5550-1234");
 	assert_string_equal(c->phones.items[1], "+81-3-5550-9876;ext=102");
-	/* --0314 has no year: unknown. */
-	assert_false(kith_date_is_set(c->birthday));
+	/* --0314 has no year: kept as such. */
+	assert_date(c->birthday, KITH_BIRTHDAY_NO_YEAR, 3, 14);
 	assert_date(c->last_contact, 2026, 1, 10);
 	kith_card_list_clear(&l);
 }
@@ -349,6 +349,17 @@ static void test_write_escapes_folds_and_reads_back(void **state)
 	assert_date(r->last_contact, 2026, 3, 1);
 	assert_string_equal(r->tier, "core");
 	assert_string_equal(r->via, "email");
+	kith_card_list_clear(&l);
+	free(text);
+	/* A birthday without a year goes out as one (RFC 6350 4.3.4) and comes back. */
+	c.birthday = D(KITH_BIRTHDAY_NO_YEAR, 2, 29);
+	kith_vcard_write(&b, &c, D(2026, 3, 1));
+	text = kith_buf_steal(&b);
+	assert_non_null(text);
+	assert_contains(text, "BDAY:--0229\r\n");
+	parse_text(text, &l);
+	assert_int_equal(l.n, 1);
+	assert_date(l.items[0].birthday, KITH_BIRTHDAY_NO_YEAR, 2, 29);
 	kith_card_list_clear(&l);
 	free(text);
 	kith_strlist_clear(&c.emails);

@@ -41,6 +41,12 @@ struct kith_tier {
 KITH_API void kith_tier_free(struct kith_tier *tier);
 KITH_API void kith_tier_list_free(struct kith_tier *tiers, size_t n);
 
+/*
+ * A birthday known without its year carries this one (Apple's convention;
+ * a leap year, so 29 February fits); vCard export writes it as --MMDD.
+ */
+#define KITH_BIRTHDAY_NO_YEAR 1604
+
 struct kith_contact {
 	int64_t id;                /* stable; 0 before the store assigns it */
 	char *name;                /* display name; required */
@@ -59,7 +65,7 @@ struct kith_contact {
 	int paused;                /* reminder deleted on a calendar (sync) */
 	char *uid;                 /* iCalendar UID of its reminder; set by the store */
 	char *title;               /* job title; may be NULL */
-	struct kith_date birthday; /* unset: unknown */
+	struct kith_date birthday; /* unset: unknown; year KITH_BIRTHDAY_NO_YEAR: no year */
 	char *vcard_uid;           /* UID of the vCard it was imported from; may be NULL */
 	/*
 	 * The first reminder's date, set when an import spreads new reminders
