@@ -42,6 +42,7 @@ struct kith_store {
 	int schema_version;
 	int in_tx;
 	int bulk; /* inside kith_store_bulk_begin(): calls take no savepoint of their own */
+	int bulk_bumped; /* the generation already moved in this bulk */
 };
 
 /* ---- schema ---- */
@@ -176,6 +177,12 @@ static const char *const migrations[] = {
 	"UPDATE contacts SET (last_on, last_channel, last_note) = "
 	"  (SELECT on_date, channel, note FROM touches WHERE id = contacts.last_touch_id) "
 	"  WHERE last_touch_id IS NOT NULL;",
+	/*
+	 * 5 -> 6: per target, what the last complete sync planned for (the
+	 * store's generation, kept in meta, and the options), so a sync with
+	 * nothing changed on either side need not plan again.
+	 */
+	"ALTER TABLE targets ADD COLUMN plan_key TEXT;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -295,6 +302,25 @@ static enum kith_status release(struct kith_store *s, enum kith_status rc)
 }
 
 /*
+ * Every change to what reminders are made of (contacts, their addresses,
+ * touches, snoozes, tiers) moves the store's generation, before the
+ * change: a sync that finds the generation it last planned for knows
+ * nothing here changed since.  A bulk moves it once.
+ */
+static enum kith_status bump(struct kith_store *s)
+{
+	enum kith_status rc;
+
+	if (s->bulk && s->bulk_bumped)
+		return KITH_OK;
+	rc = run_cached(s, "INSERT INTO meta (key, value) VALUES ('generation', '1') "
+			   "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+	if (!rc && s->bulk)
+		s->bulk_bumped = 1;
+	return rc;
+}
+
+/*
  * Thousands of calls as one: a single savepoint around them all.  A call
  * that fails inside may leave part of its work done; the caller must end
  * the bulk with that failure, which rolls back everything since begin.
@@ -306,8 +332,10 @@ enum kith_status kith_store_bulk_begin(struct kith_store *s)
 	if (s->bulk)
 		return kith_fail(s->ctx, KITH_ERR_INVALID, "bulk writes do not nest");
 	rc = run_cached(s, "SAVEPOINT kith_bulk");
-	if (!rc)
+	if (!rc) {
 		s->bulk = 1;
+		s->bulk_bumped = 0;
+	}
 	return rc;
 }
 
@@ -957,6 +985,9 @@ enum kith_status kith_store_set_tier(struct kith_store *store, const char *name,
 		return rc;
 	if (!kith_cadence_is_set(cadence))
 		return kith_fail(store->ctx, KITH_ERR_INVALID, "tier '%s' needs a cadence", name);
+	rc = bump(store);
+	if (rc)
+		return rc;
 	rc = prepare(store, "INSERT INTO tiers (name, cadence, description) VALUES (?1, ?2, ?3) "
 			    "ON CONFLICT (name) DO UPDATE SET cadence = excluded.cadence, "
 			    "description = coalesce(?3, description)", &st);
@@ -987,6 +1018,9 @@ enum kith_status kith_store_remove_tier(struct kith_store *store, const char *na
 		return kith_fail(store->ctx, KITH_ERR_IN_USE,
 				 "tier '%s' still has %ld contact%s (archived ones included); "
 				 "move them to another tier first", name, users, users == 1 ? "" : "s");
+	rc = bump(store);
+	if (rc)
+		return rc;
 	rc = prepare(store, "DELETE FROM tiers WHERE name = ?1", &st);
 	if (rc)
 		return rc;
@@ -1142,6 +1176,8 @@ static enum kith_status add_contact(struct kith_store *store, struct kith_contac
 	char *uid = NULL;
 
 	rc = check_contact(store, contact);
+	if (!rc)
+		rc = bump(store);
 	if (rc)
 		return rc;
 	if (!kith_date_is_set(added))
@@ -1202,6 +1238,9 @@ static enum kith_status update_contact(struct kith_store *store,
 	if (!kith_date_is_set(contact->added))
 		return kith_fail(store->ctx, KITH_ERR_INVALID, "contact '%s' has no date added",
 				 contact->name);
+	rc = bump(store);
+	if (rc)
+		return rc;
 	rc = prepare(store, "UPDATE contacts SET " CONTACT_SET ", "
 			    "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?16", &st);
 	if (rc)
@@ -1526,6 +1565,9 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 
 	if (!kith_date_is_valid(touch->on))
 		return kith_fail(store->ctx, KITH_ERR_INVALID, "a touch needs a valid date");
+	rc = bump(store);
+	if (rc)
+		return rc;
 	rc = prepare(store, "INSERT INTO touches (contact_id, on_date, at, channel, direction, "
 			    "note, source, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st);
 	if (rc)
@@ -1676,6 +1718,9 @@ static enum kith_status snooze(struct kith_store *store, int64_t contact_id, str
 
 	if (!kith_date_is_valid(until))
 		return kith_fail(store->ctx, KITH_ERR_INVALID, "a snooze needs a valid date");
+	rc = bump(store);
+	if (rc)
+		return rc;
 	rc = prepare(store, "UPDATE contacts SET snoozed_until = ?2, "
 			    "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1", &st);
 	if (rc)
@@ -2158,6 +2203,153 @@ enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t t
 	sqlite3_bind_int64(st, 1, target_id);
 	bind_text(st, 2, state);
 	rc = step_done(store, st, "saving a sync target");
+	finish(store, st);
+	return rc;
+}
+
+/* ---- a sync with nothing to do ---- */
+
+enum kith_status kith_store_generation(struct kith_store *store, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &st);
+	if (rc)
+		return rc;
+	*out = 0;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = db_fail(store, "reading the store's generation");
+	}
+	finish(store, st);
+	return rc;
+}
+
+enum kith_status kith_store_sync_quiet(struct kith_store *store, int64_t target_id,
+				       const char *plan_key, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "SELECT plan_key IS NOT NULL AND plan_key = ?2 AND NOT EXISTS "
+			    "(SELECT 1 FROM reminders WHERE target_id = ?1 AND pending IS NOT NULL) "
+			    "FROM targets WHERE id = ?1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	bind_text(st, 2, plan_key);
+	*out = 0;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = sqlite3_column_int(st, 0);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = db_fail(store, "reading a sync target");
+	}
+	finish(store, st);
+	return rc;
+}
+
+enum kith_status kith_store_set_plan_key(struct kith_store *store, int64_t target_id,
+					 const char *plan_key)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "UPDATE targets SET plan_key = ?2 WHERE id = ?1 AND "
+			    "plan_key IS NOT ?2", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	bind_text(st, 2, plan_key);
+	rc = step_done(store, st, "saving a sync target");
+	finish(store, st);
+	return rc;
+}
+
+enum kith_status kith_store_known_items(struct kith_store *store, int64_t target_id,
+					struct kith_titem **out, size_t *out_n)
+{
+	sqlite3_stmt *st = NULL;
+	struct kith_titem *list = NULL;
+	size_t n = 0, cap = 0;
+	enum kith_status rc;
+	int step;
+
+	/* The same rows, in the same order, as the engine's own known listing. */
+	rc = prepare(store, "SELECT name, tag FROM ("
+			    "SELECT resource AS name, etag AS tag, 0 AS part, contact_id AS k "
+			    "FROM reminders WHERE target_id = ?1 AND resource IS NOT NULL AND "
+			    "etag IS NOT NULL AND base IS NOT NULL "
+			    "UNION ALL SELECT name, tag, 1, 0 FROM target_items WHERE target_id = ?1) "
+			    "ORDER BY part, k, name", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int ok = 1;
+
+		if (n == cap) {
+			struct kith_titem *p;
+
+			cap = cap ? cap * 2 : 64;
+			p = realloc(list, cap * sizeof(*p));
+			if (!p) {
+				rc = kith_nomem(store->ctx);
+				goto out;
+			}
+			list = p;
+		}
+		memset(&list[n], 0, sizeof(list[n]));
+		list[n].name = col_text(st, 0, &ok);
+		list[n].tag = col_text(st, 1, &ok);
+		n++;
+		if (!ok || !list[n - 1].name) {
+			rc = kith_nomem(store->ctx);
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = db_fail(store, "reading sync state");
+		goto out;
+	}
+	*out = list;
+	*out_n = n;
+	list = NULL;
+	n = 0;
+out:
+	finish(store, st);
+	kith_titem_list_free(list, n);
+	return rc;
+}
+
+enum kith_status kith_store_quiet_counts(struct kith_store *store, int64_t target_id,
+					 long *unchanged, long *paused)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "SELECT (SELECT count(*) FROM reminders r JOIN contacts c "
+			    "  ON c.id = r.contact_id WHERE r.target_id = ?1 AND c.archived = 0 "
+			    "  AND c.paused = 0 AND r.etag IS NOT NULL AND r.base IS NOT NULL), "
+			    "(SELECT count(*) FROM contacts WHERE archived = 0 AND paused = 1)", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, target_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*unchanged = (long)sqlite3_column_int64(st, 0);
+		*paused = (long)sqlite3_column_int64(st, 1);
+	} else {
+		rc = db_fail(store, "reading sync state");
+	}
 	finish(store, st);
 	return rc;
 }

@@ -60,4 +60,27 @@ enum kith_status kith_store_target_state(struct kith_store *store, int64_t targe
 enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t target_id,
 					     const char *state);
 
+/*
+ * A sync with nothing to do.  The store's generation moves with every
+ * change to what reminders are made of; a target remembers the key of
+ * its last complete plan (generation and options).
+ */
+enum kith_status kith_store_generation(struct kith_store *store, int64_t *out);
+/* 1 when the target's saved key is plan_key and no write intent is open. */
+enum kith_status kith_store_sync_quiet(struct kith_store *store, int64_t target_id,
+				       const char *plan_key, int *out);
+/* Saves it (NULL: forget it). */
+enum kith_status kith_store_set_plan_key(struct kith_store *store, int64_t target_id,
+					 const char *plan_key);
+/*
+ * What the engine knows is on the target: its reminders with a version
+ * and bytes (name, tag), then the foreign resources.  Only name and tag
+ * are set.  Ownership: kith_titem_list_free().
+ */
+enum kith_status kith_store_known_items(struct kith_store *store, int64_t target_id,
+					struct kith_titem **out, size_t *out_n);
+/* The counts a sync reports when nothing changed. */
+enum kith_status kith_store_quiet_counts(struct kith_store *store, int64_t target_id,
+					 long *unchanged, long *paused);
+
 #endif

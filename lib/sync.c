@@ -44,6 +44,11 @@ struct write {
 	int ok, conflict;
 };
 
+struct name_index {
+	const char *name;
+	size_t i;
+};
+
 struct engine {
 	struct kith_store *store;
 	struct kith_target *t;
@@ -63,6 +68,9 @@ struct engine {
 	struct kith_rstate *rs;   /* by contact id; creates appended */
 	size_t n_rs, n_rs_loaded, cap_rs;
 	uint64_t *rs_was;         /* digests of the rows as loaded */
+	struct name_index *rs_by_name; /* the loaded rows, by resource name */
+	size_t n_rs_by_name;
+	int rs_by_name_stale;     /* a loaded row was renamed since it was built */
 	char *rs_gone;            /* per rs: row removed this attempt */
 	long *rs_listed;          /* per rs: index in the listing, -1 if absent */
 
@@ -78,6 +86,9 @@ struct engine {
 
 	struct write *writes;
 	size_t n_writes;
+
+	int listed;               /* the listing was taken by the quiet check */
+	int64_t planned_gen;      /* the store's generation the plan covered */
 };
 
 const char *kith_sync_action_str(enum kith_sync_action_kind kind)
@@ -201,9 +212,26 @@ static struct kith_cadence cadence_of(struct engine *e, const struct kith_contac
 	return kith_cadence_is_set(c->cadence) ? c->cadence : tier_cadence(e, c->tier);
 }
 
+/*
+ * The loaded rows come sorted by contact id (one per contact), the rows
+ * added since after them: a search, then a short scan.  Thousands of
+ * contacts made the plain scan quadratic.
+ */
 static long rs_of_contact(struct engine *e, int64_t id)
 {
-	for (size_t i = 0; i < e->n_rs; i++)
+	size_t lo = 0, hi = e->n_rs_loaded;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->rs[mid].contact_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < e->n_rs_loaded && e->rs[lo].contact_id == id && !e->rs_gone[lo])
+		return (long)lo;
+	for (size_t i = e->n_rs_loaded; i < e->n_rs; i++)
 		if (e->rs[i].contact_id == id && !e->rs_gone[i])
 			return (long)i;
 	return -1;
@@ -299,6 +327,7 @@ static void clear_attempt(struct engine *e)
 {
 	kith_rstate_list_free(e->rs, e->n_rs);
 	free(e->rs_was);
+	free(e->rs_by_name);
 	free(e->rs_gone);
 	free(e->rs_listed);
 	kith_titem_list_free(e->old_items, e->n_old_items);
@@ -319,6 +348,9 @@ static void clear_attempt(struct engine *e)
 	free(e->writes);
 	e->rs = NULL;
 	e->rs_was = NULL;
+	e->rs_by_name = NULL;
+	e->n_rs_by_name = 0;
+	e->rs_by_name_stale = 0;
 	e->rs_gone = NULL;
 	e->rs_listed = NULL;
 	e->old_items = e->items = NULL;
@@ -327,6 +359,7 @@ static void clear_attempt(struct engine *e)
 	e->writes = NULL;
 	e->n_rs = e->n_rs_loaded = e->cap_rs = e->n_old_items = e->n_items = e->n_writes = 0;
 	e->new_foreign = 0;
+	e->listed = 0;
 	unload(e);
 }
 
@@ -379,9 +412,49 @@ static int items_changed(const struct engine *e)
 
 /* ---- step 1: list and fetch ---- */
 
+static int cmp_name_index(const void *a, const void *b)
+{
+	return strcmp(((const struct name_index *)a)->name, ((const struct name_index *)b)->name);
+}
+
+/* The loaded rows by name (rebuilt after a rename); rows added since are scanned. */
 static int rs_by_resource(struct engine *e, const char *name)
 {
-	for (size_t i = 0; i < e->n_rs; i++)
+	size_t lo = 0, hi = 0;
+
+	if (e->n_rs_loaded && (!e->rs_by_name || e->rs_by_name_stale)) {
+		if (!e->rs_by_name)
+			e->rs_by_name = malloc(e->n_rs_loaded * sizeof(*e->rs_by_name));
+		if (e->rs_by_name) {
+			for (size_t i = 0; i < e->n_rs_loaded; i++) {
+				if (!e->rs[i].resource)
+					continue;
+				e->rs_by_name[hi].name = e->rs[i].resource;
+				e->rs_by_name[hi++].i = i;
+			}
+			qsort(e->rs_by_name, hi, sizeof(*e->rs_by_name), cmp_name_index);
+			e->n_rs_by_name = hi;
+			e->rs_by_name_stale = 0;
+		}
+	}
+	if (!e->rs_by_name) { /* out of memory: slow, not wrong */
+		for (size_t i = 0; i < e->n_rs; i++)
+			if (e->rs[i].resource && !strcmp(e->rs[i].resource, name))
+				return (int)i;
+		return -1;
+	}
+	hi = e->n_rs_by_name;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(e->rs_by_name[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < e->n_rs_by_name && !strcmp(e->rs_by_name[lo].name, name))
+		return (int)e->rs_by_name[lo].i;
+	for (size_t i = e->n_rs_loaded; i < e->n_rs; i++)
 		if (e->rs[i].resource && !strcmp(e->rs[i].resource, name))
 			return (int)i;
 	return -1;
@@ -409,13 +482,10 @@ static enum kith_status known_listing(struct engine *e, struct kith_listing *out
 	return KITH_OK;
 }
 
-static enum kith_status list_and_fetch(struct engine *e)
+/* Lists the target from what is known; its new state is saved in tx 1 (rule 14). */
+static enum kith_status list_target(struct engine *e, const struct kith_listing *known)
 {
-	struct kith_listing known;
-	const char **names = NULL;
-	size_t n = 0, *which = NULL;
-	struct kith_fetched *got = NULL;
-	enum kith_status rc;
+	enum kith_status rc = KITH_OK;
 
 	if (e->t->ops->load_state) {
 		char *state = NULL;
@@ -427,19 +497,151 @@ static enum kith_status list_and_fetch(struct engine *e)
 		if (rc)
 			return rc;
 	}
-	rc = known_listing(e, &known);
-	if (!rc)
-		rc = e->t->ops->list(e->t, &known, &e->listing);
-	kith_listing_clear(&known);
-	if (rc)
-		return rc;
-	if (e->t->ops->save_state) {
-		/* In tx 1, with the changes this listing covers (rule 14). */
+	rc = e->t->ops->list(e->t, known, &e->listing);
+	if (!rc && e->t->ops->save_state) {
 		char *state = e->t->ops->save_state(e->t);
 
 		rc = state ? kith_store_set_target_state(e->store, e->target_id, state)
 			   : kith_nomem(e->ctx);
 		free(state);
+	}
+	return rc;
+}
+
+/* ---- a sync with nothing to do ---- */
+
+/*
+ * What a plan depends on besides the target: the store's generation, the
+ * options that shape a reminder, and how this build renders one (bump
+ * the number when a reminder's bytes change for the same input).
+ */
+static char *plan_key(const struct engine *e, int64_t gen)
+{
+	const struct kith_reminder_options *r = &e->o->reminder;
+	struct kith_buf b = KITH_BUF_INIT;
+	char *text, *key;
+
+	kith_buf_printf(&b, "plan 1|%s|%lld|%d|%d|%d|%d|%s", kith_version(), (long long)gen,
+			r->window_days, (int)r->mode, r->alarm, r->alarm_minutes,
+			e->o->tzid ? e->o->tzid : "");
+	text = kith_buf_steal(&b);
+	if (!text)
+		return NULL;
+	key = kith_content_tag(text, strlen(text));
+	free(text);
+	return key;
+}
+
+/* The listing holds exactly the known names, each with the known tag. */
+static int same_listing(const struct kith_listing *got, const struct kith_listing *known)
+{
+	struct name_index *idx;
+	int same = 1;
+
+	if (got->n != known->n)
+		return 0;
+	if (!got->n)
+		return 1;
+	idx = malloc(known->n * sizeof(*idx));
+	if (!idx)
+		return 0; /* not proven: plan */
+	for (size_t i = 0; i < known->n; i++) {
+		idx[i].name = known->names[i];
+		idx[i].i = i;
+	}
+	qsort(idx, known->n, sizeof(*idx), cmp_name_index);
+	for (size_t i = 0; same && i < got->n; i++) {
+		struct name_index key = { got->names[i], 0 };
+		const struct name_index *hit = bsearch(&key, idx, known->n, sizeof(*idx),
+						       cmp_name_index);
+		const char *a = got->tags[i], *b;
+
+		if (!hit) {
+			same = 0;
+			break;
+		}
+		b = known->tags[hit->i];
+		same = a && b && !strcmp(a, b);
+	}
+	free(idx);
+	return same;
+}
+
+/*
+ * Nothing changed since the last complete sync, on either side: the
+ * store's generation and the options are those that sync planned for, no
+ * write intent is open, and the target lists exactly what kith knew.
+ * Then there is nothing to plan, and loading every contact and reminder
+ * (most of a no-op's time with thousands of contacts) is skipped.  When
+ * the listing differs, it is kept for the full sync: the target is not
+ * asked twice.
+ */
+static enum kith_status try_quiet(struct engine *e, int *quiet)
+{
+	struct kith_titem *items = NULL;
+	struct kith_listing known;
+	size_t n = 0;
+	int64_t gen;
+	char *key = NULL;
+	int settled = 0;
+	enum kith_status rc;
+
+	*quiet = 0;
+	memset(&known, 0, sizeof(known));
+	rc = kith_store_generation(e->store, &gen);
+	if (rc)
+		return rc;
+	key = plan_key(e, gen);
+	if (!key)
+		return kith_nomem(e->ctx);
+	rc = kith_store_sync_quiet(e->store, e->target_id, key, &settled);
+	free(key);
+	if (rc || !settled)
+		return rc;
+	rc = kith_store_known_items(e->store, e->target_id, &items, &n);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (kith_listing_add(&known, items[i].name, items[i].tag) < 0)
+			rc = kith_nomem(e->ctx);
+	kith_titem_list_free(items, n);
+	if (!rc)
+		rc = list_target(e, &known);
+	if (!rc) {
+		e->listed = 1;
+		*quiet = !e->listing.partial && same_listing(&e->listing, &known);
+	}
+	if (!rc && *quiet)
+		rc = kith_store_quiet_counts(e->store, e->target_id, &e->res->unchanged,
+					     &e->res->paused);
+	kith_listing_clear(&known);
+	return rc;
+}
+
+/* After a complete plan or its confirmation: remember what it covered. */
+static enum kith_status save_plan_key(struct engine *e, int64_t gen)
+{
+	char *key = plan_key(e, gen);
+	enum kith_status rc;
+
+	if (!key)
+		return kith_nomem(e->ctx);
+	rc = kith_store_set_plan_key(e->store, e->target_id, key);
+	free(key);
+	return rc;
+}
+
+static enum kith_status list_and_fetch(struct engine *e)
+{
+	struct kith_listing known;
+	const char **names = NULL;
+	size_t n = 0, *which = NULL;
+	struct kith_fetched *got = NULL;
+	enum kith_status rc;
+
+	if (!e->listed) {
+		rc = known_listing(e, &known);
+		if (!rc)
+			rc = list_target(e, &known);
+		kith_listing_clear(&known);
 		if (rc)
 			return rc;
 	}
@@ -578,6 +780,7 @@ static enum kith_status sort_foreign(struct engine *e)
 				/* Resources are identified by UID: follow a renamed one. */
 				if (replace(&e->rs[ri].resource, name))
 					return kith_nomem(e->ctx);
+				e->rs_by_name_stale = 1;
 				e->rs_listed[ri] = (long)i;
 				continue;
 			}
@@ -1422,6 +1625,18 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 		return rc;
 	/* Recorded in tx 1: a sync that fails (a wrong password) leaves no trace. */
 	rc = kith_store_target_id(e->store, e->t->url, 1, &e->target_id);
+	if (!rc) {
+		int quiet = 0;
+
+		rc = try_quiet(e, &quiet);
+		if (!rc && quiet) {
+			if (e->o->dry_run) {
+				kith_store_rollback(e->store);
+				return KITH_OK;
+			}
+			return kith_store_commit(e->store);
+		}
+	}
 	if (!rc)
 		rc = load(e);
 	if (!rc)
@@ -1456,6 +1671,19 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 			rc = describe_plan(e);
 		return rc;
 	}
+	/*
+	 * The generation after this plan's own changes (touches, pauses): with
+	 * nothing to write it is settled now; with writes, once confirmed.
+	 */
+	rc = kith_store_generation(e->store, &e->planned_gen);
+	if (!rc)
+		rc = kith_store_set_plan_key(e->store, e->target_id, NULL);
+	if (!rc && !e->n_writes)
+		rc = save_plan_key(e, e->planned_gen);
+	if (rc) {
+		kith_store_rollback(e->store);
+		return rc;
+	}
 	rc = kith_store_commit(e->store);
 	if (rc)
 		return rc;
@@ -1480,6 +1708,14 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 		rc = state ? kith_store_set_target_state(e->store, e->target_id, state)
 			   : kith_nomem(e->ctx);
 		free(state);
+	}
+	if (!rc && !*conflicts) {
+		int64_t gen;
+
+		/* Another kith may have changed the store since the plan: then plan again. */
+		rc = kith_store_generation(e->store, &gen);
+		if (!rc && gen == e->planned_gen)
+			rc = save_plan_key(e, gen);
 	}
 	if (rc) {
 		kith_store_rollback(e->store);

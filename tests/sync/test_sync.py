@@ -1388,6 +1388,94 @@ class SyncBase:
         self.assertEqual(self.integrity(), "ok")
 
 
+    # ------------------------------------------------------------ 10. nothing to do
+    #
+    # A sync that finds the store and the target as the last complete sync
+    # left them plans nothing (lib/sync.c, try_quiet).  Each test makes one
+    # change after such a sync and checks that it still flows out.
+
+    def settled(self):
+        self.first_sync()
+        before = self.t.snapshot()
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, 0, 0)
+        self.assertIn("4 unchanged", r.out)
+        self.assertEqual(self.t.snapshot(), before)
+
+    def test_10_tier_cadence_after_a_quiet_sync(self):
+        self.settled()
+        self.ok("tier", "set", "outer", "4m", today=T0)
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, rewritten=1, removed=0)
+        self.assertEqual(self.master("Carol Jones")["RRULE"]["INTERVAL"], [4])
+
+    def test_10_snooze_after_a_quiet_sync(self):
+        self.settled()
+        self.ok("snooze", "bob", "--until", "2026-03-15", today=T0)
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, rewritten=1, removed=0)
+        self.assertEqual(self.master("Bob Smith")["DUE"].dt, datetime.date(2026, 3, 15))
+
+    def test_10_edit_and_touch_after_a_quiet_sync(self):
+        self.settled()
+        self.ok("edit", "dan", "--every", "6m", today=T0)
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, rewritten=1, removed=0)
+        self.assertEqual(self.master("Dan Ek")["RRULE"]["INTERVAL"], [6])
+        self.sync(today=T0)
+        self.ok("touch", "dan", "--on", "2025-12-01", "--via", "lunch", today=T0)
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, rewritten=1, removed=0)
+        self.assertIn("lunch", str(self.master("Dan Ek")["DESCRIPTION"]))
+
+    def test_10_options_after_a_quiet_sync(self):
+        self.settled()
+        conf = os.path.join(self.dir, ".config", "kith")
+        os.makedirs(conf, exist_ok=True)
+        with open(os.path.join(conf, "config"), "a") as f:
+            f.write("\n[reminders]\nwindow = 14\n")
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, rewritten=4, removed=0)
+        m = self.master("Anna Berg")
+        self.assertEqual(m["DUE"].dt - m["DTSTART"].dt, datetime.timedelta(days=14))
+
+    def test_10_phone_after_a_quiet_sync(self):
+        self.settled()
+        uid = self.uid_of("Anna Berg")
+        cals, _ = phone_complete(self.t, uid, "tasks-org")
+        self.t.replace(uid, cals)
+        r = self.sync()
+        self.assert_summary(r, touches=1, created=0, rewritten=1, removed=0)
+        r = self.sync()
+        self.assert_summary(r, 0, 0, 0, 0)
+
+    def test_10_change_while_a_sync_writes_is_not_lost(self):
+        # Anna is touched after the sync planned (and before it confirmed its
+        # writes): that sync must not record "all planned", or the next one
+        # would find nothing to do and Anna's reminder would never move.
+        self.settled()
+        self.ok("touch", "bob", "--on", "2025-12-01", today=T0)
+        flag = os.path.join(self.dir, "pause")
+        env = {"KITH_TEST_PAUSE": "plan:" + flag}
+        sync = subprocess.Popen(kith_cmd(self.db, ["sync"] + self.t.args, T0),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=clean_env(self.dir, env), cwd=self.dir)
+        for _ in range(600):
+            if os.path.exists(flag + ".ready") or sync.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(flag + ".ready"), "the sync never paused")
+        self.ok("touch", "anna", "--on", "2025-12-01", "--via", "coffee", today=T0)
+        os.unlink(flag + ".ready")
+        out, err = sync.communicate(timeout=60)
+        self.assertEqual(sync.returncode, 0, (out, err))
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, rewritten=1, removed=0)
+        self.assertEqual(self.master("Anna Berg")["DUE"].dt, datetime.date(2026, 3, 1))
+        self.assertIn("coffee", str(self.master("Anna Berg")["DESCRIPTION"]))
+        r = self.sync(today=T0)
+        self.assert_summary(r, 0, 0, 0, 0)
+
     # ------------------------------------------------------------ 9. bad input
 
     def test_9_a_relative_target_is_resolved_against_cwd(self):

@@ -166,7 +166,7 @@ static void test_migrate_is_recorded_once_per_version(void **state)
 					    "(SELECT version FROM schema_version ORDER BY version)",
 					    -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(q, 0), "1,2,3,4,5");
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "1,2,3,4,5,6");
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
