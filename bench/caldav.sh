@@ -12,7 +12,7 @@
 #   change  a sync after 5 "phone" completions (a Thunderbird-shaped
 #           completed override PUT with If-Match by curl, untimed);
 # with
-#   kith         `kith -v sync` (requests: its own count on stderr);
+#   kith         `kith sync`;
 #   vdirsyncer   the Debian package, a filesystem storage holding the same
 #                VTODO files kith writes (`kith sync --target DIR/vdir/` on
 #                a copy of the store) paired with the calendar;
@@ -23,7 +23,7 @@
 #   curl REPORT  one sync-collection REPORT from the current token (the
 #                floor of a no-op sync), on kith's calendar after noop2.
 # Wall time, user+system CPU and peak RSS of the client process come from
-# /usr/bin/time; the peers' HTTP requests are counted in the server's log
+# /usr/bin/time; every tool's HTTP requests are counted in the server's log
 # (Radicale's info log, Xandikos's aiohttp access log, DAViCal's Apache
 # access log).
 # The calendar is made by kith itself (discovery + MKCALENDAR are part of
@@ -298,11 +298,16 @@ phone5() { # phone5 CALURL [ROUND]
 		case $code in 2??) ;; *) die "phone PUT $h: HTTP $code" ;; esac
 	done <<<"$hrefs"
 }
-kith_sync() { # kith_sync DB LOG TIMEFILE: one timed kith -v sync
+# kith runs as a user runs it, without -v (which logs every header), and
+# its requests are counted in the server's log, as the peers' are.
+kith_sync() { # kith_sync DB LOG TIMEFILE: one timed kith sync; sets KITH_REQUESTS
+	local q
+	q=$(server_requests)
 	tm "$3" env KITH_URL="$URL" KITH_USERNAME=$user KITH_PASSWORD=$pass \
-		"$kith" --db "$1" --today "$today" -v sync >"$2.out" 2>"$2" || { tail -n 20 "$2" >&2; die "kith sync failed"; }
+		"$kith" --db "$1" --today "$today" sync >"$2.out" 2>"$2" || { tail -n 20 "$2" >&2; die "kith sync failed"; }
+	KITH_REQUESTS=$(($(server_requests) - q))
 }
-kith_requests() { sed -n 's/^kith: \([0-9]*\) HTTP requests$/\1/p' "$1" | tail -n 1; }
+kith_requests() { echo "$KITH_REQUESTS"; }
 synced_line() { grep '^Synced' "$1" | sed 's/^Synced with [^:]*:[^:]*:[^:]*: //' | tr -d '\t'; }
 
 run_kith() { # run_kith SERVER RUN
@@ -315,9 +320,8 @@ run_kith() { # run_kith SERVER RUN
 	cp "$log" "$work/kith-$s-first-$r.log"
 	# The calendar kith made is where the peers put theirs.
 	local made
-	made=$(sed -n 's/^kith: \* MKCALENDAR \(http[^ ]*\): 201.*/\1/p' "$log" | awk 'NR == 1')
-	[ -z "$made" ] || [ "$made" = "$URL$(cal_path "$s")" ] ||
-		die "kith made its calendar at $made, not at $URL$(cal_path "$s") (cal_path)"
+	made=$(dav -o /dev/null -w '%{http_code}' -X PROPFIND -H 'Depth: 0' "$URL$(cal_path "$s")")
+	[ "$made" = 207 ] || die "no calendar at $URL$(cal_path "$s") after kith's first sync (cal_path; HTTP $made)"
 	kith_sync "$db" "$log" "$work/t"
 	record "$s" kith noop1 "$r" "$work/t" "$(kith_requests "$log")" "$(synced_line "$log.out")"
 	cp "$log" "$work/kith-$s-noop1-$r.log"
