@@ -731,11 +731,19 @@ static enum kith_status caldav_put_many(struct kith_target *t, struct kith_put *
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = build_put(t, &puts[i], &pr[i], &reqs[i]);
 	/*
-	 * The token predates these writes: a change list from it would not
+	 * The token predates these writes: a change list from it need not
 	 * show an item created here and deleted by someone else before the
-	 * next sync.  The next listing starts afresh (still one request).
+	 * next sync (it did not exist then and does not now; RFC 6578 lets
+	 * the server omit it).  After creates the next listing starts afresh
+	 * (still one request, but every ETag).  An item that is only updated
+	 * existed at the token, so its removal must be reported: the token
+	 * stays, and the next no-op sync receives just these items.
 	 */
-	set(&c->token, NULL);
+	for (size_t i = 0; i < n; i++)
+		if (!puts[i].if_match) {
+			set(&c->token, NULL);
+			break;
+		}
 	if (!rc)
 		rc = kith_http_run_many(c->http, reqs, n, resps, n > 1 ? c->progress : NULL,
 					c->progress_arg);

@@ -888,6 +888,26 @@ class CalDAVSyncBase:
         self.assertEqual(r.summary[:4], (0, 0, 0, 0), r)
         self.assert_one_resource_each(paused={i})
 
+    def test_5_deleted_on_the_server_after_kith_rewrote_it(self):
+        # After a sync that only updated reminders kith keeps its sync token
+        # (lib/target-caldav.c, caldav_put_many): a deletion of an updated
+        # item must still come through that token's change list.
+        i = DELETED
+        cid, name = self.contact(i)["id"], self.contact(i)["name"]
+        self.first_sync()
+        self.noop("the second sync", today=T0)
+        self.ok("touch", str(cid), "--on", "2026-02-10")
+        r = self.sync()
+        self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)
+        href = self.href(i)
+        self.assertIn(self.dav.delete(href, self.dav.get(href).etag).status, (200, 204))
+        r = self.sync()
+        self.assertRegex(r.out, r"pause +%s +the reminder was deleted" % re.escape(name))
+        self.assertEqual(r.writes, [], r)
+        self.assertTrue(self.show(cid)["paused"])
+        self.assert_one_resource_each(paused={i})
+        self.noop("after the pause")
+
     def test_5_deleted_on_the_server_with_a_rewrite_pending(self):
         # Deleted in the app while a touch logged in kith waits to flow out:
         # the contact is paused, the touch kept, nothing recreated, and the
