@@ -85,7 +85,7 @@ table() {
 	printf '| server | scenario | tool | runs | wall s | CPU s | peak RSS MB | HTTP requests | kith ÷ this (wall) | kith ÷ this (CPU) |\n'
 	printf '|---|---|---|---|---|---|---|---|---|---|\n'
 	while read -r srv; do
-		for sc in first noop1 noop2 change; do
+		for sc in first noop1 noop2 noop2x10 change; do
 			local kw="" kc=""
 			for tool in kith vdirsyncer curl-serial curl-parallel curl-report; do
 				local rows
@@ -159,6 +159,8 @@ need vdirsyncer vdirsyncer
 need radicale radicale
 need xandikos xandikos
 [ -x /usr/bin/time ] || need /usr/bin/time time
+need hyperfine hyperfine
+need jq jq
 
 if [ ! -f "$build/build.ninja" ]; then meson setup "$build" "$root" >/dev/null; fi
 ninja -C "$build" cli/kith bench/kith-bench-gen >&2
@@ -310,6 +312,29 @@ kith_sync() { # kith_sync DB LOG TIMEFILE: one timed kith sync; sets KITH_REQUES
 kith_requests() { echo "$KITH_REQUESTS"; }
 synced_line() { grep '^Synced' "$1" | sed 's/^Synced with [^:]*:[^:]*:[^:]*: //' | tr -d '\t'; }
 
+# A no-op sync and its floor, each 10 times after 2 warm-ups by hyperfine:
+# /usr/bin/time rounds to 10 ms, a fifth of a fast server's REPORT.
+# Scenario noop2x10: the median wall time and the mean CPU of the runs.
+hf_record() { # hf_record SERVER TOOL RUN NOTE CMD...
+	local s=$1 tool=$2 r=$3 note=$4 q cmd="" a
+	shift 4
+	for a in "$@"; do cmd+="'${a//\'/\'\\\'\'}' "; done
+	q=$(server_requests)
+	hyperfine -N --style none --warmup 2 --runs 10 --export-json "$work/hf.json" "${cmd% }" >/dev/null ||
+		die "hyperfine failed: $tool"
+	jq -r '.results[0] | "\(.median) \(.user + .system) 0"' "$work/hf.json" |
+		awk '{ printf "%.4f %.4f %s\n", $1, $2, $3 }' >"$work/t"
+	record "$s" "$tool" noop2x10 "$r" "$work/t" $((($(server_requests) - q) / 12)) "$note"
+}
+noop_hf() { # noop_hf SERVER RUN CALURL TOKEN
+	(
+		export KITH_URL="$URL" KITH_USERNAME=$user KITH_PASSWORD=$pass
+		hf_record "$1" kith "$2" "10 runs" "$kith" --db "$work/k.db" --today "$today" sync
+	) || die "kith no-op under hyperfine failed"
+	hf_record "$1" curl-report "$2" "10 runs" curl -sS -o /dev/null -u "$user:$pass" -X REPORT \
+		-H 'Depth: 1' -H 'Content-Type: application/xml; charset=utf-8' --data-binary "$(body "$4")" "$3"
+}
+
 run_kith() { # run_kith SERVER RUN
 	local s=$1 r=$2 db=$work/k.db log=$work/kith.log q
 	rm -f "$db" "$db-wal" "$db-shm"
@@ -339,6 +364,7 @@ run_kith() { # run_kith SERVER RUN
 		tm "$work/t" curl -sS --max-time 120 -u "$user:$pass" -X REPORT -H 'Depth: 1' \
 			-H 'Content-Type: application/xml; charset=utf-8' --data-binary "$(body "$tok")" -o "$work/report.xml" "$cal"
 		record "$s" curl-report noop2 "$ri" "$work/t" $(($(server_requests) - q)) "$(wc -c <"$work/report.xml") bytes"
+		[ "$i" != 1 ] || noop_hf "$s" "$r" "$cal" "$tok"
 		phone5 "$cal" "$i"
 		kith_sync "$db" "$log" "$work/t"
 		record "$s" kith change "$ri" "$work/t" "$(kith_requests "$log")" "$(synced_line "$log.out")"
