@@ -2190,34 +2190,37 @@ enum kith_status kith_store_target_state(struct kith_store *store, int64_t targe
 	return rc;
 }
 
-enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t target_id,
-					     const char *state)
+/* Sets a text column of a target, writing nothing when it already holds the value. */
+static enum kith_status set_target_text(struct kith_store *store, const char *sql,
+					int64_t target_id, const char *value)
 {
 	sqlite3_stmt *st = NULL;
-	enum kith_status rc;
+	enum kith_status rc = prepare(store, sql, &st);
 
-	rc = prepare(store, "UPDATE targets SET state = ?2 WHERE id = ?1 AND "
-			    "state IS NOT ?2", &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
-	bind_text(st, 2, state);
+	bind_text(st, 2, value);
 	rc = step_done(store, st, "saving a sync target");
 	finish(store, st);
 	return rc;
 }
 
+enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t target_id,
+					     const char *state)
+{
+	return set_target_text(store, "UPDATE targets SET state = ?2 WHERE id = ?1 AND "
+				      "state IS NOT ?2", target_id, state);
+}
+
 /* ---- a sync with nothing to do ---- */
 
-enum kith_status kith_store_generation(struct kith_store *store, int64_t *out)
+/* Steps st once: column 0 of its row into *out, which keeps its value when there is none. */
+static enum kith_status step_int64(struct kith_store *store, sqlite3_stmt *st, int64_t *out,
+				   const char *what)
 {
-	sqlite3_stmt *st = NULL;
-	enum kith_status rc;
+	enum kith_status rc = KITH_OK;
 
-	rc = prepare(store, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &st);
-	if (rc)
-		return rc;
-	*out = 0;
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
 		*out = sqlite3_column_int64(st, 0);
@@ -2225,10 +2228,20 @@ enum kith_status kith_store_generation(struct kith_store *store, int64_t *out)
 	case SQLITE_DONE:
 		break;
 	default:
-		rc = db_fail(store, "reading the store's generation");
+		rc = db_fail(store, what);
 	}
 	finish(store, st);
 	return rc;
+}
+
+enum kith_status kith_store_generation(struct kith_store *store, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	*out = 0;
+	rc = prepare(store, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &st);
+	return rc ? rc : step_int64(store, st, out, "reading the store's generation");
 }
 
 enum kith_status kith_store_sync_quiet(struct kith_store *store, int64_t target_id,
@@ -2236,7 +2249,9 @@ enum kith_status kith_store_sync_quiet(struct kith_store *store, int64_t target_
 {
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
+	int64_t quiet = 0;
 
+	*out = 0;
 	rc = prepare(store, "SELECT plan_key IS NOT NULL AND plan_key = ?2 AND NOT EXISTS "
 			    "(SELECT 1 FROM reminders WHERE target_id = ?1 AND pending IS NOT NULL) "
 			    "FROM targets WHERE id = ?1", &st);
@@ -2244,35 +2259,16 @@ enum kith_status kith_store_sync_quiet(struct kith_store *store, int64_t target_
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
 	bind_text(st, 2, plan_key);
-	*out = 0;
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*out = sqlite3_column_int(st, 0);
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = db_fail(store, "reading a sync target");
-	}
-	finish(store, st);
+	rc = step_int64(store, st, &quiet, "reading a sync target");
+	*out = quiet != 0;
 	return rc;
 }
 
 enum kith_status kith_store_set_plan_key(struct kith_store *store, int64_t target_id,
 					 const char *plan_key)
 {
-	sqlite3_stmt *st = NULL;
-	enum kith_status rc;
-
-	rc = prepare(store, "UPDATE targets SET plan_key = ?2 WHERE id = ?1 AND "
-			    "plan_key IS NOT ?2", &st);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, target_id);
-	bind_text(st, 2, plan_key);
-	rc = step_done(store, st, "saving a sync target");
-	finish(store, st);
-	return rc;
+	return set_target_text(store, "UPDATE targets SET plan_key = ?2 WHERE id = ?1 AND "
+				      "plan_key IS NOT ?2", target_id, plan_key);
 }
 
 enum kith_status kith_store_known_items(struct kith_store *store, int64_t target_id,
