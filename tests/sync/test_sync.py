@@ -1401,6 +1401,12 @@ class SyncBase:
         self.assert_summary(r, 0, 0, 0, 0)
         self.assertIn("4 unchanged", r.out)
         self.assertEqual(self.t.snapshot(), before)
+        # a dry run on the quiet path plans nothing either
+        r = self.sync("--dry-run", today=T0)
+        self.assert_summary(r, 0, 0, 0, 0)
+        self.assertIn("Dry run against", r.out)
+        self.assertIn("4 unchanged", r.out)
+        self.assertEqual(self.t.snapshot(), before)
 
     def test_10_tier_cadence_after_a_quiet_sync(self):
         self.settled()
