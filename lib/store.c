@@ -2280,7 +2280,7 @@ enum kith_status kith_store_known_items(struct kith_store *store, int64_t target
 	enum kith_status rc;
 	int step;
 
-	/* The same rows, in the same order, as the engine's own known listing. */
+	/* Kith's reminders that have a version and bytes, by contact, then the foreign items. */
 	rc = prepare(store, "SELECT name, tag FROM ("
 			    "SELECT resource AS name, etag AS tag, 0 AS part, contact_id AS k "
 			    "FROM reminders WHERE target_id = ?1 AND resource IS NOT NULL AND "

@@ -468,18 +468,26 @@ static const struct kith_titem *old_item(struct engine *e, const char *name)
 	return NULL;
 }
 
-/* What the engine saw last time: its reminders and the foreign resources. */
+/*
+ * What the engine saw last time: its reminders and the foreign resources,
+ * read from the store (before anything in this attempt changed them), so
+ * the quiet check and a full sync list the target from the same thing.
+ */
 static enum kith_status known_listing(struct engine *e, struct kith_listing *out)
 {
+	struct kith_titem *items = NULL;
+	size_t n = 0;
+	enum kith_status rc;
+
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < e->n_rs; i++)
-		if (e->rs[i].resource && e->rs[i].etag && e->rs[i].base &&
-		    kith_listing_add(out, e->rs[i].resource, e->rs[i].etag) < 0)
-			return kith_nomem(e->ctx);
-	for (size_t i = 0; i < e->n_old_items; i++)
-		if (kith_listing_add(out, e->old_items[i].name, e->old_items[i].tag) < 0)
-			return kith_nomem(e->ctx);
-	return KITH_OK;
+	rc = kith_store_known_items(e->store, e->target_id, &items, &n);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (kith_listing_add(out, items[i].name, items[i].tag) < 0)
+			rc = kith_nomem(e->ctx);
+	kith_titem_list_free(items, n);
+	if (rc)
+		kith_listing_clear(out);
+	return rc;
 }
 
 /* Lists the target from what is known; its new state is saved in tx 1 (rule 14). */
@@ -578,9 +586,7 @@ static int same_listing(const struct kith_listing *got, const struct kith_listin
  */
 static enum kith_status try_quiet(struct engine *e, int *quiet)
 {
-	struct kith_titem *items = NULL;
 	struct kith_listing known;
-	size_t n = 0;
 	int64_t gen;
 	char *key = NULL;
 	int settled = 0;
@@ -598,11 +604,7 @@ static enum kith_status try_quiet(struct engine *e, int *quiet)
 	free(key);
 	if (rc || !settled)
 		return rc;
-	rc = kith_store_known_items(e->store, e->target_id, &items, &n);
-	for (size_t i = 0; !rc && i < n; i++)
-		if (kith_listing_add(&known, items[i].name, items[i].tag) < 0)
-			rc = kith_nomem(e->ctx);
-	kith_titem_list_free(items, n);
+	rc = known_listing(e, &known);
 	if (!rc)
 		rc = list_target(e, &known);
 	if (!rc) {
