@@ -470,8 +470,8 @@ static const struct kith_titem *old_item(struct engine *e, const char *name)
 
 /*
  * What the engine saw last time: its reminders and the foreign resources,
- * read from the store (before anything in this attempt changed them), so
- * the quiet check and a full sync list the target from the same thing.
+ * read from the store (before anything in this attempt changed them): what
+ * a delta is applied to, and what the quiet check compares a listing with.
  */
 static enum kith_status known_listing(struct engine *e, struct kith_listing *out)
 {
@@ -481,17 +481,23 @@ static enum kith_status known_listing(struct engine *e, struct kith_listing *out
 
 	memset(out, 0, sizeof(*out));
 	rc = kith_store_known_items(e->store, e->target_id, &items, &n);
-	for (size_t i = 0; !rc && i < n; i++)
-		if (kith_listing_add(out, items[i].name, items[i].tag) < 0)
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (kith_listing_take(out, items[i].name, items[i].tag) < 0)
 			rc = kith_nomem(e->ctx);
+		else
+			items[i].name = items[i].tag = NULL;
+	}
 	kith_titem_list_free(items, n);
 	if (rc)
 		kith_listing_clear(out);
 	return rc;
 }
 
-/* Lists the target from what is known; its new state is saved in tx 1 (rule 14). */
-static enum kith_status list_target(struct engine *e, const struct kith_listing *known)
+/*
+ * Lists the target (possibly only what changed since its saved state); its
+ * new state is saved in tx 1 (rule 14).
+ */
+static enum kith_status list_target(struct engine *e)
 {
 	enum kith_status rc = KITH_OK;
 
@@ -505,7 +511,7 @@ static enum kith_status list_target(struct engine *e, const struct kith_listing 
 		if (rc)
 			return rc;
 	}
-	rc = e->t->ops->list(e->t, known, &e->listing);
+	rc = e->t->ops->list(e->t, &e->listing);
 	if (!rc && e->t->ops->save_state) {
 		char *state = e->t->ops->save_state(e->t);
 
@@ -513,6 +519,27 @@ static enum kith_status list_target(struct engine *e, const struct kith_listing 
 			   : kith_nomem(e->ctx);
 		free(state);
 	}
+	return rc;
+}
+
+/*
+ * The listing made complete and authoritative for the plan: a delta is
+ * applied to what the store knew.  *known (if given) gets that.
+ */
+static enum kith_status complete_listing(struct engine *e, struct kith_listing *known)
+{
+	struct kith_listing k;
+	enum kith_status rc;
+
+	if (!e->listing.delta && !known)
+		return KITH_OK;
+	rc = known_listing(e, &k);
+	if (!rc && e->listing.delta && kith_listing_apply(&e->listing, &k) < 0)
+		rc = kith_nomem(e->ctx);
+	if (!rc && known)
+		*known = k;
+	else
+		kith_listing_clear(&k);
 	return rc;
 }
 
@@ -578,9 +605,10 @@ static int same_listing(const struct kith_listing *got, const struct kith_listin
 /*
  * Nothing changed since the last complete sync, on either side: the
  * store's generation and the options are those that sync planned for, no
- * write intent is open, and the target lists exactly what kith knew.
- * Then there is nothing to plan, and loading every contact and reminder
- * (most of a no-op's time with thousands of contacts) is skipped.  When
+ * write intent is open, and the target lists exactly what kith knew (an
+ * empty delta proves that without reading what kith knew).  Then there is
+ * nothing to plan, and loading every contact and reminder (most of a
+ * no-op's time with thousands of contacts) is skipped.  When
  * the listing differs, it is kept for the full sync: the target is not
  * asked twice.
  */
@@ -604,12 +632,17 @@ static enum kith_status try_quiet(struct engine *e, int *quiet)
 	free(key);
 	if (rc || !settled)
 		return rc;
-	rc = known_listing(e, &known);
-	if (!rc)
-		rc = list_target(e, &known);
-	if (!rc) {
-		e->listed = 1;
-		*quiet = !e->listing.partial && same_listing(&e->listing, &known);
+	rc = list_target(e);
+	if (rc)
+		return rc;
+	e->listed = 1;
+	if (e->listing.delta && !e->listing.n && !e->listing.n_gone) {
+		/* The target proved nothing changed since the listing the store knows. */
+		*quiet = !e->listing.partial;
+	} else {
+		rc = complete_listing(e, &known);
+		if (!rc)
+			*quiet = !e->listing.partial && same_listing(&e->listing, &known);
 	}
 	if (!rc && *quiet)
 		rc = kith_store_quiet_counts(e->store, e->target_id, &e->res->unchanged,
@@ -633,17 +666,15 @@ static enum kith_status save_plan_key(struct engine *e, int64_t gen)
 
 static enum kith_status list_and_fetch(struct engine *e)
 {
-	struct kith_listing known;
 	const char **names = NULL;
 	size_t n = 0, *which = NULL;
 	struct kith_fetched *got = NULL;
 	enum kith_status rc;
 
 	if (!e->listed) {
-		rc = known_listing(e, &known);
+		rc = list_target(e);
 		if (!rc)
-			rc = list_target(e, &known);
-		kith_listing_clear(&known);
+			rc = complete_listing(e, NULL);
 		if (rc)
 			return rc;
 	}

@@ -503,25 +503,25 @@ static enum kith_status sync_report(struct kith_target *t, const char *token,
 	return rc;
 }
 
-static enum kith_status caldav_list(struct kith_target *t, const struct kith_listing *known,
-				    struct kith_listing *out)
+static enum kith_status caldav_list(struct kith_target *t, struct kith_listing *out)
 {
 	struct caldav *c = t->impl;
-	struct kith_listing l = { NULL, NULL, 0, 0 };
+	struct kith_listing l = { 0 };
 	struct kith_dav_multistatus ms;
 	enum kith_status rc;
-	int invalid = 0, unsupported = 0, delta;
+	int invalid = 0, unsupported = 0;
 
 	rc = discover(t);
 	if (rc)
 		return rc;
 	if (c->sync != 0) {
-		delta = c->token && *c->token && known;
-		rc = sync_report(t, delta ? c->token : NULL, &ms, &invalid, &unsupported);
+		/* From a token the server answers with what changed since. */
+		l.delta = c->token && *c->token;
+		rc = sync_report(t, l.delta ? c->token : NULL, &ms, &invalid, &unsupported);
 		if (!rc && invalid) {
 			/* Start over from no token; that listing deletes nothing. */
 			l.partial = 1;
-			delta = 0;
+			l.delta = 0;
 			rc = sync_report(t, NULL, &ms, &invalid, &unsupported);
 		}
 		if (rc)
@@ -529,31 +529,21 @@ static enum kith_status caldav_list(struct kith_target *t, const struct kith_lis
 		if (unsupported) {
 			c->sync = 0;
 			set(&c->token, NULL);
+			l.delta = 0;
 		} else {
 			c->sync = 1;
-			if (delta) {
-				/* Changes since the token, applied to what was known. */
-				for (size_t i = 0; i < known->n && !rc; i++) {
-					int gone = 0, changed = 0;
-
-					for (size_t k = 0; k < ms.n; k++) {
-						if (!same_path(href_path(ms.items[k].href), known->names[i]))
-							continue;
-						gone = ms.items[k].status == 404;
-						changed = !gone;
-					}
-					if (!gone && !changed &&
-					    kith_listing_add(&l, known->names[i], known->tags[i]) < 0)
-						rc = kith_nomem(t->ctx);
-				}
-			}
 			for (size_t k = 0; k < ms.n && !rc; k++) {
 				const struct kith_dav_item *it = &ms.items[k];
 
-				if (!member(c, it) || it->status == 404)
+				if (!member(c, it))
 					continue;
-				if (kith_listing_add(&l, href_path(it->href), it->etag) < 0)
+				if (it->status == 404) {
+					/* Only a delta names what went; a full listing omits it. */
+					if (l.delta && kith_listing_gone(&l, href_path(it->href)) < 0)
+						rc = kith_nomem(t->ctx);
+				} else if (kith_listing_add(&l, href_path(it->href), it->etag) < 0) {
 					rc = kith_nomem(t->ctx);
+				}
 			}
 			if (!rc && set(&c->token, ms.sync_token))
 				rc = kith_nomem(t->ctx);

@@ -114,12 +114,10 @@ static long find(struct file_impl *f, const char *name)
 	return -1;
 }
 
-static enum kith_status file_list(struct kith_target *t, const struct kith_listing *known,
-				  struct kith_listing *out)
+static enum kith_status file_list(struct kith_target *t, struct kith_listing *out)
 {
-	(void)known;
 	struct file_impl *f = t->impl;
-	struct kith_listing l = { NULL, NULL, 0, 0 };
+	struct kith_listing l = { 0 };
 	enum kith_status rc;
 
 	if (f->dirty)

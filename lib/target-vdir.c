@@ -94,12 +94,10 @@ static enum kith_status read_item(struct kith_target *t, const char *name, char 
 	return KITH_OK;
 }
 
-static enum kith_status vdir_list(struct kith_target *t, const struct kith_listing *known,
-				  struct kith_listing *out)
+static enum kith_status vdir_list(struct kith_target *t, struct kith_listing *out)
 {
-	(void)known;
 	struct vdir_impl *v = t->impl;
-	struct kith_listing l = { NULL, NULL, 0, 0 };
+	struct kith_listing l = { 0 };
 	struct dirent *e;
 	DIR *d = opendir(v->dir);
 	enum kith_status rc = KITH_OK;

@@ -15,6 +15,8 @@
 
 #include <sqlite3.h>
 
+#include "target.h"
+
 /* ---- the wrapped allocator ---- */
 
 void *__real_malloc(size_t n);
@@ -557,6 +559,42 @@ static enum kith_status op_add_contact_autocommit(struct fixture *f)
 	return rc;
 }
 
+/* A sync-collection delta applied to what was known: on failure, the delta is as it was. */
+static enum kith_status op_listing_apply(struct fixture *f)
+{
+	struct kith_listing known = { 0 }, l = { 0 };
+	int rc;
+
+	(void)f;
+	paused = 1;
+	/* 63 kept: the second entry taken from the delta grows the listing (64 -> 128). */
+	for (int i = 0; i < 65; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "/cal/%02d.ics", i);
+		assert_int_equal(kith_listing_add(&known, name, "\"1\""), 0);
+	}
+	l.delta = 1;
+	assert_int_equal(kith_listing_add(&l, "/cal/07.ics", "\"2\""), 0);
+	assert_int_equal(kith_listing_add(&l, "/cal/new.ics", "\"1\""), 0);
+	assert_int_equal(kith_listing_gone(&l, "/cal/08.ics"), 0);
+	paused = 0;
+	rc = kith_listing_apply(&l, &known);
+	paused = 1;
+	if (rc) {
+		assert_int_equal(l.delta, 1);
+		assert_int_equal(l.n, 2);
+		assert_string_equal(l.names[1], "/cal/new.ics");
+		assert_int_equal(l.n_gone, 1);
+	} else {
+		assert_int_equal(l.n, 65);
+	}
+	kith_listing_clear(&l);
+	kith_listing_clear(&known);
+	paused = 0;
+	return rc ? KITH_ERR_NOMEM : KITH_OK;
+}
+
 /* ---- tests ---- */
 
 static void test_alloc_failure_ctx_and_strlist(void **state)
@@ -564,6 +602,7 @@ static void test_alloc_failure_ctx_and_strlist(void **state)
 	(void)state;
 	assert_true(alloc_loop(NULL, "kith_ctx_new", op_ctx_new) >= 1);
 	assert_true(alloc_loop(NULL, "kith_strlist_add", op_strlist) >= 5);
+	assert_true(alloc_loop(NULL, "kith_listing_apply", op_listing_apply) >= 5);
 }
 
 #define LOOP(f, op) \

@@ -177,10 +177,10 @@ static void open_target(struct world *w)
 /* The tag the target lists for a resource; NULL if not listed. Ownership: free(). */
 static char *listed_tag(struct world *w, const char *name)
 {
-	struct kith_listing l = { NULL, NULL, 0, 0 };
+	struct kith_listing l = { 0 };
 	char *tag = NULL;
 
-	assert_ok(w->t->ops->list(w->t, NULL, &l));
+	assert_ok(w->t->ops->list(w->t, &l));
 	for (size_t i = 0; i < l.n; i++)
 		if (!strcmp(l.names[i], name))
 			tag = xstrdup(l.tags[i]);
@@ -1776,9 +1776,46 @@ static void test_sync_crash_at_every_step_file(void **state)
 	}
 }
 
+/* A CalDAV delta made complete: kept in known order, changed and gone dropped, news last. */
+static void test_listing_delta_applies_to_what_was_known(void **state)
+{
+	const char *known_names[] = { "/c/a.ics", "/c/b.ics", "/c/c.ics", "/c/d.ics" };
+	struct kith_listing known = { 0 }, l = { 0 }, empty = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(kith_listing_add(&known, known_names[i], "\"1\""), 0);
+	l.delta = 1;
+	assert_int_equal(kith_listing_add(&l, "/c/e.ics", "\"1\""), 0);
+	assert_int_equal(kith_listing_add(&l, "/c/b.ics", "\"2\""), 0);
+	assert_int_equal(kith_listing_gone(&l, "/c/c.ics"), 0);
+	assert_int_equal(kith_listing_gone(&l, "/c/never-known.ics"), 0);
+	assert_int_equal(kith_listing_apply(&l, &known), 0);
+	assert_int_equal(l.delta, 0);
+	assert_int_equal(l.n_gone, 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.names[0], "/c/a.ics");
+	assert_string_equal(l.names[1], "/c/d.ics");
+	assert_string_equal(l.names[2], "/c/e.ics");
+	assert_string_equal(l.names[3], "/c/b.ics");
+	assert_string_equal(l.tags[3], "\"2\"");
+	assert_string_equal(l.tags[1], "\"1\"");
+	kith_listing_clear(&l);
+
+	/* An empty delta is exactly what was known. */
+	empty.delta = 1;
+	assert_int_equal(kith_listing_apply(&empty, &known), 0);
+	assert_int_equal(empty.n, known.n);
+	for (size_t i = 0; i < known.n; i++)
+		assert_string_equal(empty.names[i], known.names[i]);
+	kith_listing_clear(&empty);
+	kith_listing_clear(&known);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_listing_delta_applies_to_what_was_known),
 		cmocka_unit_test(test_sync_every_client_vdir),
 		cmocka_unit_test(test_sync_every_client_file),
 		cmocka_unit_test(test_sync_outlook_synchronizer),
