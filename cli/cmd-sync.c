@@ -317,6 +317,10 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	if (res->paused && !cli->quiet)
 		printf("Paused contacts (reminder deleted in a calendar app) get no reminder "
 		       "until 'kith edit CONTACT --resume'.\n");
+	if (res->retries && !cli->quiet)
+		printf("The calendar changed while kith was syncing: it was read again "
+		       "(%d time%s) and the changes merged.\n", res->retries,
+		       res->retries == 1 ? "" : "s");
 	rc = EXIT_OK;
 out:
 	if (target && cli->verbose && kith_target_request_count(target))

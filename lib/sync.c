@@ -88,6 +88,7 @@ struct engine {
 	size_t n_writes;
 
 	int listed;               /* the listing was taken by the quiet check */
+	int stale;                /* listed, then gone before it could be read */
 	int64_t planned_gen;      /* the store's generation the plan covered */
 };
 
@@ -360,6 +361,7 @@ static void clear_attempt(struct engine *e)
 	e->n_rs = e->n_rs_loaded = e->cap_rs = e->n_old_items = e->n_items = e->n_writes = 0;
 	e->new_foreign = 0;
 	e->listed = 0;
+	e->stale = 0;
 	unload(e);
 }
 
@@ -714,11 +716,23 @@ static enum kith_status list_and_fetch(struct engine *e)
 			rc = kith_nomem(e->ctx);
 			goto out;
 		}
+		if (fault(e, "fetch")) {
+			rc = kith_fail(e->ctx, KITH_ERR_IO, "stopped by a test fault before fetching");
+			goto out;
+		}
 		rc = e->t->ops->fetch(e->t, names, n, got);
 		if (rc)
 			goto out;
-		for (size_t k = 0; k < n; k++)
+		for (size_t k = 0; k < n; k++) {
+			/*
+			 * Listed as changed, then not there to read (a 404 in the
+			 * multiget, or DAViCal leaving it out): the listing is
+			 * already old.  Planning on it would pair the new tag with
+			 * the old bytes, so the attempt starts over instead.
+			 */
+			e->stale |= !got[k].bytes;
 			e->fetched[which[k]] = got[k];
+		}
 	}
 out:
 	free(got);
@@ -1694,6 +1708,12 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	}
 	if (!rc)
 		rc = list_and_fetch(e);
+	if (!rc && e->stale) {
+		/* Nothing is written yet: list again from the same state. */
+		kith_store_rollback(e->store);
+		*conflicts = 1;
+		return KITH_OK;
+	}
 	if (!rc)
 		rc = sort_foreign(e);
 	if (!rc)

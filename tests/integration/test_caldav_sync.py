@@ -5,9 +5,9 @@
 Usage: test_caldav_sync.py PATH/TO/kith [unittest options or test names]
        (meson passes build/cli/kith)
 
-Without test names the two server classes (TestRadicale, TestXandikos) run
-in parallel processes (CALDAV_SYNC_SERIAL=1: one after the other); with
-names, only those, e.g.
+Without test names the three server classes (TestRadicale, TestXandikos,
+TestDAViCal) run in parallel processes (CALDAV_SYNC_SERIAL=1: one after the
+other); with names, only those, e.g.
   test_caldav_sync.py build/cli/kith TestRadicale.test_3_phone_every_app
 
 Each class starts its server once (tests/integration/servers.sh, a throwaway
@@ -70,6 +70,7 @@ WRONG_PASSWORD = "not-the-kith-pass-9f3c"
 PACKAGES = {
     "radicale": "/usr/lib/python3/dist-packages/radicale/__init__.py",
     "xandikos": "/usr/lib/python3/dist-packages/xandikos/__init__.py",
+    "davical": "/usr/share/davical/htdocs/caldav.php",
 }
 
 EPOCH = ts.EPOCH          # SOURCE_DATE_EPOCH: 2025-12-01T08:00:00Z
@@ -129,6 +130,7 @@ _servers = {}   # dir -> kind
 
 def start_server(kind):
     d = tempfile.mkdtemp(prefix="kith-caldav-sync-%s-" % kind)
+    os.chmod(d, 0o711)   # DAViCal's PostgreSQL runs as user postgres, below it
     _servers[d] = kind
     srv = os.path.join(d, "srv")
     r = subprocess.run(["bash", SERVERS_SH, "start", kind, srv], stdin=subprocess.DEVNULL,
@@ -762,35 +764,30 @@ class CalDAVSyncBase:
 
     # ------------------------------------------------------------ 4. a 412 race
 
-    def race(self, client):
-        """`kith touch` makes the sync rewrite contact i; between its plan and its
-        PUT the phone completes the same reminder: the PUT gets a 412."""
-        i = RACED
-        cid = self.contact(i)["id"]
-        self.first_sync()
-        self.ok("touch", str(cid), "--on", "2026-02-10")
+    def sync_paused(self, step, on_pause):
+        """A sync that stops at STEP (KITH_TEST_PAUSE): on_pause() runs while it
+        waits, then it goes on (later stops at STEP pass at once).  Returns the
+        Result and how many times it stopped."""
         pause = os.path.join(self.dir, "pause")
         out_path, err_path = os.path.join(self.dir, "out"), os.path.join(self.dir, "err")
         env = clean_env(self.dir, {"KITH_URL": self.url, "KITH_USERNAME": USER,
                                    "KITH_PASSWORD": PASSWORD,
-                                   "KITH_TEST_PAUSE": "plan:" + pause})
+                                   "KITH_TEST_PAUSE": step + ":" + pause})
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             proc = subprocess.Popen([KITH, "--db", self.db, "--today", T1] + self.sync_args(),
                                     stdout=out, stderr=err, env=env, cwd=self.dir)
+        pauses = 0
         try:
             deadline = time.monotonic() + 60
             while not os.path.exists(pause + ".ready"):
-                self.assertIsNone(proc.poll(), "the sync did not stop at plan")
-                self.assertLess(time.monotonic(), deadline, "the sync did not stop at plan")
+                self.assertIsNone(proc.poll(), "the sync did not stop at " + step)
+                self.assertLess(time.monotonic(), deadline, "the sync did not stop at " + step)
                 time.sleep(0.02)
-            # kith has planned its rewrite (If-Match: the ETag it saw): the phone wins.
-            etag = self.dav.get(self.href(i)).etag
-            copies = self.complete(i, client, DONE_AT)
-            self.assertNotEqual(self.dav.get(self.href(i)).etag, etag)
+            on_pause()
             os.unlink(pause + ".ready")
             pauses = 1
             while proc.poll() is None:
-                if os.path.exists(pause + ".ready"):   # the next attempt's plan
+                if os.path.exists(pause + ".ready"):   # the next attempt's stop
                     os.unlink(pause + ".ready")
                     pauses += 1
                 self.assertLess(time.monotonic(), deadline, "the sync hangs")
@@ -805,6 +802,24 @@ class CalDAVSyncBase:
             err = f.read().decode()
         r = Result(proc.returncode, out, err)
         self.assertNotIn(PASSWORD, out + err)
+        return r, pauses
+
+    def race(self, client):
+        """`kith touch` makes the sync rewrite contact i; between its plan and its
+        PUT the phone completes the same reminder: the PUT gets a 412."""
+        i = RACED
+        cid = self.contact(i)["id"]
+        self.first_sync()
+        self.ok("touch", str(cid), "--on", "2026-02-10")
+        copies = {}
+
+        def phone():
+            # kith has planned its rewrite (If-Match: the ETag it saw): the phone wins.
+            etag = self.dav.get(self.href(i)).etag
+            copies.update(self.complete(i, client, DONE_AT))
+            self.assertNotEqual(self.dav.get(self.href(i)).etag, etag)
+
+        r, pauses = self.sync_paused("plan", phone)
         self.assertEqual(r.rc, 0, r)
         reqs = r.requests
         href = self.href(i)
@@ -812,9 +827,9 @@ class CalDAVSyncBase:
         self.assertEqual(mine[0][2], 412, r)        # the race happened
         self.assertIn(mine[-1][2], (200, 201, 204), r)
         self.assertGreaterEqual(pauses, 2, "no second attempt after the 412: %r" % r)
-        sys.stdout.write("%s: 412 race (%s): %d attempts, %d requests; retry reported: %s\n"
-                         % (self.SERVER, client, pauses, r.count,
-                            bool(re.search(r"retr|conflict|again", out, re.I))))
+        self.assertRegex(r.out, r"changed while kith was syncing: it was read again \(1 time\)")
+        sys.stdout.write("%s: 412 race (%s): %d attempts, %d requests\n"
+                         % (self.SERVER, client, pauses, r.count))
         # nothing lost: the manual touch and the phone's completion, once each
         self.assertEqual(sorted(self.touches(cid)),
                          [("2026-02-10", "manual"), (DONE.isoformat(), "calendar")], r)
@@ -926,6 +941,32 @@ class CalDAVSyncBase:
         self.assert_one_resource_each(paused={i})
         r = self.sync()
         self.assertEqual(r.summary[:4], (0, 0, 0, 0), r)
+
+    def test_5_deleted_between_listing_and_reading(self):
+        # The phone changes a reminder, so kith lists it as changed; it is
+        # deleted before kith reads it (a 404 in the multiget, or DAViCal
+        # leaving it out). kith must not pair the new ETag with the bytes it
+        # had: it lists again, sees the deletion and pauses the contact.
+        i = DELETED
+        cid, name = self.contact(i)["id"], self.contact(i)["name"]
+        self.first_sync()
+        self.complete(i, "thunderbird", DONE_AT)
+        href = self.href(i)
+
+        def delete():
+            self.assertIn(self.dav.delete(href, self.dav.get(href).etag).status, (200, 204))
+
+        r, pauses = self.sync_paused("fetch", delete)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(pauses, 1, r)
+        self.assertRegex(r.out, r"read again \(1 time\)")
+        self.assertEqual(len([q for q in r.requests if q[0] == "REPORT"]), 3, r)  # list, read, list
+        self.assertRegex(r.out, r"pause +%s +the reminder was deleted" % re.escape(name))
+        self.assertEqual(r.writes, [], r)
+        self.assertTrue(self.show(cid)["paused"])
+        self.assertEqual(self.touches(cid), [])
+        self.assert_one_resource_each(paused={i})
+        self.noop("after a deletion between listing and reading")
 
     def test_5_archived_in_kith_is_deleted_on_the_server(self):
         i = DELETED
@@ -1099,7 +1140,11 @@ class TestXandikos(CalDAVSyncBase, unittest.TestCase):
         super().test_5_deleted_on_the_server_with_a_rewrite_pending()
 
 
-CLASSES = ["TestRadicale", "TestXandikos"]
+class TestDAViCal(CalDAVSyncBase, unittest.TestCase):
+    SERVER = "davical"
+
+
+CLASSES = ["TestRadicale", "TestXandikos", "TestDAViCal"]
 
 
 def run_in_parallel():

@@ -1683,7 +1683,7 @@ static void test_sync_rrule_anchor_avoids_month_end(void **state)
 
 /* ---- crash safety ---- */
 
-static const char *const steps[] = { "plan", "write", "flush", "confirm" };
+static const char *const steps[] = { "fetch", "plan", "write", "flush", "confirm" };
 
 static void check_crash(enum kind kind, const char *file, const char *step)
 {
