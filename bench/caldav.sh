@@ -71,10 +71,9 @@ today=2026-06-01
 user=kith
 pass=kith-test-pass
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "caldav.sh: $*"; exit 1; }
-
-median() { sort -g | awk '{a[NR] = $1} END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+prog=caldav.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 # ---- the table, from the raw TSV ----
 # Raw columns: server tool scenario run wall_s cpu_s rss_kb requests note
@@ -143,17 +142,6 @@ if [ "${1:-}" = --table ]; then
 fi
 
 # ---- tools ----
-need() { # need COMMAND DEBIAN-PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		say "installing $2 for $1"
-		apt-get install -y "$2" >/dev/null 2>&1 ||
-			{ apt-get update >/dev/null 2>&1 && apt-get install -y "$2" >/dev/null; } ||
-			die "cannot install $2"
-	else
-		die "$1 is missing: apt-get install $2"
-	fi
-}
 need curl curl
 need vdirsyncer vdirsyncer
 need radicale radicale
@@ -164,9 +152,6 @@ need jq jq
 
 if [ ! -f "$build/build.ninja" ]; then meson setup "$build" "$root" >/dev/null; fi
 ninja -C "$build" cli/kith bench/kith-bench-gen >&2
-gen=$build/bench/kith-bench-gen
-kith=$build/cli/kith
-[ -x "$gen" ] && [ -x "$kith" ] || die "no $gen or $kith"
 
 if [ -n "${KITH_CALDAV_DIR:-}" ]; then
 	work=$KITH_CALDAV_DIR
@@ -185,6 +170,12 @@ cleanup() {
 }
 trap cleanup EXIT
 say "caldav.sh: working in $work"
+# Measure a snapshot: a build running in the same tree meanwhile must not
+# swap the binaries of a run that takes half an hour.
+rm -rf "$work/snap"
+snapshot "$build" "$work/snap" cli/kith bench/kith-bench-gen
+gen=$work/snap/bin/kith-bench-gen
+kith=$work/snap/bin/kith
 
 # kith reads its configuration from $HOME and XDG: keep the user's out.
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local

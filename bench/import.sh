@@ -32,7 +32,9 @@ runs=${KITH_BENCH_RUNS:-5}
 results=${KITH_BENCH_RESULTS:-$here/import-results.md}
 py=/usr/bin/python3
 
-say() { printf '%s\n' "$*" >&2; }
+prog=import.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 ninja -C "$build" bench/kith-bench-import >/dev/null
 mkdir -p "$cache"

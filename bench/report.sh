@@ -37,21 +37,11 @@ results=${KITH_BENCH_RESULTS:-$here/report-results.md}
 readme=$here/README.md
 today=2026-06-01
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "report.sh: $*"; exit 1; }
+prog=report.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 # ---- tools ----
-need() { # need COMMAND DEBIAN-PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		say "installing $2 for $1"
-		apt-get install -y "$2" >/dev/null 2>&1 ||
-			{ apt-get update >/dev/null 2>&1 && apt-get install -y "$2" >/dev/null; } ||
-			die "cannot install $2"
-	else
-		die "$1 is missing: apt-get install $2"
-	fi
-}
 need hyperfine hyperfine
 need sqlite3 sqlite3
 need jq jq
@@ -62,16 +52,11 @@ if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$root" >/dev/null
 fi
 ninja -C "$build" >&2
-for f in bench/kith-bench-gen bench/kith-bench-report-lib cli/kith lib/libkith.so.0; do
-	[ -e "$build/$f" ] || die "no $build/$f (configure with -Dbench=true; does the CLI build?)"
-done
 # Measure a snapshot: a build running in the same tree meanwhile must not
-# swap the binaries under hyperfine.  Their RUNPATH is $ORIGIN/../lib.
+# swap the binaries under hyperfine.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kith-report-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/bin" "$tmp/lib"
-cp "$build/bench/kith-bench-gen" "$build/bench/kith-bench-report-lib" "$build/cli/kith" "$tmp/bin/"
-cp -L "$build/lib/libkith.so.0" "$tmp/lib/"
+snapshot "$build" "$tmp" bench/kith-bench-gen bench/kith-bench-report-lib cli/kith
 gen=$tmp/bin/kith-bench-gen
 lib=$tmp/bin/kith-bench-report-lib
 kith=$tmp/bin/kith
