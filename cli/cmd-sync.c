@@ -52,8 +52,8 @@ static const struct cli_option opts[] = {
 
 /*
  * Test-only: KITH_TEST_FAULT=STEP[:N] kills the process with SIGKILL the
- * Nth time the sync reaches STEP (plan, write, flush, confirm), to prove
- * that an interrupted sync loses and duplicates nothing.
+ * Nth time the sync reaches STEP (fetch, plan, write, flush, confirm), to
+ * prove that an interrupted sync loses and duplicates nothing.
  */
 struct fault {
 	char step[32];
