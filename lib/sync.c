@@ -280,22 +280,25 @@ static const char *server_bytes(struct engine *e, size_t ri)
 	return e->rs[ri].base;
 }
 
+/* The content tag of what b holds; b is emptied. NULL on allocation failure. */
+static char *tag_of_buf(struct kith_buf *b)
+{
+	char *tag = b->failed || !b->data ? NULL : kith_content_tag(b->data, b->len);
+
+	kith_buf_free(b);
+	return tag;
+}
+
 static char *fingerprint(const struct kith_reminder *r)
 {
 	struct kith_buf b = KITH_BUF_INIT;
 	char due[KITH_DATE_BUFSZ], start[KITH_DATE_BUFSZ], cad[KITH_CADENCE_BUFSZ];
-	char *text, *tag;
 
 	kith_buf_printf(&b, "%s|%s|%s|%d|%s|%s|%s|%s", kith_date_format(r->due, due),
 			kith_date_format(r->dtstart, start), kith_cadence_format(r->cadence, cad),
 			r->recurring, r->summary, r->description, r->url ? r->url : "",
 			r->category ? r->category : "");
-	text = kith_buf_steal(&b);
-	if (!text)
-		return NULL;
-	tag = kith_content_tag(text, strlen(text));
-	free(text);
-	return tag;
+	return tag_of_buf(&b);
 }
 
 /* ---- loading ---- */
@@ -556,17 +559,11 @@ static char *plan_key(const struct engine *e, int64_t gen)
 {
 	const struct kith_reminder_options *r = &e->o->reminder;
 	struct kith_buf b = KITH_BUF_INIT;
-	char *text, *key;
 
 	kith_buf_printf(&b, "plan 1|%s|%lld|%d|%d|%d|%d|%s", kith_version(), (long long)gen,
 			r->window_days, (int)r->mode, r->alarm, r->alarm_minutes,
 			e->o->tzid ? e->o->tzid : "");
-	text = kith_buf_steal(&b);
-	if (!text)
-		return NULL;
-	key = kith_content_tag(text, strlen(text));
-	free(text);
-	return key;
+	return tag_of_buf(&b);
 }
 
 /* The listing holds exactly the known names, each with the known tag. */
