@@ -127,6 +127,13 @@ void cli_rollback(struct cli *cli);
 
 /* CONTACT as typed: an id, an email or a part of a name.  0 or an exit code. */
 int cli_resolve_contact(struct cli *cli, const char *query, struct kith_contact **out);
+/*
+ * Contact id as the store now has it, after a write whose rules the
+ * store applies (a touch clears an import's first_due, a snooze moves
+ * snoozed_until): what is printed next is what `kith show` will say.  Ownership:
+ * kith_contact_free(*out).  0 or an exit code.
+ */
+int cli_reread_contact(struct cli *cli, int64_t id, struct kith_contact **out);
 
 /* Tier must exist; an unknown one is EXIT_USAGE and lists the tiers. */
 int cli_check_tier(struct cli *cli, const char *name, struct kith_tier **out);
@@ -144,9 +151,6 @@ void cli_format_age(long days, char *buf, size_t size);
  * as of cli->today.  Ownership: free(*out).  0 or an exit code.
  */
 int cli_contact_summary(struct cli *cli, const struct kith_contact *c, char **out);
-
-/* A due state as kith's CSV/JSON spell it: ok, soon, overdue, paused. */
-const char *cli_state_str(enum kith_due_state s);
 
 /*
  * Report rows as report and review print them.

@@ -36,19 +36,6 @@ static const char *const table_headers[NCOLS] = {
 	"ID", "NAME", "TIER", "CADENCE", "EMAIL", "PHONE", "ORG", "VIA", "ADDED", "ARCHIVED",
 };
 
-static struct kith_cadence cadence_of(const struct kith_contact *c, const struct kith_tier *tiers,
-				      size_t n)
-{
-	struct kith_cadence none = { KITH_CADENCE_NONE, 0 };
-
-	if (kith_cadence_is_set(c->cadence))
-		return c->cadence;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(tiers[i].name, c->tier) == 0)
-			return tiers[i].cadence;
-	return none;
-}
-
 static const char *first(const struct kith_strlist *l)
 {
 	return l->n > 0 ? l->items[0] : NULL;
@@ -69,7 +56,7 @@ static void print_json(const struct kith_contact *cs, size_t n, const struct kit
 		json_kv_string(&j, "name", c->name);
 		json_kv_string(&j, "tier", c->tier);
 		json_key(&j, "cadence");
-		json_cadence(&j, cadence_of(c, tiers, nt));
+		json_cadence(&j, kith_schedule_cadence(c->cadence, c->tier, tiers, nt));
 		json_kv_string(&j, "email", first(&c->emails));
 		json_kv_string(&j, "phone", first(&c->phones));
 		json_kv_string(&j, "org", c->org);
@@ -115,7 +102,7 @@ static int print_rows(struct cli *cli, enum cli_format format, const struct kith
 		cells[0] = id;
 		cells[1] = c->name;
 		cells[2] = c->tier;
-		cells[3] = kith_cadence_format(cadence_of(c, tiers, nt), cad);
+		cells[3] = kith_cadence_format(kith_schedule_cadence(c->cadence, c->tier, tiers, nt), cad);
 		cells[4] = first(&c->emails);
 		cells[5] = first(&c->phones);
 		cells[6] = c->org;

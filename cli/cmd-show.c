@@ -176,7 +176,7 @@ static void print_json(const struct kith_contact *c, const struct kith_standing 
 		json_null(&j);
 	json_kv_date(&j, "due", s->due);
 	json_kv_int(&j, "days_overdue", s->days_overdue);
-	json_kv_string(&j, "state", cli_state_str(s->state));
+	json_kv_string(&j, "state", kith_due_state_str(s->state));
 	json_key(&j, "touches");
 	json_begin_array(&j);
 	for (size_t i = 0; i < nt; i++) {

@@ -30,7 +30,7 @@ static const struct cli_option opts[] = {
 int cmd_touch(struct cli *cli, int argc, char **argv)
 {
 	struct cli_optparser p;
-	struct kith_contact *c = NULL;
+	struct kith_contact *c = NULL, *now = NULL;
 	struct kith_touch touch;
 	struct kith_standing s;
 	const char *query = NULL, *via = NULL, *on = NULL, *note = NULL;
@@ -87,7 +87,9 @@ int cmd_touch(struct cli *cli, int argc, char **argv)
 		rc = cli_lib_error(cli, st, "cannot log the touch");
 		goto out;
 	}
-	st = kith_store_standing(cli->store, c, cli->today, KITH_DEFAULT_WINDOW_DAYS, &s);
+	if ((rc = cli_reread_contact(cli, c->id, &now)))
+		goto out;
+	st = kith_store_standing(cli->store, now, cli->today, KITH_DEFAULT_WINDOW_DAYS, &s);
 	if (st != KITH_OK) {
 		rc = cli_lib_error(cli, st, "cannot compute when the contact is due");
 		goto out;
@@ -107,6 +109,7 @@ out:
 	cli_rollback(cli);
 	if (have_standing)
 		kith_standing_clear(&s);
+	kith_contact_free(now);
 	kith_contact_free(c);
 	return rc;
 }

@@ -100,17 +100,6 @@ int cli_lib_error(struct cli *cli, enum kith_status st, const char *what)
 	return cli_exit_code(st);
 }
 
-const char *cli_state_str(enum kith_due_state s)
-{
-	switch (s) {
-	case KITH_DUE_OK: return "ok";
-	case KITH_DUE_SOON: return "soon";
-	case KITH_DUE_OVERDUE: return "overdue";
-	case KITH_DUE_PAUSED: return "paused";
-	}
-	return "ok";
-}
-
 /* ---- values ---- */
 
 /*
@@ -347,6 +336,15 @@ void cli_rollback(struct cli *cli)
 
 /* ---- contacts and tiers ---- */
 
+int cli_reread_contact(struct cli *cli, int64_t id, struct kith_contact **out)
+{
+	enum kith_status st = kith_store_get_contact(cli->store, id, out);
+
+	if (st != KITH_OK)
+		return cli_lib_error(cli, st, "cannot read the contact again");
+	return EXIT_OK;
+}
+
 int cli_resolve_contact(struct cli *cli, const char *query, struct kith_contact **out)
 {
 	struct kith_contact *c = NULL, *cands = NULL;
@@ -439,18 +437,15 @@ int cli_effective_cadence(struct cli *cli, const struct kith_contact *c,
 	struct kith_tier *t = NULL;
 	enum kith_status st;
 
-	if (kith_cadence_is_set(c->cadence)) {
-		*out = c->cadence;
-		if (out_is_override)
-			*out_is_override = 1;
-		return EXIT_OK;
+	/* A contact's own cadence needs no tier. */
+	if (!kith_cadence_is_set(c->cadence)) {
+		st = kith_store_get_tier(cli->store, c->tier, &t);
+		if (st != KITH_OK)
+			return cli_lib_error(cli, st, "cannot read the contact's tier");
 	}
-	st = kith_store_get_tier(cli->store, c->tier, &t);
-	if (st != KITH_OK)
-		return cli_lib_error(cli, st, "cannot read the contact's tier");
-	*out = t->cadence;
+	*out = kith_schedule_cadence(c->cadence, c->tier, t, t ? 1 : 0);
 	if (out_is_override)
-		*out_is_override = 0;
+		*out_is_override = kith_cadence_is_set(c->cadence);
 	kith_tier_free(t);
 	return EXIT_OK;
 }
@@ -579,7 +574,7 @@ void cli_json_report_row(struct json *j, const struct kith_report_row *r, struct
 		json_null(j);
 	json_kv_date(j, "due", s->due);
 	json_kv_int(j, "days_overdue", s->days_overdue);
-	json_kv_string(j, "state", cli_state_str(s->state));
+	json_kv_string(j, "state", kith_due_state_str(s->state));
 	json_kv_string(j, "via", r->via);
 	json_kv_string(j, "email", r->email);
 	json_kv_string(j, "phone", r->phone);
@@ -612,7 +607,7 @@ void cli_csv_report_row(FILE *f, const struct kith_report_row *r, struct kith_da
 	cells[6] = touched ? since : NULL;
 	cells[7] = kith_date_format(s->due, due);
 	cells[8] = over;
-	cells[9] = cli_state_str(s->state);
+	cells[9] = kith_due_state_str(s->state);
 	cells[10] = r->via;
 	cells[11] = r->email;
 	cells[12] = r->phone;

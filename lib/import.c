@@ -715,13 +715,7 @@ static enum kith_status process(struct job *j)
 
 static struct kith_cadence cadence_of(const struct job *j, const struct kith_contact *c)
 {
-	const struct kith_tier *t;
-	struct kith_cadence none = { KITH_CADENCE_MONTH, 3 };
-
-	if (kith_cadence_is_set(c->cadence))
-		return c->cadence;
-	t = find_tier(j, c->tier);
-	return t ? t->cadence : none;
+	return kith_schedule_cadence(c->cadence, c->tier, j->tiers, j->n_tiers);
 }
 
 static long period_days(struct kith_cadence cad, struct kith_date today)

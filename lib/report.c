@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The schedule rule, a contact's standing, the report and the weekly
- * review.  The arithmetic is pure; the store is only read.
+ * A contact's standing, the report and the weekly review: the schedule
+ * rule (schedule.c) applied to what the store holds, which is only read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,62 +11,12 @@
 #include "ctx.h"
 #include "model.h"
 
-const char *kith_due_state_str(enum kith_due_state s)
+/* Fills s by the schedule rule and copies the newest touch's channel and note. */
+static enum kith_status standing_of(struct kith_standing *s, const struct kith_schedule_facts *f,
+				    const char *channel, const char *note, struct kith_date today,
+				    int window_days)
 {
-	switch (s) {
-	case KITH_DUE_OK: return "ok";
-	case KITH_DUE_SOON: return "due";
-	case KITH_DUE_OVERDUE: return "overdue";
-	case KITH_DUE_PAUSED: return "paused";
-	}
-	return "unknown";
-}
-
-struct kith_date kith_schedule_next_due(struct kith_cadence cadence, struct kith_date last_touch,
-					struct kith_date added, struct kith_date snoozed_until)
-{
-	struct kith_date base = kith_date_is_set(last_touch) ? last_touch : added;
-	struct kith_date due = kith_cadence_add(cadence, base);
-
-	/* A snooze only ever postpones; a touch after it has already moved the date. */
-	if (kith_date_is_set(snoozed_until) && kith_date_cmp(snoozed_until, due) > 0)
-		due = snoozed_until;
-	return due;
-}
-
-static int window_of(int window_days)
-{
-	return window_days > 0 ? window_days : KITH_DEFAULT_WINDOW_DAYS;
-}
-
-/* Fills s from plain values; strings are copied. */
-static enum kith_status standing_from(struct kith_standing *s, struct kith_cadence cadence,
-				      struct kith_date last, const char *channel,
-				      const char *note, struct kith_date added,
-				      struct kith_date first_due, struct kith_date snoozed,
-				      int paused, struct kith_date today, int window_days)
-{
-	struct kith_date base = kith_date_is_set(last) ? last : added;
-	long period = kith_date_diff_days(base, kith_cadence_add(cadence, base));
-
-	memset(s, 0, sizeof(*s));
-	s->cadence = cadence;
-	s->last_touch = last;
-	s->days_since = kith_date_is_set(last) ? kith_date_diff_days(last, today) : -1;
-	s->due = kith_schedule_next_due(cadence, last, added, snoozed);
-	/* An import's spread-out first date stands until a touch clears it. */
-	if (kith_date_is_set(first_due))
-		s->due = kith_date_cmp(snoozed, first_due) > 0 ? snoozed : first_due;
-	s->days_overdue = kith_date_diff_days(s->due, today);
-	s->quiet_ratio = period > 0 ? (double)kith_date_diff_days(base, today) / (double)period : 0;
-	if (paused)
-		s->state = KITH_DUE_PAUSED;
-	else if (s->days_overdue > 0)
-		s->state = KITH_DUE_OVERDUE;
-	else if (-s->days_overdue <= window_of(window_days))
-		s->state = KITH_DUE_SOON;
-	else
-		s->state = KITH_DUE_OK;
+	kith_schedule_standing(f, today, window_days, s);
 	s->last_channel = kith_strdup0(channel);
 	s->last_note = kith_strdup0(note);
 	if ((channel && !s->last_channel) || (note && !s->last_note)) {
@@ -91,48 +41,35 @@ enum kith_status kith_standing_compute(const struct kith_contact *c, struct kith
 				       int window_days, struct kith_standing *out)
 {
 	struct kith_date none = { 0, 0, 0 };
+	struct kith_schedule_facts f = kith_schedule_facts_of(c, cadence, last ? last->on : none);
 
-	return standing_from(out, kith_cadence_is_set(c->cadence) ? c->cadence : cadence,
-			     last ? last->on : none, last ? last->channel : NULL,
-			     last ? last->note : NULL, c->added, c->first_due, c->snoozed_until,
-			     c->paused, today, window_days);
+	return standing_of(out, &f, last ? last->channel : NULL, last ? last->note : NULL, today,
+			   window_days);
 }
 
 enum kith_status kith_store_standing(struct kith_store *store, const struct kith_contact *contact,
 				     struct kith_date today, int window_days,
 				     struct kith_standing *out)
 {
-	struct kith_ctx *ctx = kith_store_ctx(store);
 	struct kith_touch_filter f = { contact->id, { 0, 0, 0 }, { 0, 0, 0 } };
 	struct kith_touch *touches = NULL;
 	struct kith_tier *tier = NULL;
-	struct kith_cadence cadence = contact->cadence;
-	struct kith_date last = { 0, 0, 0 };
-	const char *channel = NULL, *note = NULL;
 	size_t n = 0;
 	enum kith_status rc;
 
-	if (!kith_cadence_is_set(cadence)) {
-		rc = kith_store_get_tier(store, contact->tier, &tier);
-		if (rc)
-			return rc;
-		cadence = tier->cadence;
-	}
-	rc = kith_store_list_touches(store, &f, &touches, &n);
-	if (rc)
-		goto out;
+	/* A contact's own cadence needs no tier. */
+	rc = kith_cadence_is_set(contact->cadence) ? KITH_OK
+						  : kith_store_get_tier(store, contact->tier, &tier);
+	if (!rc)
+		rc = kith_store_list_touches(store, &f, &touches, &n);
 	/* Newest first. */
-	if (n > 0) {
-		last = touches[0].on;
-		channel = touches[0].channel;
-		note = touches[0].note;
-	}
-	rc = standing_from(out, cadence, last, channel, note, contact->added,
-			   contact->first_due, contact->snoozed_until, contact->paused, today,
-			   window_days);
-	if (rc)
-		kith_nomem(ctx);
-out:
+	if (!rc)
+		rc = kith_standing_compute(contact,
+					   kith_schedule_cadence(contact->cadence, contact->tier,
+								 tier, tier ? 1 : 0),
+					   n > 0 ? &touches[0] : NULL, today, window_days, out);
+	if (rc == KITH_ERR_NOMEM)
+		kith_nomem(kith_store_ctx(store));
 	kith_touch_list_free(touches, n);
 	kith_tier_free(tier);
 	return rc;
@@ -229,10 +166,12 @@ static enum kith_status collect(const struct kith_scan_row *row, void *arg)
 	struct kith_standing s;
 	struct kith_tier_summary *sum;
 
-	if (standing_from(&s, row->cadence, row->last_touch, NULL, NULL, row->added,
-			  row->first_due, row->snoozed_until, row->paused, r->today,
-			  r->window_days))
-		return KITH_ERR_NOMEM;
+	struct kith_schedule_facts f = {
+		row->cadence, row->last_touch, row->added, row->first_due, row->snoozed_until,
+		row->paused,
+	};
+
+	kith_schedule_standing(&f, r->today, r->window_days, &s);
 	sum = summary_for(r, row->tier);
 	if (sum) {
 		sum->total++;
@@ -332,7 +271,7 @@ enum kith_status kith_report_build(struct kith_store *store, const struct kith_r
 		return kith_nomem(ctx);
 	r = &ri->pub;
 	r->today = opts->today;
-	r->window_days = window_of(opts->window_days);
+	r->window_days = opts->window_days > 0 ? opts->window_days : KITH_DEFAULT_WINDOW_DAYS;
 	rc = kith_store_list_tiers_uncounted(store, &tiers, &n_tiers);
 	if (rc)
 		goto fail;

@@ -1848,10 +1848,7 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 		row.id = sqlite3_column_int64(st, 0);
 		row.name = (const char *)sqlite3_column_text(st, 1);
 		row.tier = (const char *)sqlite3_column_text(st, 2);
-		row.cadence = col_cadence(st, 3);
-		for (size_t i = 0; row.tier && !kith_cadence_is_set(row.cadence) && i < n_tiers; i++)
-			if (!strcmp(tiers[i].name, row.tier))
-				row.cadence = tiers[i].cadence;
+		row.cadence = kith_schedule_cadence(col_cadence(st, 3), row.tier, tiers, n_tiers);
 		row.via = (const char *)sqlite3_column_text(st, 4);
 		row.added = col_date(st, 5);
 		row.snoozed_until = col_date(st, 6);

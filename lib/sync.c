@@ -198,19 +198,9 @@ static const struct kith_touch *last_touch_of(struct engine *e, int64_t id)
 	return lo < e->n_last && e->last[lo].contact_id == id ? &e->last[lo] : NULL;
 }
 
-static struct kith_cadence tier_cadence(struct engine *e, const char *tier)
-{
-	struct kith_cadence none = { KITH_CADENCE_NONE, 0 };
-
-	for (size_t i = 0; i < e->n_tiers; i++)
-		if (!strcmp(e->tiers[i].name, tier))
-			return e->tiers[i].cadence;
-	return none;
-}
-
 static struct kith_cadence cadence_of(struct engine *e, const struct kith_contact *c)
 {
-	return kith_cadence_is_set(c->cadence) ? c->cadence : tier_cadence(e, c->tier);
+	return kith_schedule_cadence(c->cadence, c->tier, e->tiers, e->n_tiers);
 }
 
 /*
@@ -1199,7 +1189,7 @@ static enum kith_status plan_contact(struct engine *e, struct kith_contact *c, c
 			e->res->paused++;
 		return KITH_OK;
 	}
-	rc = kith_standing_compute(c, tier_cadence(e, c->tier), last_touch_of(e, c->id),
+	rc = kith_standing_compute(c, cadence_of(e, c), last_touch_of(e, c->id),
 				   e->o->today, e->o->reminder.window_days, &s);
 	if (rc)
 		return kith_nomem(e->ctx);

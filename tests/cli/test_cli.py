@@ -831,6 +831,88 @@ class TestExport(KithTest):
         self.fails(2, "export", "--json", "-", "--plain")
 
 
+class TestScheduleAgrees(KithTest):
+    """kith touch, kith show, kith report and the reminder's DUE give one date.
+
+    They used to compute it in different places: after an import, `kith
+    touch` printed the spread first date while `kith show` a second later
+    said last touch + cadence.
+    """
+
+    DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "import")
+
+    def dues(self, cid):
+        """The due date of contact cid as show, report and export say it."""
+        show = json.loads(self.ok("show", str(cid), "--format", "json").out)["due"]
+        report = {r["id"]: r["due"] for r in self.report_json("--all")}[cid]
+        cal = icalendar.Calendar.from_ical(self.ok("export", "--ics", "-").out)
+        todo = [t["DUE"].dt.isoformat() for t in cal.walk("VTODO")
+                if int(t["X-KITH-ID"]) == cid]
+        return show, report, todo
+
+    def touch_due(self, cid, *args):
+        r = self.ok("touch", str(cid), *args)
+        m = re.search(r"; next due (\d{4}-\d{2}-\d{2})$", r.out.strip())
+        self.assertIsNotNone(m, r)
+        return m.group(1)
+
+    def assert_agree(self, cid, reminder=True):
+        show, report, todo = self.dues(cid)
+        self.assertEqual(show, report)
+        self.assertEqual(todo, [show] if reminder else [])
+        return show
+
+    def test_imported(self):
+        self.ok("import", os.path.join(self.DATA, "outlook.csv"), "--since", "20y",
+                "--tier", "regular")
+        listed = json.loads(self.ok("list", "--format", "json").out)
+        cid = max(c["id"] for c in listed)
+        # The import's spread first date stands until a touch clears it.
+        self.assert_agree(cid)
+        printed = self.touch_due(cid)
+        self.assertEqual(printed, "2026-09-01")  # today + 3 months, not the spread date
+        self.assertEqual(self.assert_agree(cid), printed)
+
+    def test_snoozed(self):
+        self.ok("snooze", "eve", "--until", "2026-09-15")
+        self.assertEqual(self.assert_agree(5), "2026-09-15")
+        # A touch before the snooze ends leaves it standing: it only postpones.
+        printed = self.touch_due(5, "--on", "2026-05-30")
+        self.assertEqual(printed, "2026-09-15")
+        self.assertEqual(self.assert_agree(5), printed)
+        printed = self.touch_due(5)
+        self.assertEqual(printed, "2026-09-15")
+        self.assertEqual(self.assert_agree(5), printed)
+
+    def test_paused(self):
+        target = os.path.join(self.dir, "cal.ics")
+        self.ok("sync", "--target", target)
+        with open(target, "rb") as f:
+            cal = icalendar.Calendar.from_ical(f.read())
+        cal.subcomponents = [c for c in cal.subcomponents
+                             if not (c.name == "VTODO" and int(c["X-KITH-ID"]) == 2)]
+        with open(target, "wb") as f:
+            f.write(cal.to_ical())
+        self.ok("sync", "--target", target)
+        show = json.loads(self.ok("show", "2", "--format", "json").out)
+        self.assertEqual(show["state"], "paused")
+        # Paused: no reminder, and the date the others agree on moves with a touch.
+        printed = self.touch_due(2)
+        self.assertEqual(printed, "2026-09-01")
+        self.assertEqual(self.assert_agree(2, reminder=False), printed)
+
+    def test_own_cadence_and_default_tier(self):
+        # No --tier: the store's default tier; --every overrides any tier.
+        self.ok("add", "Fay Lo", "--met", "2026-05-01")
+        self.ok("add", "Gil Ma", "--every", "10d", "--met", "2026-05-01")
+        self.assertEqual(self.assert_agree(6), "2026-08-01")
+        self.assertEqual(self.assert_agree(7), "2026-05-11")
+        self.assertEqual(self.touch_due(6), "2026-09-01")
+        self.assertEqual(self.touch_due(7), "2026-06-11")
+        self.assertEqual(self.assert_agree(6), "2026-09-01")
+        self.assertEqual(self.assert_agree(7), "2026-06-11")
+
+
 class TestErrors(KithTest):
     """Every documented usage error exits 2 with a clear message."""
 

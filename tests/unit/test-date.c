@@ -311,49 +311,6 @@ static void test_schedule_unset_cadence_keeps_date(void **state)
 	assert_date(kith_cadence_add(CAD(0, NONE), D(2026, 3, 1)), 2026, 3, 1);
 }
 
-/* ---- next due ---- */
-
-static void test_next_due_from_last_touch(void **state)
-{
-	(void)state;
-	assert_date(kith_schedule_next_due(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1), NODATE),
-		    2026, 5, 10);
-	assert_date(kith_schedule_next_due(CAD(1, MONTH), D(2026, 1, 31), D(2025, 1, 1), NODATE),
-		    2026, 2, 28);
-}
-
-static void test_next_due_never_touched_uses_added(void **state)
-{
-	(void)state;
-	assert_date(kith_schedule_next_due(CAD(2, WEEK), NODATE, D(2026, 3, 1), NODATE),
-		    2026, 3, 15);
-	assert_date(kith_schedule_next_due(CAD(1, YEAR), NODATE, D(2024, 2, 29), NODATE),
-		    2025, 2, 28);
-}
-
-static void test_next_due_later_snooze_wins(void **state)
-{
-	(void)state;
-	assert_date(kith_schedule_next_due(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1),
-					   D(2026, 6, 1)),
-		    2026, 6, 1);
-	assert_date(kith_schedule_next_due(CAD(2, WEEK), NODATE, D(2026, 3, 1), D(2026, 3, 16)),
-		    2026, 3, 16);
-}
-
-static void test_next_due_earlier_snooze_is_ignored(void **state)
-{
-	(void)state;
-	/* A touch after the snooze already moved the date further. */
-	assert_date(kith_schedule_next_due(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1),
-					   D(2026, 3, 1)),
-		    2026, 5, 10);
-	/* A snooze to the due day itself changes nothing. */
-	assert_date(kith_schedule_next_due(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1),
-					   D(2026, 5, 10)),
-		    2026, 5, 10);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,10 +335,6 @@ int main(void)
 		cmocka_unit_test(test_schedule_leap_day_plus_year_clamps),
 		cmocka_unit_test(test_schedule_months_cross_year_end),
 		cmocka_unit_test(test_schedule_unset_cadence_keeps_date),
-		cmocka_unit_test(test_next_due_from_last_touch),
-		cmocka_unit_test(test_next_due_never_touched_uses_added),
-		cmocka_unit_test(test_next_due_later_snooze_wins),
-		cmocka_unit_test(test_next_due_earlier_snooze_is_ignored),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

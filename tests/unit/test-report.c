@@ -552,7 +552,7 @@ static void test_due_state_names(void **state)
 {
 	(void)state;
 	assert_string_equal(kith_due_state_str(KITH_DUE_OK), "ok");
-	assert_string_equal(kith_due_state_str(KITH_DUE_SOON), "due");
+	assert_string_equal(kith_due_state_str(KITH_DUE_SOON), "soon");
 	assert_string_equal(kith_due_state_str(KITH_DUE_OVERDUE), "overdue");
 	assert_string_equal(kith_due_state_str(KITH_DUE_PAUSED), "paused");
 }

@@ -11,6 +11,7 @@
 #include <kith/date.h>
 #include <kith/contact.h>
 #include <kith/store.h>
+#include <kith/schedule.h>
 #include <kith/report.h>
 #include <kith/vtodo.h>
 #include <kith/import.h>

@@ -5,45 +5,12 @@
 #ifndef KITH_REPORT_H
 #define KITH_REPORT_H
 
+#include <kith/schedule.h>
 #include <kith/store.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* The default window: a reminder shows as open this many days before due. */
-#define KITH_DEFAULT_WINDOW_DAYS 7
-
-enum kith_due_state {
-	KITH_DUE_OK = 0,    /* not due within the window */
-	KITH_DUE_SOON = 1,  /* due today or within the window */
-	KITH_DUE_OVERDUE = 2, /* due before today */
-	KITH_DUE_PAUSED = 3, /* paused (reminder deleted on a calendar) */
-};
-
-KITH_API const char *kith_due_state_str(enum kith_due_state s);
-
-/* Where one contact stands as of a day. */
-struct kith_standing {
-	struct kith_cadence cadence;   /* effective: override, else the tier's */
-	struct kith_date last_touch;   /* unset: never touched */
-	char *last_channel;            /* may be NULL */
-	char *last_note;               /* may be NULL */
-	long days_since;               /* since last touch (or added); -1 never */
-	struct kith_date due;          /* next due (after snooze) */
-	long days_overdue;             /* today - due; negative: due in N days */
-	double quiet_ratio;            /* days since last touch (or added) / cadence days */
-	enum kith_due_state state;
-};
-
-/*
- * The pure schedule rule: next due = last touch (else the day added) plus
- * the cadence, unless snoozed later.  No I/O.
- */
-KITH_API struct kith_date kith_schedule_next_due(struct kith_cadence cadence,
-						 struct kith_date last_touch,
-						 struct kith_date added,
-						 struct kith_date snoozed_until);
 
 /*
  * Compute the standing of one stored contact as of today.
