@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/* How import records are keyed: a string index and the normal forms it holds. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fold.h"
+#include "import/job.h"
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+void import_index_free(struct index *ix)
+{
+	for (size_t i = 0; i < ix->cap; i++)
+		free(ix->keys[i]);
+	free(ix->keys);
+	free(ix->vals);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* The value of key, or (size_t)-1. */
+size_t import_index_get(const struct index *ix, const char *key)
+{
+	if (!ix->cap || !key)
+		return (size_t)-1;
+	for (size_t i = hash(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+		if (!ix->keys[i])
+			return (size_t)-1;
+		if (!strcmp(ix->keys[i], key))
+			return ix->vals[i];
+	}
+}
+
+static int index_grow(struct index *ix)
+{
+	struct index big;
+
+	big.cap = ix->cap ? ix->cap * 2 : 256;
+	big.n = ix->n;
+	big.keys = calloc(big.cap, sizeof(*big.keys));
+	big.vals = calloc(big.cap, sizeof(*big.vals));
+	if (!big.keys || !big.vals) {
+		free(big.keys);
+		free(big.vals);
+		return -1;
+	}
+	for (size_t i = 0; i < ix->cap; i++) {
+		size_t j;
+
+		if (!ix->keys[i])
+			continue;
+		for (j = hash(ix->keys[i]) & (big.cap - 1); big.keys[j]; j = (j + 1) & (big.cap - 1))
+			;
+		big.keys[j] = ix->keys[i];
+		big.vals[j] = ix->vals[i];
+	}
+	free(ix->keys);
+	free(ix->vals);
+	*ix = big;
+	return 0;
+}
+
+/* Adds key (taking it) unless present; the first value stays.  0 or -1 (no memory). */
+int import_index_put(struct index *ix, char *key, size_t val)
+{
+	size_t i;
+
+	if (!key)
+		return -1;
+	if ((ix->n + 1) * 2 > ix->cap && index_grow(ix)) {
+		free(key);
+		return -1;
+	}
+	for (i = hash(key) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1)) {
+		if (!strcmp(ix->keys[i], key)) {
+			free(key);
+			return 0;
+		}
+	}
+	ix->keys[i] = key;
+	ix->vals[i] = val;
+	ix->n++;
+	return 0;
+}
+
+/* ---- normal forms ---- */
+
+/*
+ * "Smith, John" (Outlook's File As, many CSV exports) is "John Smith":
+ * one comma with words on both sides swaps them, in place.  A name with
+ * more commas is left alone: no guessing at "Smith, John, Jr.".
+ */
+static char *swap_sorted_name(char *name)
+{
+	char *comma = strchr(name, ','), *first, *tmp;
+	size_t last_len, first_len;
+
+	if (!comma || strchr(comma + 1, ','))
+		return name;
+	first = comma + 1;
+	while (*first == ' ')
+		first++;
+	last_len = (size_t)(comma - name);
+	while (last_len > 0 && name[last_len - 1] == ' ')
+		last_len--;
+	first_len = strlen(first);
+	if (last_len == 0 || first_len == 0)
+		return name;
+	tmp = malloc(first_len + 1 + last_len + 1);
+	if (!tmp) {
+		free(name);
+		return NULL;
+	}
+	memcpy(tmp, first, first_len);
+	tmp[first_len] = ' ';
+	memcpy(tmp + first_len + 1, name, last_len);
+	tmp[first_len + 1 + last_len] = '\0';
+	free(name);
+	return tmp;
+}
+
+/*
+ * Case-folded as the store folds names (fold.c: Latin, Greek, Cyrillic),
+ * blanks collapsed and trimmed, "Last, First" as "First Last".
+ * Ownership: free().
+ */
+char *import_norm_name(const char *name)
+{
+	char *folded = kith_fold(name, strlen(name));
+	char *out, *o;
+	const char *s;
+	int blank = 0;
+
+	if (!folded)
+		return NULL;
+	out = o = malloc(strlen(folded) + 1);
+	if (!out) {
+		free(folded);
+		return NULL;
+	}
+	for (s = folded; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isspace(c)) {
+			blank = o != out;
+			continue;
+		}
+		if (blank)
+			*o++ = ' ';
+		blank = 0;
+		*o++ = (char)tolower(c);
+	}
+	*o = '\0';
+	free(folded);
+	return swap_sorted_name(out);
+}
+
+char *import_norm_email(const char *s)
+{
+	char *out = strdup(s);
+
+	if (out)
+		for (char *p = out; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
+/* Phones compare by their digits (and a leading +): "+44 20 7946 0958" = "+442079460958". */
+static int same_phone(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && !isdigit((unsigned char)*a) && *a != '+')
+			a++;
+		while (*b && !isdigit((unsigned char)*b) && *b != '+')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (*a++ != *b++)
+			return 0;
+	}
+}
+
+int import_has_phone(const struct kith_strlist *l, const char *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (same_phone(l->items[i], p))
+			return 1;
+	return 0;
+}
+
+/* A display name on one line: control characters become spaces. */
+void import_flatten(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
