@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "secret.h"
+#include "target.h"
 
 static const char calendars_usage[] =
 	"Usage: kith calendars [--target URL]\n"

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "secret.h"
+#include "target.h"
 #include "output.h"
 
 static const char usage[] =
@@ -157,15 +158,6 @@ static char *absolute(const char *path)
 	if (!getcwd(cwd, sizeof(cwd)))
 		return NULL;
 	return out_printf("%s/%s", cwd, path);
-}
-
-/* Progress of a long upload, on a terminal only. */
-void cli_progress(size_t done, size_t total, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "\rkith: writing reminders %zu/%zu", done, total);
-	if (done == total)
-		fputc('\n', stderr);
 }
 
 /*

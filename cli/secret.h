@@ -20,11 +20,4 @@ void cli_secret_free(char *secret);
 /* Username: $KITH_USERNAME, else the configuration's. Borrowed; may be NULL. */
 const char *cli_username(const struct cli_config *cfg);
 
-/* Upload progress on stderr (a terminal). */
-void cli_progress(size_t done, size_t total, void *arg);
-
-/* The CalDAV target options from the environment and configuration (not the password). */
-int cli_target_for(struct cli *cli, const struct cli_config *cfg, const char *url,
-		   const char *create_calendar, char **out_password, struct kith_target **out);
-
 #endif

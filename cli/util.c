@@ -72,6 +72,10 @@ int cli_exit_code(enum kith_status st)
 	case KITH_ERR_EXISTS:
 	case KITH_ERR_IN_USE:
 		return EXIT_USAGE;
+	case KITH_ERR_NETWORK:
+	case KITH_ERR_AUTH:
+		/* The server, not the command line: a wrong password is no usage error. */
+		return EXIT_FAIL;
 	default:
 		/* NOMEM, IO, DB, SCHEMA, ICAL, BUSY and any later runtime failure */
 		return EXIT_FAIL;

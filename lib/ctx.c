@@ -31,6 +31,8 @@ const char *kith_status_str(enum kith_status status)
 	case KITH_ERR_BUSY: return "store is busy";
 	case KITH_ERR_CONFLICT: return "changed by someone else";
 	case KITH_ERR_PARSE: return "cannot parse";
+	case KITH_ERR_NETWORK: return "cannot reach the server";
+	case KITH_ERR_AUTH: return "refused by the server";
 	}
 	return "unknown status";
 }

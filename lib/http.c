@@ -691,7 +691,10 @@ static void os_error(long err, char *buf, size_t n)
 		buf[0] = (char)(buf[0] - 'A' + 'a');
 }
 
-/* Translate a libcurl failure into a message for people. */
+/*
+ * Translate a libcurl failure into a message for people.  Whatever keeps
+ * kith from reaching or talking to the server is KITH_ERR_NETWORK.
+ */
 static void describe_failure(struct xfer *x, CURLcode res)
 {
 	struct kith_http_response *out = x->out;
@@ -702,34 +705,36 @@ static void describe_failure(struct xfer *x, CURLcode res)
 	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &err);
 	switch (res) {
 	case CURLE_COULDNT_RESOLVE_HOST:
-		set_message(out, KITH_ERR_IO, "cannot resolve host name %s", x->host);
+		set_message(out, KITH_ERR_NETWORK, "cannot resolve host name %s", x->host);
 		break;
 	case CURLE_COULDNT_CONNECT:
 		if (err)
 			os_error(err, why, sizeof(why));
 		else
 			snprintf(why, sizeof(why), "%s", detail);
-		set_message(out, KITH_ERR_IO, "cannot connect to %s: %s", x->hostport, why);
+		set_message(out, KITH_ERR_NETWORK, "cannot connect to %s: %s", x->hostport, why);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		if (strstr(detail, "too slow"))
-			set_message(out, KITH_ERR_IO,
+			set_message(out, KITH_ERR_NETWORK,
 				    "%s sent less than 1 byte/s for %ld s; gave up", x->host,
 				    x->http->low_speed_time_s);
 		else if (strncasecmp(detail, "Connection time", 15) == 0 ||
 			 strncasecmp(detail, "Failed to connect", 17) == 0)
-			set_message(out, KITH_ERR_IO, "cannot connect to %s: timed out after %ld s",
-				    x->hostport, x->http->connect_timeout_s);
+			set_message(out, KITH_ERR_NETWORK,
+				    "cannot connect to %s: timed out after %ld s", x->hostport,
+				    x->http->connect_timeout_s);
 		else
-			set_message(out, KITH_ERR_IO, "timed out after %ld s talking to %s",
+			set_message(out, KITH_ERR_NETWORK, "timed out after %ld s talking to %s",
 				    x->http->timeout_s, x->host);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
-		set_message(out, KITH_ERR_IO, "TLS certificate of %s is not trusted: %s", x->host,
-			    detail);
+		set_message(out, KITH_ERR_NETWORK, "TLS certificate of %s is not trusted: %s",
+			    x->host, detail);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
-		set_message(out, KITH_ERR_IO, "TLS handshake with %s failed: %s", x->host, detail);
+		set_message(out, KITH_ERR_NETWORK, "TLS handshake with %s failed: %s", x->host,
+			    detail);
 		break;
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
@@ -742,7 +747,7 @@ static void describe_failure(struct xfer *x, CURLcode res)
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
 	case CURLE_SSL_SHUTDOWN_FAILED:
-		set_message(out, KITH_ERR_IO, "TLS with %s failed: %s", x->host, detail);
+		set_message(out, KITH_ERR_NETWORK, "TLS with %s failed: %s", x->host, detail);
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
 		set_message(out, KITH_ERR_PARSE,
@@ -757,26 +762,27 @@ static void describe_failure(struct xfer *x, CURLcode res)
 				    "the response from %s is larger than %zu bytes; gave up",
 				    x->host, x->http->max_body);
 		else
-			set_message(out, KITH_ERR_IO, "cannot receive from %s: %s", x->host,
+			set_message(out, KITH_ERR_NETWORK, "cannot receive from %s: %s", x->host,
 				    detail);
 		break;
 	case CURLE_OUT_OF_MEMORY:
 		set_message(out, KITH_ERR_NOMEM, "out of memory");
 		break;
 	case CURLE_GOT_NOTHING:
-		set_message(out, KITH_ERR_IO, "%s closed the connection without answering",
+		set_message(out, KITH_ERR_NETWORK, "%s closed the connection without answering",
 			    x->host);
 		break;
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_PARTIAL_FILE:
-		set_message(out, KITH_ERR_IO, "the connection to %s broke: %s", x->host, detail);
+		set_message(out, KITH_ERR_NETWORK, "the connection to %s broke: %s", x->host,
+			    detail);
 		break;
 	default:
 		if (x->nomem)
 			set_message(out, KITH_ERR_NOMEM, "out of memory");
 		else
-			set_message(out, KITH_ERR_IO, "HTTP request to %s failed: %s", x->host,
+			set_message(out, KITH_ERR_NETWORK, "HTTP request to %s failed: %s", x->host,
 				    detail);
 		break;
 	}
@@ -795,7 +801,7 @@ static void complete(struct xfer *x, CURLcode res)
 	} else if (x->nomem) {
 		set_message(out, KITH_ERR_NOMEM, "out of memory");
 	} else if (status < 100) {
-		set_message(out, KITH_ERR_IO, "no HTTP response from %s", x->host);
+		set_message(out, KITH_ERR_NETWORK, "no HTTP response from %s", x->host);
 	} else {
 		size_t len = x->body.len;
 

@@ -99,12 +99,12 @@ static enum kith_status http_error(struct kith_target *t, const char *what, cons
 
 	switch (r->status) {
 	case 401:
-		return kith_fail(t->ctx, KITH_ERR_INVALID,
+		return kith_fail(t->ctx, KITH_ERR_AUTH,
 				 "%s: the server refused the %s (HTTP 401): check the username "
 				 "and password", url, c->have_credentials ? "username or password"
 									 : "request without a password");
 	case 403:
-		return kith_fail(t->ctx, KITH_ERR_INVALID, "%s: %s was refused (HTTP 403)", url, what);
+		return kith_fail(t->ctx, KITH_ERR_AUTH, "%s: %s was refused (HTTP 403)", url, what);
 	case 404:
 		return kith_fail(t->ctx, KITH_ERR_NOT_FOUND, "%s: not found (HTTP 404) while %s",
 				 url, what);
@@ -1110,7 +1110,7 @@ enum kith_status kith_target_check(struct kith_target *t, struct kith_server_che
 		chk.rrule_in_vtodo = 1;
 		chk.etag_on_put = tag != NULL;
 		rc = caldav_del(t, name, tag);
-	} else if (rc == KITH_ERR_INVALID) {
+	} else if (rc == KITH_ERR_INVALID || rc == KITH_ERR_AUTH) {
 		/* Refused: a server that takes no recurring tasks (use plain mode). */
 		kith_ctx_clear(t->ctx);
 		rc = KITH_OK;

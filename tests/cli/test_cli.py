@@ -990,6 +990,17 @@ class TestErrors(KithTest):
         self.fails(2, "edit", "anna", "--email", "new@x.org", "--remove-email", "none@x.org")
         self.assertEqual(self.ok("export", "--json", "-").out, before)
 
+    def test_unreachable_server_exits_1_and_says_so(self):
+        # Nothing listens on port 1 here: refused at once, no network touched.
+        # A server out of reach is a runtime failure (1), not bad usage (2).
+        url = "http://127.0.0.1:1/"
+        before = self.ok("export", "--json", "-").out
+        for args in (["sync", "--target", url], ["calendars", "--target", url],
+                     ["check", "--target", url]):
+            r = self.fails(1, *args)
+            self.assertIn("cannot connect to 127.0.0.1:1", r.err)
+        self.assertEqual(self.ok("export", "--json", "-").out, before)
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:

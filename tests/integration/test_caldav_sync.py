@@ -1029,6 +1029,11 @@ class CalDAVSyncBase:
         self.assertRegex(r.err, r"(?i)password|401", r)
         self.assertEqual(self.store_dump(), store)
         self.assertEqual(self.dav.etags(self.coll), etags)
+        # the other commands that talk to the server: a runtime failure, not bad usage
+        for cmd in ("calendars", "check"):
+            r = self.kith(cmd, password=WRONG_PASSWORD)
+            self.assertEqual(r.rc, 1, r)
+            self.assertRegex(r.err, r"(?i)password|401", r)
         # the right one: the touch flows out
         r = self.sync()
         self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)

@@ -96,6 +96,36 @@ static inline char *path_join(const char *dir, const char *name)
 	return p;
 }
 
+#ifdef KITH_TEST_DATA
+/*
+ * The fixture tests/data/DIR/NAME, NUL-terminated; *out_n is its length
+ * without the NUL.  Ownership: free().
+ */
+static inline char *slurp(const char *dir, const char *name, size_t *out_n)
+{
+	char path[512];
+	FILE *f;
+	char *data;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", KITH_TEST_DATA, dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	data = malloc((size_t)n + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+	data[n] = '\0';
+	fclose(f);
+	*out_n = (size_t)n;
+	return data;
+}
+#endif
+
 /* One store in a fresh directory, with the default tiers. */
 struct fixture {
 	char *dir;

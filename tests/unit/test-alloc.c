@@ -4,150 +4,23 @@
  * fail its 1st, 2nd, ... allocation until it no longer allocates, and
  * expect KITH_ERR_NOMEM, untouched outputs and no leak each time.
  *
- * This program links with -Wl,--wrap for calloc, malloc, realloc, strdup
- * and free, which redirects those calls made by libkith (the static
- * archive) and by this file.  SQLite and libical allocate inside their own
- * shared libraries and are not affected: only kith's own error paths are
- * exercised.  A small table of live pointers catches leaks without a
- * sanitizer; under ASan, LeakSanitizer checks again.
+ * The failing allocator is alloc-fail.c: libkith's own allocations (the
+ * static archive) and this file's are counted and failed, SQLite's and
+ * libical's are not, so only kith's own error paths are exercised.
  */
 #include "helpers.h"
+#include "alloc-fail.h"
 
 #include <sqlite3.h>
 
 #include "target.h"
 
-/* ---- the wrapped allocator ---- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-void __wrap_free(void *p);
-
-#define LIVE_SLOTS (1u << 16)
-#define TOMBSTONE ((void *)1)
-
-static void *live_table[LIVE_SLOTS];
-static long live_count;
-static long alloc_seen;  /* allocations since armed */
-static long fail_at;     /* fail the fail_at-th allocation; 0: none */
-static int fail_hit;     /* the injected failure happened */
-static int paused;       /* 1: allocations are neither counted nor failed */
 /*
  * 1: take KITH_ERR_ICAL with libical's "No error" as the allocation failure
  * it is (BUGS.md #6), so the other paths of an operation that renders a
  * calendar are still checked while that bug is open.
  */
 static int tolerate_render_bug;
-
-static size_t slot_of(void *p)
-{
-	uintptr_t x = (uintptr_t)p;
-
-	x ^= x >> 17;
-	x *= 0xed5ad4bbu;
-	x ^= x >> 11;
-	return (size_t)(x & (LIVE_SLOTS - 1));
-}
-
-static void live_add(void *p)
-{
-	size_t i = slot_of(p);
-
-	if (!p)
-		return;
-	while (live_table[i] && live_table[i] != TOMBSTONE)
-		i = (i + 1) & (LIVE_SLOTS - 1);
-	live_table[i] = p;
-	live_count++;
-}
-
-static void live_del(void *p)
-{
-	size_t i = slot_of(p);
-
-	if (!p)
-		return;
-	for (size_t k = 0; k < LIVE_SLOTS && live_table[i]; k++) {
-		if (live_table[i] == p) {
-			live_table[i] = TOMBSTONE;
-			live_count--;
-			return;
-		}
-		i = (i + 1) & (LIVE_SLOTS - 1);
-	}
-	/* Not ours (allocated inside SQLite or libical): not tracked. */
-}
-
-static int inject(void)
-{
-	if (!fail_at || fail_hit || paused)
-		return 0;
-	if (++alloc_seen == fail_at) {
-		fail_hit = 1;
-		return 1;
-	}
-	return 0;
-}
-
-void *__wrap_malloc(size_t n)
-{
-	void *p;
-
-	if (inject())
-		return NULL;
-	p = __real_malloc(n);
-	live_add(p);
-	return p;
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-	void *p;
-
-	if (inject())
-		return NULL;
-	p = __real_calloc(n, size);
-	live_add(p);
-	return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	void *q;
-
-	if (inject())
-		return NULL;
-	q = __real_realloc(p, n);
-	if (q) {
-		live_del(p);
-		live_add(q);
-	}
-	return q;
-}
-
-char *__wrap_strdup(const char *s)
-{
-	char *p;
-
-	if (inject())
-		return NULL;
-	p = __real_strdup(s);
-	live_add(p);
-	return p;
-}
-
-void __wrap_free(void *p)
-{
-	live_del(p);
-	__real_free(p);
-}
 
 static void arm(long n)
 {

@@ -5,38 +5,11 @@
 #include "charset.h"
 #include "csv.h"
 
-#ifndef KITH_TEST_DATA
-#error "KITH_TEST_DATA must name tests/data"
-#endif
-
-static char *slurp(const char *name, size_t *out_n)
-{
-	char path[512];
-	FILE *f;
-	char *data;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/import/%s", KITH_TEST_DATA, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	*out_n = (size_t)n;
-	return data;
-}
-
 static void read_file(const char *name, const char *const *map, size_t n_map,
 		      struct kith_card_list *out, const char **dialect)
 {
 	size_t n;
-	char *data = slurp(name, &n);
+	char *data = slurp("import", name, &n);
 
 	memset(out, 0, sizeof(*out));
 	assert_ok(kith_csv_read_cards(NULL, data, n, map, n_map, out, dialect));

@@ -14,38 +14,10 @@
 
 #include "davxml.h"
 
-#ifndef KITH_TEST_DATA
-#error "KITH_TEST_DATA must name tests/data"
-#endif
-
-static char *slurp(const char *name, size_t *out_n)
-{
-	char path[512];
-	FILE *f;
-	char *data;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/dav/%s", KITH_TEST_DATA, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	*out_n = (size_t)n;
-	return data;
-}
-
 static void parse_file(const char *name, struct kith_dav_multistatus *ms)
 {
 	size_t n;
-	char *body = slurp(name, &n);
+	char *body = slurp("dav", name, &n);
 	struct kith_ctx *ctx = NULL;
 
 	assert_ok(kith_ctx_new(&ctx));
@@ -545,7 +517,7 @@ static void test_davxml_entity_references_refused(void **state)
 static void test_davxml_truncated_multistatus_refused(void **state)
 {
 	size_t n, end;
-	char *body = slurp("radicale-3.1.8-07-sync-delta.xml", &n);
+	char *body = slurp("dav", "radicale-3.1.8-07-sync-delta.xml", &n);
 
 	(void)state;
 	end = n;
@@ -555,7 +527,7 @@ static void test_davxml_truncated_multistatus_refused(void **state)
 	for (size_t k = 0; k < end; k++)
 		refuse(body, k, NULL);
 	free(body);
-	body = slurp("xandikos-0.2.8-08-multiget.xml", &n);
+	body = slurp("dav", "xandikos-0.2.8-08-multiget.xml", &n);
 	refuse(body, n / 2, "malformed");
 	free(body);
 }
@@ -592,7 +564,7 @@ static void test_davxml_broken_bodies_refused(void **state)
 				     "<multistatus xmlns=\"DAV:\"><response><href>/caf\xE9</href>"
 				     "</response></multistatus>";
 	size_t n;
-	char *text = slurp("xandikos-0.2.8-09-sync-invalid-token.txt", &n);
+	char *text = slurp("dav", "xandikos-0.2.8-09-sync-invalid-token.txt", &n);
 
 	(void)state;
 	refuse(no_href, strlen(no_href), "without an href");
@@ -605,7 +577,7 @@ static void test_davxml_broken_bodies_refused(void **state)
 	/* read as UTF-8 whatever the declaration says */
 	refuse(latin1, strlen(latin1), "malformed");
 	free(text);
-	text = slurp("radicale-3.1.8-09-sync-invalid-token.xml", &n);
+	text = slurp("dav", "radicale-3.1.8-09-sync-invalid-token.xml", &n);
 	refuse(text, n, "DAV:multistatus");
 	free(text);
 }
@@ -629,7 +601,7 @@ static void test_davxml_error_has(void **state)
 	char *body;
 
 	(void)state;
-	body = slurp("radicale-3.1.8-09-sync-invalid-token.xml", &n);
+	body = slurp("dav", "radicale-3.1.8-09-sync-invalid-token.xml", &n);
 	assert_true(kith_davxml_error_has(body, n, KITH_NS_DAV, "valid-sync-token"));
 	assert_false(kith_davxml_error_has(body, n, KITH_NS_DAV, "number-of-matches-within-limits"));
 	assert_false(kith_davxml_error_has(body, n, KITH_NS_CALDAV, "valid-sync-token"));
@@ -642,11 +614,11 @@ static void test_davxml_error_has(void **state)
 	/* only a direct child names a precondition */
 	assert_false(kith_davxml_error_has(deep, strlen(deep), KITH_NS_DAV, "valid-sync-token"));
 	/* Xandikos' 500 for an unknown token is plain text */
-	body = slurp("xandikos-0.2.8-12-sync-unknown-token.txt", &n);
+	body = slurp("dav", "xandikos-0.2.8-12-sync-unknown-token.txt", &n);
 	assert_false(kith_davxml_error_has(body, n, KITH_NS_DAV, "valid-sync-token"));
 	free(body);
 	/* a multistatus is no error body */
-	body = slurp("radicale-3.1.8-07-sync-delta.xml", &n);
+	body = slurp("dav", "radicale-3.1.8-07-sync-delta.xml", &n);
 	assert_false(kith_davxml_error_has(body, n, KITH_NS_DAV, "sync-token"));
 	free(body);
 	assert_false(kith_davxml_error_has(NULL, 0, KITH_NS_DAV, "valid-sync-token"));

@@ -594,7 +594,7 @@ static void test_http_stalled_server_times_out(void **state)
 
 	o.timeout_s = 1;
 	open_http(f, &o);
-	assert_status(run(f, "GET", "/stall", NULL, NULL, &r), KITH_ERR_IO);
+	assert_status(run(f, "GET", "/stall", NULL, NULL, &r), KITH_ERR_NETWORK);
 	assert_true(now_s() - t0 < 2.5);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(kith_ctx_errmsg(f->ctx), "timed out after 1 s talking to 127.0.0.1");
@@ -610,7 +610,7 @@ static void test_http_low_speed_limit_gives_up(void **state)
 
 	o.low_speed_time_s = 1;
 	open_http(f, &o);
-	assert_status(run(f, "GET", "/trickle", NULL, NULL, &r), KITH_ERR_IO);
+	assert_status(run(f, "GET", "/trickle", NULL, NULL, &r), KITH_ERR_NETWORK);
 	assert_true(now_s() - t0 < 2.5);
 	assert_contains(kith_ctx_errmsg(f->ctx), "127.0.0.1 sent less than 1 byte/s for 1 s; gave up");
 	kith_http_response_clear(&r);
@@ -801,7 +801,7 @@ static void test_http_loopback_names_are_allowed_and_refusal_is_named(void **sta
 	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
 		req.url = urls[i];
 		/* allowed, so it tries, and nothing listens on port 1 */
-		assert_status(kith_http_run(f->http, &req, &r), KITH_ERR_IO);
+		assert_status(kith_http_run(f->http, &req, &r), KITH_ERR_NETWORK);
 		assert_contains(kith_ctx_errmsg(f->ctx), "cannot connect to");
 		kith_http_response_clear(&r);
 	}
@@ -815,7 +815,7 @@ static void test_http_loopback_names_are_allowed_and_refusal_is_named(void **sta
 	close(fd);
 	snprintf(refused, sizeof(refused), "http://127.0.0.1:%d/", ntohs(a.sin_port));
 	req.url = refused;
-	assert_status(kith_http_run(f->http, &req, &r), KITH_ERR_IO);
+	assert_status(kith_http_run(f->http, &req, &r), KITH_ERR_NETWORK);
 	snprintf(want, sizeof(want), "cannot connect to 127.0.0.1:%d: connection refused",
 		 ntohs(a.sin_port));
 	assert_string_equal(kith_ctx_errmsg(f->ctx), want);

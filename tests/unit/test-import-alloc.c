@@ -6,144 +6,16 @@
  * failing until they no longer allocate; each run must say
  * KITH_ERR_NOMEM, leak nothing and leave the store as it was.
  *
- * Like test-alloc.c, this program links with -Wl,--wrap for malloc,
- * calloc, realloc, strdup and free, so the allocations of libkith (the
- * static archive) can be failed; SQLite's, libical's and iconv's own are
- * not affected.
+ * Like test-alloc.c, this program fails allocations through alloc-fail.c:
+ * libkith's (the static archive) can be failed; SQLite's, libical's and
+ * iconv's own are not affected.
  */
 #include "helpers.h"
+#include "alloc-fail.h"
 
 #include "charset.h"
 #include "csv.h"
 #include "vcard.h"
-
-#ifndef KITH_TEST_DATA
-#error "KITH_TEST_DATA must name tests/data"
-#endif
-
-/* ---- the wrapped allocator (as in test-alloc.c) ---- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-void __wrap_free(void *p);
-
-#define LIVE_SLOTS (1u << 18)
-#define TOMBSTONE ((void *)1)
-
-static void *live_table[LIVE_SLOTS];
-static long live_count;
-static long alloc_seen;
-static long fail_at;
-static int fail_hit;
-
-static size_t slot_of(void *p)
-{
-	uintptr_t x = (uintptr_t)p;
-
-	x ^= x >> 17;
-	x *= 0xed5ad4bbu;
-	x ^= x >> 11;
-	return (size_t)(x & (LIVE_SLOTS - 1));
-}
-
-static void live_add(void *p)
-{
-	size_t i = slot_of(p);
-
-	if (!p)
-		return;
-	while (live_table[i] && live_table[i] != TOMBSTONE)
-		i = (i + 1) & (LIVE_SLOTS - 1);
-	live_table[i] = p;
-	live_count++;
-}
-
-static void live_del(void *p)
-{
-	size_t i = slot_of(p);
-
-	if (!p)
-		return;
-	for (size_t k = 0; k < LIVE_SLOTS && live_table[i]; k++) {
-		if (live_table[i] == p) {
-			live_table[i] = TOMBSTONE;
-			live_count--;
-			return;
-		}
-		i = (i + 1) & (LIVE_SLOTS - 1);
-	}
-}
-
-static int inject(void)
-{
-	if (!fail_at || fail_hit)
-		return 0;
-	if (++alloc_seen == fail_at) {
-		fail_hit = 1;
-		return 1;
-	}
-	return 0;
-}
-
-void *__wrap_malloc(size_t n)
-{
-	void *p;
-
-	if (inject())
-		return NULL;
-	p = __real_malloc(n);
-	live_add(p);
-	return p;
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-	void *p;
-
-	if (inject())
-		return NULL;
-	p = __real_calloc(n, size);
-	live_add(p);
-	return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	void *q;
-
-	if (inject())
-		return NULL;
-	q = __real_realloc(p, n);
-	if (q) {
-		live_del(p);
-		live_add(q);
-	}
-	return q;
-}
-
-char *__wrap_strdup(const char *s)
-{
-	char *p;
-
-	if (inject())
-		return NULL;
-	p = __real_strdup(s);
-	live_add(p);
-	return p;
-}
-
-void __wrap_free(void *p)
-{
-	live_del(p);
-	__real_free(p);
-}
 
 typedef enum kith_status (*op_fn)(struct fixture *f);
 
@@ -182,29 +54,6 @@ static long alloc_loop(struct fixture *f, const char *what, op_fn op)
 static char *vcards, *google_csv, *outlook_csv;
 static size_t vcards_n, google_n, outlook_n;
 
-static char *slurp(const char *name, size_t *out_n)
-{
-	char path[512];
-	FILE *f;
-	char *data;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/import/%s", KITH_TEST_DATA, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	data = __real_malloc((size_t)n + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	*out_n = (size_t)n;
-	return data;
-}
-
 static int inputs_setup(void **state)
 {
 	const char *files[] = { "outlook-21.vcf", "apple-30.vcf", "v40.vcf", "nested-begin.vcf",
@@ -215,29 +64,29 @@ static int inputs_setup(void **state)
 	vcards_n = 0;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		size_t n;
-		char *d = slurp(files[i], &n);
+		char *d = slurp("import", files[i], &n);
 
 		if (vcards_n + n + 1 > cap) {
 			cap = (vcards_n + n + 1) * 2;
-			vcards = __real_realloc(vcards, cap);
+			vcards = realloc(vcards, cap);
 			assert_non_null(vcards);
 		}
 		memcpy(vcards + vcards_n, d, n);
 		vcards_n += n;
 		vcards[vcards_n] = '\0';
-		__real_free(d);
+		free(d);
 	}
-	google_csv = slurp("google.csv", &google_n);
-	outlook_csv = slurp("outlook.csv", &outlook_n);
+	google_csv = slurp("import", "google.csv", &google_n);
+	outlook_csv = slurp("import", "outlook.csv", &outlook_n);
 	return 0;
 }
 
 static int inputs_teardown(void **state)
 {
 	(void)state;
-	__real_free(vcards);
-	__real_free(google_csv);
-	__real_free(outlook_csv);
+	free(vcards);
+	free(google_csv);
+	free(outlook_csv);
 	return 0;
 }
 

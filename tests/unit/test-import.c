@@ -6,34 +6,7 @@
  */
 #include "helpers.h"
 
-#ifndef KITH_TEST_DATA
-#error "KITH_TEST_DATA must name tests/data"
-#endif
-
 #define TODAY D(2026, 6, 1)
-
-static char *slurp(const char *name, size_t *out_n)
-{
-	char path[512];
-	FILE *f;
-	char *data;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/import/%s", KITH_TEST_DATA, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	*out_n = (size_t)n;
-	return data;
-}
 
 static void opts_init(struct kith_import_options *o)
 {
@@ -63,7 +36,7 @@ static struct kith_import_summary *run_file(struct fixture *f, const char *name,
 					    const struct kith_import_options *o)
 {
 	size_t n;
-	char *data = slurp(name, &n);
+	char *data = slurp("import", name, &n);
 	struct kith_import_summary *s = run(f, data, n, o);
 
 	free(data);
@@ -366,7 +339,7 @@ static void test_dry_run_is_import_then_rollback(void **state)
 	struct kith_import_options o;
 	struct kith_import_summary *s = NULL;
 	size_t n;
-	char *data = slurp("apple-30.vcf", &n);
+	char *data = slurp("import", "apple-30.vcf", &n);
 
 	opts_init(&o);
 	assert_ok(kith_store_begin(f->store));

@@ -38,6 +38,8 @@ enum kith_status {
 	KITH_ERR_BUSY = 11,     /* store locked by another kith */
 	KITH_ERR_CONFLICT = 12, /* a conditional write lost a race (HTTP 412) */
 	KITH_ERR_PARSE = 13,    /* outside data that kith cannot read */
+	KITH_ERR_NETWORK = 14,  /* cannot talk to the server: DNS, connect, TLS, timeout, cut off */
+	KITH_ERR_AUTH = 15,     /* the server refused the credentials (HTTP 401) or access (403) */
 };
 
 /* A static English name for a status; never NULL. */
