@@ -143,6 +143,34 @@ enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct 
 	return KITH_OK;
 }
 
+/* What the server-only calls answer for a local target. */
+static enum kith_status not_a_server(struct kith_target *target)
+{
+	return kith_fail(target->ctx, KITH_ERR_INVALID, "%s is not a CalDAV server", target->url);
+}
+
+enum kith_status kith_target_calendars(struct kith_target *target, struct kith_calendar **out,
+				       size_t *out_n)
+{
+	if (!target->ops || !target->ops->calendars)
+		return not_a_server(target);
+	return target->ops->calendars(target, out, out_n);
+}
+
+enum kith_status kith_target_check(struct kith_target *target, struct kith_server_check *out)
+{
+	if (!target->ops || !target->ops->check)
+		return not_a_server(target);
+	return target->ops->check(target, out);
+}
+
+long kith_target_request_count(const struct kith_target *target)
+{
+	if (!target->ops || !target->ops->request_count)
+		return 0;
+	return target->ops->request_count(target);
+}
+
 void kith_target_free(struct kith_target *target)
 {
 	if (!target)

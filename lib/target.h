@@ -54,6 +54,14 @@ struct kith_target_ops {
 	 */
 	enum kith_status (*load_state)(struct kith_target *t, const char *state);
 	char *(*save_state)(struct kith_target *t);
+	/*
+	 * Optional: what only a server answers (kith calendars, kith check,
+	 * kith sync -v).  NULL on local targets; target.c says so.
+	 */
+	enum kith_status (*calendars)(struct kith_target *t, struct kith_calendar **out,
+				      size_t *out_n);
+	enum kith_status (*check)(struct kith_target *t, struct kith_server_check *out);
+	long (*request_count)(const struct kith_target *t);
 };
 
 struct kith_target {
