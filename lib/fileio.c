@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Reading, writing, syncing and locking files: what the local targets share. */
+/* Reading, writing, syncing and locking files: what the local targets and the CLI share. */
 /* fchmod() and O_DIRECTORY are POSIX.1-2008 with XSI; flock() comes with them in glibc. */
 #define _XOPEN_SOURCE 700
 
@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <kith/file.h>
 
 #include "buf.h"
 #include "ctx.h"
@@ -60,8 +62,8 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
-				 size_t len, char **out_tmp)
+static enum kith_status write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
+				   size_t len, mode_t mode, char **out_tmp)
 {
 	struct kith_buf b = KITH_BUF_INIT;
 	char *tmp;
@@ -78,7 +80,8 @@ enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const c
 		free(tmp);
 		return KITH_ERR_IO;
 	}
-	fchmod(fd, 0600);
+	if (fchmod(fd, mode) < 0)
+		goto fail;
 	while (off < len) {
 		ssize_t w = write(fd, bytes + off, len - off);
 
@@ -106,6 +109,12 @@ fail:
 	return KITH_ERR_IO;
 }
 
+enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
+				 size_t len, char **out_tmp)
+{
+	return write_temp(ctx, path, bytes, len, 0600, out_tmp);
+}
+
 void kith_fsync_dir_of(const char *path)
 {
 	char *dir = dir_of(path);
@@ -121,11 +130,11 @@ void kith_fsync_dir_of(const char *path)
 	free(dir);
 }
 
-enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
-				   size_t len)
+static enum kith_status replace(struct kith_ctx *ctx, const char *path, const char *bytes,
+				size_t len, mode_t mode)
 {
 	char *tmp = NULL;
-	enum kith_status rc = kith_write_temp(ctx, path, bytes, len, &tmp);
+	enum kith_status rc = write_temp(ctx, path, bytes, len, mode, &tmp);
 
 	if (rc)
 		return rc;
@@ -139,6 +148,27 @@ enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const
 	/* The rename itself must survive a crash too. */
 	kith_fsync_dir_of(path);
 	return KITH_OK;
+}
+
+enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
+				   size_t len)
+{
+	return replace(ctx, path, bytes, len, 0600);
+}
+
+enum kith_status kith_file_write_atomic(struct kith_ctx *ctx, const char *path,
+					const char *bytes, size_t len)
+{
+	struct stat st;
+	mode_t mode = 0600;
+
+	/*
+	 * A path that is not a regular file (a symlink, /dev/null) is replaced
+	 * like any other today; what kith should do with one is decided here.
+	 */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		mode = st.st_mode & 07777;
+	return replace(ctx, path, bytes, len, mode);
 }
 
 enum kith_status kith_lock_file(struct kith_ctx *ctx, const char *path, int *out_fd)
