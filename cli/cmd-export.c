@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kith export: the reminders as one iCalendar file, or the whole store as
- * JSON.  Files are replaced whole or not at all (kith_file_write_atomic()).
+ * kith export: the reminders as one iCalendar file, the contacts as vCards,
+ * or the whole store as JSON.  Files are replaced whole or not at all
+ * (kith_file_write_atomic()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,7 +10,6 @@
 
 #include "cli.h"
 #include "output.h"
-#include "cmd-import.h"
 
 static const char usage[] =
 	"Usage: kith export (--ics FILE | --vcard FILE | --json FILE) [--plain] [--window N]\n"
@@ -41,7 +41,8 @@ static const struct cli_option opts[] = {
 
 /* ---- writing ---- */
 
-int cli_write_file(struct cli *cli, const char *path, const char *data, size_t len)
+/* FILE, or standard output for "-".  0 or an exit code. */
+static int write_file(struct cli *cli, const char *path, const char *data, size_t len)
 {
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -216,7 +217,7 @@ static int export_json(struct cli *cli, const char *path)
 		rc = EXIT_FAIL;
 	}
 	if (rc == EXIT_OK)
-		rc = cli_write_file(cli, path, data, len);
+		rc = write_file(cli, path, data, len);
 	free(data);
 	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
 		printf("Wrote %zu contact%s to %s\n", n, n == 1 ? "" : "s", path);
@@ -239,10 +240,27 @@ static int export_ics(struct cli *cli, const char *path, int plain, long window)
 	st = kith_export_ics(cli->store, cli->today, &ro, &data, &n);
 	if (st != KITH_OK)
 		return cli_lib_error(cli, st, "cannot build the reminders");
-	rc = cli_write_file(cli, path, data, strlen(data));
+	rc = write_file(cli, path, data, strlen(data));
 	free(data);
 	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
 		printf("Wrote %zu reminder%s to %s\n", n, n == 1 ? "" : "s", path);
+	return rc;
+}
+
+static int export_vcard(struct cli *cli, const char *path)
+{
+	enum kith_status st;
+	char *data = NULL;
+	size_t n = 0;
+	int rc;
+
+	st = kith_export_vcard(cli->store, &data, &n);
+	if (st != KITH_OK)
+		return cli_lib_error(cli, st, "cannot build the vCards");
+	rc = write_file(cli, path, data, strlen(data));
+	free(data);
+	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
+		printf("Wrote %zu contact%s to %s (vCard 4.0)\n", n, n == 1 ? "" : "s", path);
 	return rc;
 }
 
@@ -279,7 +297,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_open_store(cli, 0)))
 		return rc;
 	if (vcard)
-		return cli_export_vcard(cli, vcard);
+		return export_vcard(cli, vcard);
 	if (ics)
 		return export_ics(cli, ics, plain, window);
 	return export_json(cli, json);
