@@ -170,13 +170,6 @@ void cli_json_report_row(struct json *j, const struct kith_report_row *r,
 void cli_csv_report_header(FILE *f);
 void cli_csv_report_row(FILE *f, const struct kith_report_row *r, struct kith_date today);
 
-/*
- * Write FILE (or standard output for "-") whole or not at all: FILE.tmp,
- * fsync, rename, directory fsync; a new file is 0600, a replaced one keeps
- * its mode.  0 or an exit code.
- */
-int cli_write_file(struct cli *cli, const char *path, const char *data, size_t len);
-
 /* Print a command's usage to stdout; returns EXIT_OK. */
 int cli_help(const char *usage);
 

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kith export: the reminders as one iCalendar file, or the whole store as
- * JSON.  Files are replaced atomically (FILE.tmp, fsync, rename).
+ * kith export: the reminders as one iCalendar file, the contacts as vCards,
+ * or the whole store as JSON.  Files are replaced whole or not at all
+ * (kith_file_write_atomic()).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
-#include "cmd-import.h"
 
 static const char usage[] =
 	"Usage: kith export (--ics FILE | --vcard FILE | --json FILE) [--plain] [--window N]\n"
@@ -44,51 +41,9 @@ static const struct cli_option opts[] = {
 
 /* ---- writing ---- */
 
-static int write_all(int fd, const char *data, size_t len)
+/* FILE, or standard output for "-".  0 or an exit code. */
+static int write_file(struct cli *cli, const char *path, const char *data, size_t len)
 {
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Make the rename durable; a failure here loses nothing already written. */
-static void sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (!slash)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = out_printf("%.*s", (int)(slash - path), path);
-	if (!dir)
-		return;
-	fd = open(dir, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-int cli_write_file(struct cli *cli, const char *path, const char *data, size_t len)
-{
-	struct stat sb;
-	char *tmp;
-	int fd, err;
-
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
 			cli_fail(cli, "cannot write to standard output: %s", strerror(errno));
@@ -96,40 +51,12 @@ int cli_write_file(struct cli *cli, const char *path, const char *data, size_t l
 		}
 		return EXIT_OK;
 	}
-	tmp = out_printf("%s.tmp", path);
-	if (!tmp) {
-		cli_fail(cli, "out of memory");
+	/* The library's writer: a unique temporary name, so two exports never share one. */
+	if (kith_file_write_atomic(cli->ctx, path, data, len) != KITH_OK) {
+		cli_fail(cli, "%s", kith_ctx_errmsg(cli->ctx));
 		return EXIT_FAIL;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		cli_fail(cli, "cannot write %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return EXIT_FAIL;
-	}
-	/* replacing a file keeps its permissions */
-	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && fchmod(fd, sb.st_mode & 07777) != 0)
-		goto fail;
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	sync_dir(path);
-	free(tmp);
 	return EXIT_OK;
-fail:
-	err = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	cli_fail(cli, "cannot write %s: %s", path, strerror(err));
-	free(tmp);
-	return EXIT_FAIL;
 }
 
 /* ---- SOURCE_DATE_EPOCH ---- */
@@ -290,7 +217,7 @@ static int export_json(struct cli *cli, const char *path)
 		rc = EXIT_FAIL;
 	}
 	if (rc == EXIT_OK)
-		rc = cli_write_file(cli, path, data, len);
+		rc = write_file(cli, path, data, len);
 	free(data);
 	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
 		printf("Wrote %zu contact%s to %s\n", n, n == 1 ? "" : "s", path);
@@ -313,10 +240,27 @@ static int export_ics(struct cli *cli, const char *path, int plain, long window)
 	st = kith_export_ics(cli->store, cli->today, &ro, &data, &n);
 	if (st != KITH_OK)
 		return cli_lib_error(cli, st, "cannot build the reminders");
-	rc = cli_write_file(cli, path, data, strlen(data));
+	rc = write_file(cli, path, data, strlen(data));
 	free(data);
 	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
 		printf("Wrote %zu reminder%s to %s\n", n, n == 1 ? "" : "s", path);
+	return rc;
+}
+
+static int export_vcard(struct cli *cli, const char *path)
+{
+	enum kith_status st;
+	char *data = NULL;
+	size_t n = 0;
+	int rc;
+
+	st = kith_export_vcard(cli->store, &data, &n);
+	if (st != KITH_OK)
+		return cli_lib_error(cli, st, "cannot build the vCards");
+	rc = write_file(cli, path, data, strlen(data));
+	free(data);
+	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
+		printf("Wrote %zu contact%s to %s (vCard 4.0)\n", n, n == 1 ? "" : "s", path);
 	return rc;
 }
 
@@ -353,7 +297,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_open_store(cli, 0)))
 		return rc;
 	if (vcard)
-		return cli_export_vcard(cli, vcard);
+		return export_vcard(cli, vcard);
 	if (ics)
 		return export_ics(cli, ics, plain, window);
 	return export_json(cli, json);

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kith import: bring in an address book (vCard or CSV) in one
- * transaction, and print what happened; kith export --vcard: the reverse.
+ * transaction, and print what happened.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cmd-import.h"
@@ -311,24 +308,5 @@ out:
 	free(only_data);
 	free(only_items);
 	free(maps);
-	return rc;
-}
-
-/* ---- kith export --vcard ---- */
-
-int cli_export_vcard(struct cli *cli, const char *path)
-{
-	enum kith_status st;
-	char *data = NULL;
-	size_t n = 0;
-	int rc;
-
-	st = kith_export_vcard(cli->store, &data, &n);
-	if (st != KITH_OK)
-		return cli_lib_error(cli, st, "cannot build the vCards");
-	rc = cli_write_file(cli, path, data, strlen(data));
-	free(data);
-	if (rc == EXIT_OK && !cli->quiet && strcmp(path, "-") != 0)
-		printf("Wrote %zu contact%s to %s (vCard 4.0)\n", n, n == 1 ? "" : "s", path);
 	return rc;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/cmd-import.h - kith import, and the --vcard half of kith export.
- * See cli/IMPORT-WIRING.md for how main.c and cmd-export.c call these.
+ * cli/cmd-import.h - kith import.
  */
 #ifndef KITH_CLI_CMD_IMPORT_H
 #define KITH_CLI_CMD_IMPORT_H
@@ -10,12 +9,5 @@
 
 /* kith import FILE [options]; argv[0] is "import". */
 int cmd_import(struct cli *cli, int argc, char **argv);
-
-/*
- * kith export --vcard FILE: every contact as vCard 4.0 into path ('-' is
- * standard output), replaced atomically.  The store must be open.
- * Returns an exit code.
- */
-int cli_export_vcard(struct cli *cli, const char *path);
 
 #endif

@@ -11,26 +11,7 @@
 
 #include <kith/sync.h>
 
-struct kith_listing {
-	char **names;
-	char **tags;
-	size_t n, cap;
-	/*
-	 * 1 when the listing cannot prove an absence (a CalDAV server forgot
-	 * our sync token and answered with a fresh full listing): nothing
-	 * missing from it is taken as deleted in this sync.
-	 */
-	int partial;
-	/*
-	 * 1 when the target listed only what changed since the state it was
-	 * loaded with (CalDAV sync-collection from a token): names/tags are the
-	 * resources added or changed, gone[] the ones removed.  An empty delta
-	 * proves nothing changed; kith_listing_apply() makes it complete.
-	 */
-	int delta;
-	char **gone;
-	size_t n_gone, cap_gone;
-};
+#include "listing.h"
 
 /* One conditional write of a batch. */
 struct kith_put {
@@ -40,12 +21,6 @@ struct kith_put {
 	const char *if_match;     /* NULL: create */
 	enum kith_status status;  /* out: KITH_OK, KITH_ERR_CONFLICT, ... */
 	char *tag;                /* out: the new tag, or NULL (fetch to learn it) */
-};
-
-struct kith_fetched {
-	char *bytes;       /* NULL: not there */
-	size_t len;
-	char *tag;
 };
 
 struct kith_target_ops {
@@ -79,6 +54,14 @@ struct kith_target_ops {
 	 */
 	enum kith_status (*load_state)(struct kith_target *t, const char *state);
 	char *(*save_state)(struct kith_target *t);
+	/*
+	 * Optional: what only a server answers (kith calendars, kith check,
+	 * kith sync -v).  NULL on local targets; target.c says so.
+	 */
+	enum kith_status (*calendars)(struct kith_target *t, struct kith_calendar **out,
+				      size_t *out_n);
+	enum kith_status (*check)(struct kith_target *t, struct kith_server_check *out);
+	long (*request_count)(const struct kith_target *t);
 };
 
 struct kith_target {
@@ -88,42 +71,7 @@ struct kith_target {
 	void *impl;
 };
 
-void kith_listing_clear(struct kith_listing *l);
-void kith_fetched_clear(struct kith_fetched *f);
-
-/* Adds one entry (copies). -1 on allocation failure. */
-int kith_listing_add(struct kith_listing *l, const char *name, const char *tag);
-/* As kith_listing_add, but takes the strings (malloc'd); on -1 they are still the caller's. */
-int kith_listing_take(struct kith_listing *l, char *name, char *tag);
-/* Records a removal in a delta (copies). -1 on allocation failure. */
-int kith_listing_gone(struct kith_listing *l, const char *name);
-/*
- * A delta made complete: what was known minus what is gone or changed,
- * in known's order, then the delta's entries.  -1 on allocation failure
- * (*l unchanged).
- */
-int kith_listing_apply(struct kith_listing *l, const struct kith_listing *known);
-
-/* A content hash as a version tag (FNV-1a 64, hex). Ownership: free(). */
-char *kith_content_tag(const char *bytes, size_t len);
-
-/* Read a whole file (capped). KITH_ERR_NOT_FOUND when absent. Ownership: free(*out). */
-enum kith_status kith_read_file(struct kith_ctx *ctx, const char *path, size_t max, char **out,
-				size_t *out_len);
-
-/* A fully written, fsynced temporary file next to path. Ownership: free(*out_tmp). */
-enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
-				 size_t len, char **out_tmp);
-/* fsync the directory holding path, so renames and links in it are durable. */
-void kith_fsync_dir_of(const char *path);
-
-/* Write via a temporary file in the same directory, fsync, rename, fsync the directory. */
-enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
-				   size_t len);
-
-/* An exclusive advisory lock on path (created 0600), waiting up to a few seconds. */
-enum kith_status kith_lock_file(struct kith_ctx *ctx, const char *path, int *out_fd);
-
+/* The backends, in lib/target/: each fills in t->ops and t->impl. */
 enum kith_status kith_target_file_open(struct kith_ctx *ctx, const char *path,
 				       struct kith_target *t);
 enum kith_status kith_target_vdir_open(struct kith_ctx *ctx, const char *path,

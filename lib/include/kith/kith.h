@@ -16,5 +16,6 @@
 #include <kith/vtodo.h>
 #include <kith/import.h>
 #include <kith/sync.h>
+#include <kith/file.h>
 
 #endif

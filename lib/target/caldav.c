@@ -917,6 +917,12 @@ static void caldav_close(struct kith_target *t)
 	t->impl = NULL;
 }
 
+/* Defined at the end, next to the result types they fill: what only a server answers. */
+static enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out,
+					 size_t *out_n);
+static enum kith_status caldav_check(struct kith_target *t, struct kith_server_check *out);
+static long caldav_request_count(const struct kith_target *t);
+
 static const struct kith_target_ops caldav_ops = {
 	.kind = "caldav",
 	.list = caldav_list,
@@ -929,6 +935,9 @@ static const struct kith_target_ops caldav_ops = {
 	.put_many = caldav_put_many,
 	.load_state = caldav_load_state,
 	.save_state = caldav_save_state,
+	.calendars = caldav_calendars,
+	.check = caldav_check,
+	.request_count = caldav_request_count,
 };
 
 enum kith_status kith_target_caldav_open(struct kith_ctx *ctx, const char *url,
@@ -971,17 +980,15 @@ enum kith_status kith_target_caldav_open(struct kith_ctx *ctx, const char *url,
 	return KITH_OK;
 }
 
-long kith_target_request_count(const struct kith_target *t)
+static long caldav_request_count(const struct kith_target *t)
 {
 	const struct caldav *c = t->impl;
 
-	if (!t->ops || strcmp(t->ops->kind, "caldav"))
-		return 0;
 	return kith_http_request_count(c->http);
 }
 
-enum kith_status kith_target_calendars(struct kith_target *t, struct kith_calendar **out,
-				       size_t *out_n)
+static enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out,
+					 size_t *out_n)
 {
 	struct kith_dav_multistatus ms;
 	struct kith_calendar *list;
@@ -989,8 +996,6 @@ enum kith_status kith_target_calendars(struct kith_target *t, struct kith_calend
 	enum kith_status rc;
 	size_t n = 0;
 
-	if (!t->ops || strcmp(t->ops->kind, "caldav"))
-		return kith_fail(t->ctx, KITH_ERR_INVALID, "%s is not a CalDAV server", t->url);
 	c = t->impl;
 	rc = list_calendars(t, &ms);
 	if (rc)
@@ -1058,7 +1063,7 @@ void kith_server_check_clear(struct kith_server_check *check)
 	memset(check, 0, sizeof(*check));
 }
 
-enum kith_status kith_target_check(struct kith_target *t, struct kith_server_check *out)
+static enum kith_status caldav_check(struct kith_target *t, struct kith_server_check *out)
 {
 	struct kith_server_check chk;
 	struct kith_http_response r;
@@ -1069,8 +1074,6 @@ enum kith_status kith_target_check(struct kith_target *t, struct kith_server_che
 	long status = 0;
 
 	memset(&chk, 0, sizeof(chk));
-	if (!t->ops || strcmp(t->ops->kind, "caldav"))
-		return kith_fail(t->ctx, KITH_ERR_INVALID, "%s is not a CalDAV server", t->url);
 	c = t->impl;
 	rc = discover(t);
 	if (rc)

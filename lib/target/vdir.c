@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "ctx.h"
+#include "fileio.h"
 #include "target.h"
 
 #define MAX_ITEM (1024 * 1024)

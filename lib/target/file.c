@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "ctx.h"
 #include "ical.h"
+#include "fileio.h"
 #include "target.h"
 
 #define MAX_FILE (64 * 1024 * 1024)

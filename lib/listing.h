@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private: what a target lists and fetches, as the sync engine receives it.
+ * Plain containers with no I/O, so that the engine and every backend share
+ * them without depending on one another.
+ */
+#ifndef KITH_LISTING_H
+#define KITH_LISTING_H
+
+#include <stddef.h>
+
+struct kith_listing {
+	char **names;
+	char **tags;
+	size_t n, cap;
+	/*
+	 * 1 when the listing cannot prove an absence (a CalDAV server forgot
+	 * our sync token and answered with a fresh full listing): nothing
+	 * missing from it is taken as deleted in this sync.
+	 */
+	int partial;
+	/*
+	 * 1 when the target listed only what changed since the state it was
+	 * loaded with (CalDAV sync-collection from a token): names/tags are the
+	 * resources added or changed, gone[] the ones removed.  An empty delta
+	 * proves nothing changed; kith_listing_apply() makes it complete.
+	 */
+	int delta;
+	char **gone;
+	size_t n_gone, cap_gone;
+};
+
+struct kith_fetched {
+	char *bytes;       /* NULL: not there */
+	size_t len;
+	char *tag;
+};
+
+void kith_listing_clear(struct kith_listing *l);
+void kith_fetched_clear(struct kith_fetched *f);
+
+/* Adds one entry (copies). -1 on allocation failure. */
+int kith_listing_add(struct kith_listing *l, const char *name, const char *tag);
+/* As kith_listing_add, but takes the strings (malloc'd); on -1 they are still the caller's. */
+int kith_listing_take(struct kith_listing *l, char *name, char *tag);
+/* Records a removal in a delta (copies). -1 on allocation failure. */
+int kith_listing_gone(struct kith_listing *l, const char *name);
+/*
+ * A delta made complete: what was known minus what is gone or changed,
+ * in known's order, then the delta's entries.  -1 on allocation failure
+ * (*l unchanged).
+ */
+int kith_listing_apply(struct kith_listing *l, const struct kith_listing *known);
+
+/* A content hash as a version tag (FNV-1a 64, hex). Ownership: free(). */
+char *kith_content_tag(const char *bytes, size_t len);
+
+#endif
