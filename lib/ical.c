@@ -11,6 +11,7 @@
 
 #include <libical/ical.h>
 
+#include "array.h"
 #include "ctx.h"
 #include "date.h"
 #include "ical.h"
@@ -674,7 +675,7 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 	enum kith_status rc;
 	icalcomponent *cal = parse_calendar(ctx, bytes, len, KITH_ICAL_MAX_FILE, &rc);
 	icalcomponent *rest = NULL, *zones = NULL, **groups = NULL, *c;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap_uids = 0, cap_groups = 0;
 
 	if (!cal)
 		return rc;
@@ -699,19 +700,10 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 		for (i = 0; i < n && strcmp(sp.uids[i], uid); i++)
 			;
 		if (i == n) {
-			if (n == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				char **u = realloc(sp.uids, ncap * sizeof(*u));
-
-				if (!u)
-					goto nomem;
-				sp.uids = u;
-				icalcomponent **g = realloc(groups, ncap * sizeof(*g));
-				if (!g)
-					goto nomem;
-				groups = g;
-				cap = ncap;
-			}
+			/* Two arrays, two capacities: one may grow when the other fails. */
+			if (KITH_GROW(sp.uids, cap_uids, n + 1, 16) ||
+			    KITH_GROW(groups, cap_groups, n + 1, 16))
+				goto nomem;
 			sp.uids[n] = strdup(uid);
 			groups[n] = empty_like(cal);
 			if (!sp.uids[n] || !groups[n]) {
