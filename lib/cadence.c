@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "ctx.h"
-#include "ical.h"
+#include "date.h"
 
 #define CADENCE_MAX_N 999
 
@@ -163,8 +163,8 @@ struct kith_date kith_cadence_add(struct kith_cadence c, struct kith_date d)
 	switch (c.unit) {
 	case KITH_CADENCE_DAY: return kith_date_add_days(d, c.n);
 	case KITH_CADENCE_WEEK: return kith_date_add_days(d, 7L * c.n);
-	case KITH_CADENCE_MONTH: return kith_ical_add_months(d, c.n);
-	case KITH_CADENCE_YEAR: return kith_ical_add_months(d, 12L * c.n);
+	case KITH_CADENCE_MONTH: return kith_date_add_months(d, c.n);
+	case KITH_CADENCE_YEAR: return kith_date_add_months(d, 12L * c.n);
 	case KITH_CADENCE_NONE: break;
 	}
 	return d;

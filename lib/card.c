@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "card.h"
 
 void kith_card_clear(struct kith_card *c)
@@ -37,18 +38,8 @@ struct kith_card *kith_card_list_push(struct kith_card_list *l)
 {
 	struct kith_card *c;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct kith_card *p;
-
-		if (cap > (size_t)-1 / sizeof(*p))
-			return NULL;
-		p = realloc(l->items, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		l->items = p;
-		l->cap = cap;
-	}
+	if (KITH_GROW(l->items, l->cap, l->n + 1, 64))
+		return NULL;
 	c = &l->items[l->n++];
 	memset(c, 0, sizeof(*c));
 	return c;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array.h"
 #include "charset.h"
 #include "ctx.h"
 
@@ -105,19 +106,11 @@ static enum kith_status convert(struct kith_ctx *ctx, const char *charset, const
 			break;
 		if (errno == E2BIG || room < sizeof(replacement)) {
 			size_t used = (size_t)(dst - buf);
-			char *p;
 
-			if (cap > (size_t)-1 / 2) {
+			if (KITH_GROW(buf, cap, cap + 1, 0)) {
 				rc = kith_nomem(ctx);
 				goto out;
 			}
-			p = realloc(buf, cap * 2);
-			if (!p) {
-				rc = kith_nomem(ctx);
-				goto out;
-			}
-			buf = p;
-			cap *= 2;
 			dst = buf + used;
 			room = cap - 1 - used;
 			continue;

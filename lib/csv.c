@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array.h"
 #include "buf.h"
 #include "charset.h"
 #include "csv.h"
@@ -89,15 +90,8 @@ static int end_field(struct kith_csv *c, size_t *n, size_t start)
 		return -1;
 	if (*n >= KITH_CSV_MAX_COLUMNS)
 		return 0;
-	if (*n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 32;
-		size_t *o = realloc(c->offsets, cap * sizeof(*o));
-
-		if (!o)
-			return -1;
-		c->offsets = o;
-		c->cap = cap;
-	}
+	if (KITH_GROW(c->offsets, c->cap, *n + 1, 32))
+		return -1;
 	c->offsets[(*n)++] = start;
 	return 0;
 }

@@ -30,6 +30,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "array.h"
 #include "charset.h"
 #include "ctx.h"
 #include "davxml.h"
@@ -364,15 +365,8 @@ void kith_dav_multistatus_clear(struct kith_dav_multistatus *ms)
 /* A new zeroed item at the end of ms.  NULL when out of memory. */
 static struct kith_dav_item *add_item(struct kith_dav_multistatus *ms, size_t *cap)
 {
-	if (ms->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct kith_dav_item *p = realloc(ms->items, ncap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		ms->items = p;
-		*cap = ncap;
-	}
+	if (KITH_GROW(ms->items, *cap, ms->n + 1, 16))
+		return NULL;
 	memset(&ms->items[ms->n], 0, sizeof(ms->items[0]));
 	return &ms->items[ms->n++];
 }

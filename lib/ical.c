@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The iCalendar module: the one file that includes libical.  It does the
- * date arithmetic (so leap years and month lengths come from one place)
- * and renders reminders as VTODOs.  libical types never leave this file.
+ * The iCalendar module: the one file that includes libical.  It renders
+ * reminders as VTODOs and reads what calendar apps wrote; libical types
+ * never leave this file.  Day arithmetic is date.c's, not libical's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +11,10 @@
 
 #include <libical/ical.h>
 
+#include "array.h"
 #include "ctx.h"
+#include "date.h"
 #include "ical.h"
-
-#define SECS_PER_DAY 86400L
-
-int kith_ical_days_in_month(int month, int year)
-{
-	if (month < 1 || month > 12)
-		return 0;
-	return icaltime_days_in_month(month, year);
-}
 
 static struct icaltimetype to_ical_date(struct kith_date d)
 {
@@ -43,70 +36,6 @@ static struct icaltimetype to_ical_date(struct kith_date d)
 static struct kith_date from_ical(struct icaltimetype t)
 {
 	struct kith_date d = { t.year, t.month, t.day };
-	return d;
-}
-
-/*
- * The Gregorian calendar repeats every 400 years (146097 days).  libical's
- * time_t conversion refuses years before 1902, so earlier dates are moved
- * forward by whole cycles first and the cycles are taken off again.
- */
-#define CYCLE_YEARS 400
-#define CYCLE_DAYS 146097L
-
-long kith_ical_day_number(struct kith_date d)
-{
-	long cycles = 0;
-	time_t secs;
-
-	while (d.year < 1970) {
-		d.year += CYCLE_YEARS;
-		cycles++;
-	}
-	secs = icaltime_as_timet(to_ical_date(d));
-	return (long)(secs / SECS_PER_DAY) - cycles * CYCLE_DAYS;
-}
-
-struct kith_date kith_ical_from_day_number(long n)
-{
-	struct kith_date d;
-	long cycles = 0;
-
-	while (n < 0) {
-		n += CYCLE_DAYS;
-		cycles++;
-	}
-	d = from_ical(icaltime_from_timet_with_zone((time_t)n * SECS_PER_DAY, 1, NULL));
-	d.year -= (int)(cycles * CYCLE_YEARS);
-	return d;
-}
-
-struct kith_date kith_ical_add_months(struct kith_date d, long months)
-{
-	struct icaltimetype t = to_ical_date(d);
-	long m = (long)(t.month - 1) + months;
-	int dim;
-
-	t.year += (int)(m >= 0 ? m / 12 : -((11 - m) / 12));
-	t.month = (int)(m - 12L * (m >= 0 ? m / 12 : -((11 - m) / 12))) + 1;
-	/* Clamp rather than overflow: Jan 31 + 1 month is Feb 28/29, not Mar 3. */
-	dim = icaltime_days_in_month(t.month, t.year);
-	if (t.day > dim)
-		t.day = dim;
-	return from_ical(t);
-}
-
-struct kith_date kith_ical_today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	struct kith_date d = { 0, 0, 0 };
-
-	if (!localtime_r(&now, &tm))
-		return d;
-	d.year = tm.tm_year + 1900;
-	d.month = tm.tm_mon + 1;
-	d.day = tm.tm_mday;
 	return d;
 }
 
@@ -378,17 +307,10 @@ static icalcomponent *parse_calendar(struct kith_ctx *ctx, const char *bytes, si
 struct kith_date kith_ical_local_date(time_t t, const char *tzid)
 {
 	icaltimezone *zone = tzid ? icaltimezone_get_builtin_timezone(tzid) : NULL;
-	struct kith_date d = { 0, 0, 0 };
-	struct tm tm;
 
 	if (zone)
 		return from_ical(icaltime_from_timet_with_zone(t, 0, zone));
-	if (!localtime_r(&t, &tm))
-		return d;
-	d.year = tm.tm_year + 1900;
-	d.month = tm.tm_mon + 1;
-	d.day = tm.tm_mday;
-	return d;
+	return kith_date_local(t);
 }
 
 static time_t instant_of(struct icaltimetype t)
@@ -753,7 +675,7 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 	enum kith_status rc;
 	icalcomponent *cal = parse_calendar(ctx, bytes, len, KITH_ICAL_MAX_FILE, &rc);
 	icalcomponent *rest = NULL, *zones = NULL, **groups = NULL, *c;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap_uids = 0, cap_groups = 0;
 
 	if (!cal)
 		return rc;
@@ -778,19 +700,10 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 		for (i = 0; i < n && strcmp(sp.uids[i], uid); i++)
 			;
 		if (i == n) {
-			if (n == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				char **u = realloc(sp.uids, ncap * sizeof(*u));
-
-				if (!u)
-					goto nomem;
-				sp.uids = u;
-				icalcomponent **g = realloc(groups, ncap * sizeof(*g));
-				if (!g)
-					goto nomem;
-				groups = g;
-				cap = ncap;
-			}
+			/* Two arrays, two capacities: one may grow when the other fails. */
+			if (KITH_GROW(sp.uids, cap_uids, n + 1, 16) ||
+			    KITH_GROW(groups, cap_groups, n + 1, 16))
+				goto nomem;
 			sp.uids[n] = strdup(uid);
 			groups[n] = empty_like(cal);
 			if (!sp.uids[n] || !groups[n]) {

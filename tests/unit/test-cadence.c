@@ -238,6 +238,19 @@ static void test_cadence_approx_days_orders_cadences(void **state)
 	assert_int_equal(kith_cadence_approx_days(CAD(0, NONE)), 0);
 }
 
+/* The proleptic calendar: no Julian leap days and no 1582 or 1752 gap. */
+static void test_cadence_add_at_the_calendar_edges(void **state)
+{
+	(void)state;
+	assert_date(kith_cadence_add(CAD(1, YEAR), D(9998, 12, 31)), 9999, 12, 31);
+	assert_date(kith_cadence_add(CAD(1, MONTH), D(1, 1, 31)), 1, 2, 28);
+	assert_date(kith_cadence_add(CAD(100, YEAR), D(1600, 2, 29)), 1700, 2, 28);
+	assert_date(kith_cadence_add(CAD(1, MONTH), D(1700, 1, 31)), 1700, 2, 28);
+	assert_date(kith_cadence_add(CAD(1, DAY), D(1752, 9, 2)), 1752, 9, 3);
+	assert_date(kith_cadence_add(CAD(1, WEEK), D(1582, 10, 4)), 1582, 10, 11);
+	assert_date(kith_cadence_add(CAD(999, MONTH), D(2026, 1, 31)), 2109, 4, 30);
+}
+
 static void check_rrule(const char *text, const char *want)
 {
 	struct kith_cadence c;
@@ -316,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_cadence_format_round_trips),
 		cmocka_unit_test(test_cadence_format_unset_is_empty),
 		cmocka_unit_test(test_cadence_approx_days_orders_cadences),
+		cmocka_unit_test(test_cadence_add_at_the_calendar_edges),
 		cmocka_unit_test(test_cadence_rrule_per_unit),
 		cmocka_unit_test(test_cadence_rrule_whole_weeks_of_days_are_weekly),
 		cmocka_unit_test(test_cadence_rrule_whole_years_of_months_are_yearly),

@@ -2,6 +2,8 @@
 /* Calendar dates, cadence arithmetic and the pure next-due rule. */
 #include "helpers.h"
 
+#include "date.h" /* the private arithmetic */
+
 static struct kith_ctx *ctx;
 
 static int group_setup(void **state)
@@ -247,6 +249,173 @@ static void test_date_arithmetic_before_1902(void **state)
 	assert_date(kith_cadence_add(CAD(2, MONTH), D(1899, 12, 31)), 1900, 2, 28);
 }
 
+/* ---- the calendar itself (lib/date.h) ---- */
+
+static void test_date_day_number_round_trips_at_the_range_ends(void **state)
+{
+	(void)state;
+	assert_int_equal(kith_date_day_number(D(1970, 1, 1)), 0);
+	assert_date(kith_date_from_day_number(0), 1970, 1, 1);
+	assert_int_equal(kith_date_day_number(D(1, 1, 1)), -719162);
+	assert_date(kith_date_from_day_number(-719162), 1, 1, 1);
+	assert_int_equal(kith_date_day_number(D(9999, 12, 31)), 2932896);
+	assert_date(kith_date_from_day_number(2932896), 9999, 12, 31);
+	/* The first leap day the calendar has, and the last. */
+	assert_date(kith_date_from_day_number(kith_date_day_number(D(4, 2, 29))), 4, 2, 29);
+	assert_date(kith_date_from_day_number(kith_date_day_number(D(9996, 2, 29))), 9996, 2, 29);
+	assert_date(kith_date_add_days(D(1, 1, 1), 59), 1, 3, 1);
+	assert_date(kith_date_add_days(D(9999, 12, 31), -365), 9998, 12, 31);
+}
+
+static void test_date_leap_years_follow_the_gregorian_rule(void **state)
+{
+	(void)state;
+	assert_false(kith_date_is_leap_year(1900));
+	assert_true(kith_date_is_leap_year(2000));
+	assert_false(kith_date_is_leap_year(2100));
+	assert_true(kith_date_is_leap_year(2024));
+	assert_false(kith_date_is_leap_year(2026));
+	assert_true(kith_date_is_leap_year(1600));
+	assert_true(kith_date_is_leap_year(4));
+	assert_false(kith_date_is_leap_year(1));
+	assert_int_equal(kith_date_days_in_month(2, 1900), 28);
+	assert_int_equal(kith_date_days_in_month(2, 2000), 29);
+	assert_int_equal(kith_date_days_in_month(2, 2100), 28);
+	assert_false(kith_date_is_valid(D(1900, 2, 29)));
+	assert_true(kith_date_is_valid(D(2000, 2, 29)));
+	assert_false(kith_date_is_valid(D(2100, 2, 29)));
+	/* Proleptic: no Julian leap days before 1753 (libical has them). */
+	assert_false(kith_date_is_valid(D(1700, 2, 29)));
+	assert_false(kith_date_is_valid(D(100, 2, 29)));
+	check_refused("1700-02-29");
+	assert_int_equal(kith_date_diff_days(D(1700, 2, 28), D(1700, 3, 1)), 1);
+}
+
+static void test_date_days_in_month(void **state)
+{
+	static const int lengths[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	(void)state;
+	for (int m = 1; m <= 12; m++)
+		assert_int_equal(kith_date_days_in_month(m, 2026), lengths[m - 1]);
+	assert_int_equal(kith_date_days_in_month(0, 2026), 0);
+	assert_int_equal(kith_date_days_in_month(13, 2026), 0);
+	assert_int_equal(kith_date_days_in_month(-1, 2026), 0);
+}
+
+static void test_date_add_months_clamps_to_the_month_end(void **state)
+{
+	(void)state;
+	assert_date(kith_date_add_months(D(2026, 1, 31), 1), 2026, 2, 28);
+	assert_date(kith_date_add_months(D(2024, 1, 31), 1), 2024, 2, 29);
+	assert_date(kith_date_add_months(D(2000, 1, 31), 1), 2000, 2, 29);
+	assert_date(kith_date_add_months(D(1900, 1, 31), 1), 1900, 2, 28);
+	assert_date(kith_date_add_months(D(2026, 3, 31), -1), 2026, 2, 28);
+	assert_date(kith_date_add_months(D(2024, 3, 31), -1), 2024, 2, 29);
+	assert_date(kith_date_add_months(D(2026, 5, 31), -1), 2026, 4, 30);
+	assert_date(kith_date_add_months(D(2026, 1, 15), -1), 2025, 12, 15);
+	assert_date(kith_date_add_months(D(2026, 1, 15), -13), 2024, 12, 15);
+	assert_date(kith_date_add_months(D(2026, 1, 15), -24), 2024, 1, 15);
+	assert_date(kith_date_add_months(D(2026, 12, 31), 2), 2027, 2, 28);
+	assert_date(kith_date_add_months(D(2024, 2, 29), 12), 2025, 2, 28);
+	assert_date(kith_date_add_months(D(2024, 2, 29), 48), 2028, 2, 29);
+	assert_date(kith_date_add_months(D(2026, 8, 31), 0), 2026, 8, 31);
+	assert_date(kith_date_add_months(D(1, 1, 31), 1), 1, 2, 28);
+	assert_date(kith_date_add_months(D(9999, 12, 31), -1), 9999, 11, 30);
+	assert_date(kith_date_add_months(D(1, 1, 1), 12 * 9998 + 11), 9999, 12, 1);
+}
+
+static void test_date_add_days_negative_across_centuries(void **state)
+{
+	(void)state;
+	assert_date(kith_date_add_days(D(2000, 3, 1), -1), 2000, 2, 29);
+	assert_date(kith_date_add_days(D(1900, 3, 1), -1), 1900, 2, 28);
+	assert_date(kith_date_add_days(D(2100, 3, 1), -1), 2100, 2, 28);
+	assert_date(kith_date_add_days(D(2001, 1, 1), -1), 2000, 12, 31);
+	assert_date(kith_date_add_days(D(1, 1, 2), -1), 1, 1, 1);
+	assert_date(kith_date_add_days(D(2000, 1, 1), -146097), 1600, 1, 1);
+	assert_date(kith_date_add_days(D(2000, 1, 1), -36524), 1900, 1, 1);
+	assert_date(kith_date_add_days(D(9999, 12, 31), -3652058), 1, 1, 1);
+	assert_date(kith_date_add_days(D(1, 1, 1), 3652058), 9999, 12, 31);
+}
+
+static void test_date_diff_days_across_centuries(void **state)
+{
+	(void)state;
+	assert_int_equal(kith_date_diff_days(D(1, 1, 1), D(9999, 12, 31)), 3652058);
+	assert_int_equal(kith_date_diff_days(D(9999, 12, 31), D(1, 1, 1)), -3652058);
+	assert_int_equal(kith_date_diff_days(D(1900, 1, 1), D(2000, 1, 1)), 36524);
+	assert_int_equal(kith_date_diff_days(D(2000, 1, 1), D(2100, 1, 1)), 36525);
+	assert_int_equal(kith_date_diff_days(D(1700, 3, 1), D(1800, 3, 1)), 36524);
+	assert_int_equal(kith_date_diff_days(D(1583, 1, 1), D(2583, 1, 1)), 365243);
+	assert_int_equal(kith_date_diff_days(D(1, 1, 1), D(401, 1, 1)), 146097);
+	assert_int_equal(kith_date_diff_days(D(1969, 12, 31), D(2070, 1, 1)), 36526);
+}
+
+/*
+ * Every day from 1583 to 2600: the day number goes up by exactly one from
+ * each day to the next, maps back to the same date, and each month has as
+ * many days as its length says.
+ */
+static void test_date_sweep_1583_to_2600(void **state)
+{
+	long expect = kith_date_day_number(D(1583, 1, 1));
+
+	(void)state;
+	for (int y = 1583; y <= 2600; y++) {
+		long year_start = expect;
+
+		for (int m = 1; m <= 12; m++) {
+			int dim = kith_date_days_in_month(m, y);
+
+			assert_in_range(dim, 28, 31);
+			for (int d = 1; d <= dim; d++) {
+				struct kith_date day = D(y, m, d);
+				struct kith_date back;
+				long n = kith_date_day_number(day);
+
+				if (n != expect)
+					fail_msg("%04d-%02d-%02d is day %ld, want %ld", y, m, d, n,
+						 expect);
+				back = kith_date_from_day_number(n);
+				if (kith_date_cmp(back, day))
+					fail_msg("day %ld is %04d-%02d-%02d, want %04d-%02d-%02d", n,
+						 back.year, back.month, back.day, y, m, d);
+				expect++;
+			}
+			assert_int_equal(kith_date_diff_days(D(y, m, 1),
+							     kith_date_add_months(D(y, m, 1), 1)),
+					 dim);
+		}
+		assert_int_equal(expect - year_start, kith_date_is_leap_year(y) ? 366 : 365);
+	}
+}
+
+/* The local date of an instant, in a zone fixed for the test. */
+static void test_date_local_of_an_instant(void **state)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+
+	(void)state;
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	assert_date(kith_date_local(0), 1970, 1, 1);
+	assert_date(kith_date_local(86399), 1970, 1, 1);
+	assert_date(kith_date_local(86400), 1970, 1, 2);
+	assert_date(kith_date_local(-1), 1969, 12, 31);
+	assert_date(kith_date_local(951782400), 2000, 2, 29);
+	setenv("TZ", "EST5", 1);
+	tzset();
+	assert_date(kith_date_local(0), 1969, 12, 31);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
 /* ---- cadence arithmetic ---- */
 
 static struct kith_date add(const char *cadence, struct kith_date d)
@@ -330,6 +499,14 @@ int main(void)
 		cmocka_unit_test(test_date_add_days_negative),
 		cmocka_unit_test(test_date_add_then_diff_round_trips),
 		cmocka_unit_test(test_date_arithmetic_before_1902),
+		cmocka_unit_test(test_date_day_number_round_trips_at_the_range_ends),
+		cmocka_unit_test(test_date_leap_years_follow_the_gregorian_rule),
+		cmocka_unit_test(test_date_days_in_month),
+		cmocka_unit_test(test_date_add_months_clamps_to_the_month_end),
+		cmocka_unit_test(test_date_add_days_negative_across_centuries),
+		cmocka_unit_test(test_date_diff_days_across_centuries),
+		cmocka_unit_test(test_date_sweep_1583_to_2600),
+		cmocka_unit_test(test_date_local_of_an_instant),
 		cmocka_unit_test(test_schedule_days_and_weeks),
 		cmocka_unit_test(test_schedule_month_end_clamps),
 		cmocka_unit_test(test_schedule_leap_day_plus_year_clamps),

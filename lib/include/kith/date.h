@@ -3,8 +3,8 @@
  * kith/date.h - calendar dates and cadences.
  *
  * Dates are plain calendar days in the user's own zone; kith never needs
- * the time of day to decide who is due.  All arithmetic is done by libical
- * inside the library.
+ * the time of day to decide who is due.  The calendar is the proleptic
+ * Gregorian one, for the years 1 to 9999.
  */
 #ifndef KITH_DATE_H
 #define KITH_DATE_H
