@@ -23,15 +23,7 @@
 #include "model.h"
 #include "vcard.h"
 
-const struct kith_tier *import_find_tier(const struct job *j, const char *name)
-{
-	for (size_t i = 0; name && i < j->n_tiers; i++)
-		if (!strcmp(j->tiers[i].name, name))
-			return &j->tiers[i];
-	return NULL;
-}
-
-enum kith_status import_add_problem(struct job *j, long line, const char *reason)
+static enum kith_status add_problem(struct job *j, long line, const char *reason)
 {
 	struct kith_import_summary *s = j->sum;
 	struct kith_import_problem *p;
@@ -173,7 +165,7 @@ static enum kith_status process(struct job *j)
 		s->records++;
 		if (card->error) {
 			s->failed++;
-			rc = import_add_problem(j, card->line, card->error);
+			rc = add_problem(j, card->line, card->error);
 			if (rc)
 				return rc;
 			continue;

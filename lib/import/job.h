@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to lib/import/: the state of one import and what its parts
- * share.  import.c runs the job (kith/import.h describes the rules),
+ * share (job.c).  import.c runs the job (kith/import.h describes the rules),
  * keys.c keys records (a string index, normal forms of names, emails and
  * phones), match.c dedupes and merges them with the store, spread.c
  * spreads the new contacts' first reminders.
@@ -70,8 +70,8 @@ struct job {
 	size_t n_touches, cap_touches;
 };
 
+/* A tier of the store by name (job.c); NULL: none. */
 const struct kith_tier *import_find_tier(const struct job *j, const char *name);
-enum kith_status import_add_problem(struct job *j, long line, const char *reason);
 
 /* The store's contacts as entries, indexed, with their newest touches. */
 enum kith_status import_load_store(struct job *j);
