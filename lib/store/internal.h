@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The store: the one file that includes SQLite.
+ *
+ * Dates are kept as 'YYYY-MM-DD' text (sortable and readable with the
+ * sqlite3 shell); cadences in their short form ('3m').  Every SQL value
+ * is bound, never formatted into the statement.
+ */
+#ifndef KITH_STORE_INTERNAL_H
+#define KITH_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "ctx.h"
+#include "fold.h"
+#include "model.h"
+#include "sync-state.h"
+
+#define STMT_CACHE 64
+
+/* Prepared statements kept for reuse: imports and syncs run the same few thousands of times. */
+struct cached_stmt {
+	sqlite3_stmt *st;
+	int in_use;
+};
+
+struct kith_store {
+	struct kith_ctx *ctx;
+	sqlite3 *db;
+	struct cached_stmt cache[STMT_CACHE];
+	size_t n_cache;
+	char *path;
+	char *tag;
+	int schema_version;
+	int in_tx;
+	int bulk; /* inside kith_store_bulk_begin(): calls take no savepoint of their own */
+	int bulk_bumped; /* the generation already moved in this bulk */
+};
+
+enum kith_status db_fail(struct kith_store *s, const char *what);
+enum kith_status prepare(struct kith_store *s, const char *sql, sqlite3_stmt **out);
+void finish(struct kith_store *s, sqlite3_stmt *st);
+enum kith_status exec(struct kith_store *s, const char *sql);
+enum kith_status savepoint(struct kith_store *s);
+enum kith_status release(struct kith_store *s, enum kith_status rc);
+enum kith_status bump(struct kith_store *s);
+enum kith_status step_done(struct kith_store *s, sqlite3_stmt *st, const char *what);
+int bind_text(sqlite3_stmt *st, int i, const char *v);
+int bind_date(sqlite3_stmt *st, int i, struct kith_date d);
+int bind_cadence(sqlite3_stmt *st, int i, struct kith_cadence c);
+char *col_text(sqlite3_stmt *st, int i, int *ok);
+struct kith_date col_date(sqlite3_stmt *st, int i);
+struct kith_cadence col_cadence(sqlite3_stmt *st, int i);
+enum kith_status create_private_file(struct kith_ctx *ctx, const char *path);
+enum kith_status migrate(struct kith_store *s);
+enum kith_status list_tiers(struct kith_store *store, int counted, struct kith_tier **out,
+			    size_t *out_n);
+enum kith_status run_touch_query(struct kith_store *store, sqlite3_stmt *st,
+				 struct kith_touch **out, size_t *out_n);
+
+#endif
