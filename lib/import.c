@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include <kith/import.h>
+#include <kith/schedule.h>
 
 #include "buf.h"
 #include "card.h"
@@ -20,7 +21,8 @@
 #include "csv.h"
 #include "ctx.h"
 #include "fold.h"
-#include "model.h"
+#include "contact.h"
+#include "store/store.h"
 #include "vcard.h"
 
 /* ---- a string -> index hash (open addressing, keys owned) ---- */

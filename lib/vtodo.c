@@ -11,7 +11,8 @@
 #include "buf.h"
 #include "ctx.h"
 #include "ical.h"
-#include "model.h"
+#include "store/store.h"
+#include "vtodo.h"
 
 void kith_reminder_free(struct kith_reminder *r)
 {

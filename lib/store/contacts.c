@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Contacts with their emails, phones and tags. */
-#include <errno.h>
-#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stddef.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "buf.h"
 #include "internal.h"
 
 /* ---- contacts ---- */

@@ -2,14 +2,12 @@
 /* The store: the connection, its statement cache and helpers, meta, transactions. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <stddef.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fold.h"
 #include "internal.h"
 
 /* ---- helpers ---- */

@@ -11,11 +11,9 @@
 
 #include <sqlite3.h>
 
-#include "buf.h"
+#include "contact.h"
 #include "ctx.h"
-#include "fold.h"
-#include "model.h"
-#include "sync-state.h"
+#include "store/store.h"
 
 #define STMT_CACHE 64
 

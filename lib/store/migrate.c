@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The schema and its migrations. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <stddef.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "internal.h"
 
 /* ---- schema ---- */

@@ -1,14 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The report scan. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <stddef.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <kith/schedule.h>
 
 #include "internal.h"
 

@@ -1,16 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* What the store remembers per target for the sync engine. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <stddef.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "store/sync-state.h"
 
 /* ---- sync state ---- */
 

@@ -1,14 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Touches and snoozes. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <stddef.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 
