@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
 #include "internal.h"
+#include "vtodo.h"
 
 /* ---- contacts ---- */
 
@@ -114,7 +114,6 @@ static void bind_contact(sqlite3_stmt *st, const struct kith_contact *c, struct 
 static enum kith_status add_contact(struct kith_store *store, struct kith_contact *contact)
 {
 	struct kith_contact c = *contact;
-	struct kith_buf b = KITH_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 	struct kith_date added = contact->added;
@@ -139,9 +138,7 @@ static enum kith_status add_contact(struct kith_store *store, struct kith_contac
 	if (rc)
 		return rc;
 	c.id = sqlite3_last_insert_rowid(store->db);
-	/* The UID follows from the id (and the store), so rebuilding never changes it. */
-	kith_buf_printf(&b, "kith-%lld-%s@kith", (long long)c.id, store->tag);
-	uid = kith_buf_steal(&b);
+	uid = kith_reminder_uid(c.id, store->tag);
 	if (!uid)
 		return kith_nomem(store->ctx);
 	rc = prepare(store, "UPDATE contacts SET uid = ?2 WHERE id = ?1", &st);
