@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Contacts with their emails, phones and tags. */
+/*
+ * Contacts with their emails, phones and tags (a table each, kept in
+ * order), and finding one from what a user typed.
+ */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +11,6 @@
 
 #include "internal.h"
 #include "vtodo.h"
-
-/* ---- contacts ---- */
 
 static enum kith_status check_contact(struct kith_store *s, const struct kith_contact *c)
 {

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The store: the connection, its statement cache and helpers, meta, transactions. */
+/*
+ * The store's connection: opening it, the statement cache and the
+ * helpers every table file uses, transactions and meta.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -75,12 +78,6 @@ enum kith_status exec(struct kith_store *s, const char *sql)
 	return KITH_OK;
 }
 
-/*
- * Make one library call all-or-nothing even outside the caller's
- * transaction: a savepoint nests inside BEGIN IMMEDIATE and acts as its
- * own transaction without one.
- */
-
 /* One cached statement run to completion (savepoints are run thousands of times). */
 static enum kith_status run_cached(struct kith_store *s, const char *sql)
 {
@@ -94,6 +91,11 @@ static enum kith_status run_cached(struct kith_store *s, const char *sql)
 	return rc;
 }
 
+/*
+ * Make one library call all-or-nothing even outside the caller's
+ * transaction: a savepoint nests inside BEGIN IMMEDIATE and acts as its
+ * own transaction without one.
+ */
 enum kith_status savepoint(struct kith_store *s)
 {
 	return s->bulk ? KITH_OK : run_cached(s, "SAVEPOINT kith_op");

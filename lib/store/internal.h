@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The store: the one file that includes SQLite.
+ * Private to lib/store/: the one header that includes SQLite, so no
+ * SQLite type reaches the rest of the library.
  *
  * Dates are kept as 'YYYY-MM-DD' text (sortable and readable with the
  * sqlite3 shell); cadences in their short form ('3m').  Every SQL value
@@ -36,24 +37,37 @@ struct kith_store {
 	int bulk_bumped; /* the generation already moved in this bulk */
 };
 
+/* A failure of the last SQLite call, while doing `what` (a gerund phrase). */
 enum kith_status db_fail(struct kith_store *s, const char *what);
+
+/* A statement for sql, cached by its text.  Give it back with finish(). */
 enum kith_status prepare(struct kith_store *s, const char *sql, sqlite3_stmt **out);
 void finish(struct kith_store *s, sqlite3_stmt *st);
+/* Runs SQL text that binds nothing (pragmas, BEGIN, a migration). */
 enum kith_status exec(struct kith_store *s, const char *sql);
+/* Steps a statement that returns no rows. */
+enum kith_status step_done(struct kith_store *s, sqlite3_stmt *st, const char *what);
+
+/* Around every write of one public call: release(s, work) returns work's status. */
 enum kith_status savepoint(struct kith_store *s);
 enum kith_status release(struct kith_store *s, enum kith_status rc);
+/* Before every change to what reminders are made of: a sync then knows to plan again. */
 enum kith_status bump(struct kith_store *s);
-enum kith_status step_done(struct kith_store *s, sqlite3_stmt *st, const char *what);
+
+/* NULL and unset values bind as SQL NULL. */
 int bind_text(sqlite3_stmt *st, int i, const char *v);
 int bind_date(sqlite3_stmt *st, int i, struct kith_date d);
 int bind_cadence(sqlite3_stmt *st, int i, struct kith_cadence c);
+/* A column copied (NULL stays NULL); *ok cleared when the copy failed. */
 char *col_text(sqlite3_stmt *st, int i, int *ok);
 struct kith_date col_date(sqlite3_stmt *st, int i);
 struct kith_cadence col_cadence(sqlite3_stmt *st, int i);
+
+/* Creates path with mode 0600 unless it exists (SQLite would make it 0644). */
 enum kith_status create_private_file(struct kith_ctx *ctx, const char *path);
+/* Brings the schema of a store just opened to KITH_SCHEMA_VERSION (migrate.c). */
 enum kith_status migrate(struct kith_store *s);
-enum kith_status list_tiers(struct kith_store *store, int counted, struct kith_tier **out,
-			    size_t *out_n);
+/* Runs a touch query (parameters bound) into a list; always finishes st (touches.c). */
 enum kith_status run_touch_query(struct kith_store *store, sqlite3_stmt *st,
 				 struct kith_touch **out, size_t *out_n);
 

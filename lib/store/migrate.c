@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The schema and its migrations. */
+/*
+ * The schema: migrations applied when a store is opened, after a backup
+ * of an older one.
+ */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "internal.h"
-
-/* ---- schema ---- */
 
 /*
  * migrations[i] takes the schema from version i to i + 1.  Append only:

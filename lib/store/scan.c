@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The report scan. */
+/*
+ * The scan the report is built from: every active contact with what the
+ * schedule needs, in one pass over the contacts table.
+ */
 #include <kith/schedule.h>
 
 #include "internal.h"
-
-/* ---- the report scan ---- */
 
 /*
  * The first address of each contact, read alongside the contacts in id
@@ -68,7 +69,7 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 	 * the contact, and the handful of tiers is looked up here, not joined
 	 * row by row.
 	 */
-	rc = list_tiers(store, 0, &tiers, &n_tiers);
+	rc = kith_store_list_tiers_uncounted(store, &tiers, &n_tiers);
 	if (!rc)
 		rc = prepare(store,
 			     "SELECT c.id, c.name, c.tier, c.cadence, c.via, c.added, "

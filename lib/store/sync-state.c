@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* What the store remembers per target for the sync engine. */
+/* What the store remembers per target for the sync engine: store/sync-state.h. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "store/sync-state.h"
-
-/* ---- sync state ---- */
 
 enum kith_status kith_store_target_id(struct kith_store *store, const char *url, int create,
 				      int64_t *out)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tiers. */
+/* Tiers: the cadences contacts belong to, and the ones a new store starts with. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +16,6 @@ static const struct {
 	{ "outer", { KITH_CADENCE_MONTH, 6 }, "twice a year" },
 	{ "annual", { KITH_CADENCE_YEAR, 1 }, "a yearly note" },
 };
-
-/* ---- tiers ---- */
 
 static enum kith_status read_tier(struct kith_store *s, sqlite3_stmt *st, struct kith_tier *t)
 {
@@ -51,7 +49,7 @@ static int tier_order(const void *a, const void *b)
 }
 
 /* Counting members reads every contact: only when the caller shows the counts. */
-enum kith_status list_tiers(struct kith_store *store, int counted, struct kith_tier **out,
+static enum kith_status list_tiers(struct kith_store *store, int counted, struct kith_tier **out,
 				   size_t *out_n)
 {
 	sqlite3_stmt *st = NULL;

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Touches and snoozes. */
+/* Touches (an append-only history; the newest is kept on the contact) and snoozes. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-/* ---- touches ---- */
 
 static enum kith_status add_touch(struct kith_store *store, struct kith_touch *touch)
 {
