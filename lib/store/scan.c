@@ -115,7 +115,7 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 		first_of_skip(&phones, row.id);
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(store, "building the report");
+		rc = db_fail(store, "reading the contacts");
 	if (!rc && (emails.step != SQLITE_DONE && emails.step != SQLITE_ROW))
 		rc = db_fail(store, "reading addresses");
 	if (!rc && (phones.step != SQLITE_DONE && phones.step != SQLITE_ROW))
