@@ -172,66 +172,6 @@ enum kith_status step_done(struct kith_store *s, sqlite3_stmt *st, const char *w
 	return KITH_OK;
 }
 
-int bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (!v)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-}
-
-int bind_date(sqlite3_stmt *st, int i, struct kith_date d)
-{
-	char buf[KITH_DATE_BUFSZ];
-
-	if (!kith_date_is_set(d))
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, kith_date_format(d, buf), -1, SQLITE_TRANSIENT);
-}
-
-int bind_cadence(sqlite3_stmt *st, int i, struct kith_cadence c)
-{
-	char buf[KITH_CADENCE_BUFSZ];
-
-	if (!kith_cadence_is_set(c))
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, kith_cadence_format(c, buf), -1, SQLITE_TRANSIENT);
-}
-
-/* A column copied; *ok cleared when the copy failed. */
-char *col_text(sqlite3_stmt *st, int i, int *ok)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	char *copy;
-
-	if (!t)
-		return NULL;
-	copy = strdup((const char *)t);
-	if (!copy)
-		*ok = 0;
-	return copy;
-}
-
-/* Stored values were validated on the way in; a damaged one reads as unset. */
-struct kith_date col_date(sqlite3_stmt *st, int i)
-{
-	struct kith_date d = { 0, 0, 0 };
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	if (t && kith_date_parse(NULL, t, &d) != KITH_OK)
-		memset(&d, 0, sizeof(d));
-	return d;
-}
-
-struct kith_cadence col_cadence(sqlite3_stmt *st, int i)
-{
-	struct kith_cadence c = { KITH_CADENCE_NONE, 0 };
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	if (t && kith_cadence_parse(NULL, t, &c) != KITH_OK)
-		c.unit = KITH_CADENCE_NONE;
-	return c;
-}
-
 /* kith_fold(text): the case fold names are matched with. */
 static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
 {

@@ -10,6 +10,9 @@
 #ifndef KITH_STORE_INTERNAL_H
 #define KITH_STORE_INTERNAL_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <sqlite3.h>
 
 #include "contact.h"
@@ -54,21 +57,70 @@ enum kith_status release(struct kith_store *s, enum kith_status rc);
 /* Before every change to what reminders are made of: a sync then knows to plan again. */
 enum kith_status bump(struct kith_store *s);
 
-/* NULL and unset values bind as SQL NULL. */
-int bind_text(sqlite3_stmt *st, int i, const char *v);
-int bind_date(sqlite3_stmt *st, int i, struct kith_date d);
-int bind_cadence(sqlite3_stmt *st, int i, struct kith_cadence c);
-/* A column copied (NULL stays NULL); *ok cleared when the copy failed. */
-char *col_text(sqlite3_stmt *st, int i, int *ok);
-struct kith_date col_date(sqlite3_stmt *st, int i);
-struct kith_cadence col_cadence(sqlite3_stmt *st, int i);
+/* Binding and reading the values the store keeps as text; NULL and unset bind as SQL NULL. */
+static inline int bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (!v)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static inline int bind_date(sqlite3_stmt *st, int i, struct kith_date d)
+{
+	char buf[KITH_DATE_BUFSZ];
+
+	if (!kith_date_is_set(d))
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, kith_date_format(d, buf), -1, SQLITE_TRANSIENT);
+}
+
+static inline int bind_cadence(sqlite3_stmt *st, int i, struct kith_cadence c)
+{
+	char buf[KITH_CADENCE_BUFSZ];
+
+	if (!kith_cadence_is_set(c))
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, kith_cadence_format(c, buf), -1, SQLITE_TRANSIENT);
+}
+
+/* A column copied; *ok cleared when the copy failed. */
+static inline char *col_text(sqlite3_stmt *st, int i, int *ok)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	char *copy;
+
+	if (!t)
+		return NULL;
+	copy = strdup((const char *)t);
+	if (!copy)
+		*ok = 0;
+	return copy;
+}
+
+/* Stored values were validated on the way in; a damaged one reads as unset. */
+static inline struct kith_date col_date(sqlite3_stmt *st, int i)
+{
+	struct kith_date d = { 0, 0, 0 };
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	if (t && kith_date_parse(NULL, t, &d) != KITH_OK)
+		memset(&d, 0, sizeof(d));
+	return d;
+}
+
+static inline struct kith_cadence col_cadence(sqlite3_stmt *st, int i)
+{
+	struct kith_cadence c = { KITH_CADENCE_NONE, 0 };
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	if (t && kith_cadence_parse(NULL, t, &c) != KITH_OK)
+		c.unit = KITH_CADENCE_NONE;
+	return c;
+}
 
 /* Creates path with mode 0600 unless it exists (SQLite would make it 0644). */
 enum kith_status create_private_file(struct kith_ctx *ctx, const char *path);
 /* Brings the schema of a store just opened to KITH_SCHEMA_VERSION (migrate.c). */
 enum kith_status migrate(struct kith_store *s);
-/* Runs a touch query (parameters bound) into a list; always finishes st (touches.c). */
-enum kith_status run_touch_query(struct kith_store *store, sqlite3_stmt *st,
-				 struct kith_touch **out, size_t *out_n);
 
 #endif

@@ -98,7 +98,7 @@ static enum kith_status read_touch(struct kith_store *s, sqlite3_stmt *st, struc
 }
 
 /* Runs a touch query (parameters bound) into a list; always finishes st. */
-enum kith_status run_touch_query(struct kith_store *store, sqlite3_stmt *st,
+static enum kith_status run_touch_query(struct kith_store *store, sqlite3_stmt *st,
 					struct kith_touch **out, size_t *out_n)
 {
 	struct kith_touch *list = NULL;
