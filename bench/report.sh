@@ -92,7 +92,7 @@ db_mb=$(du -m "$db" | cut -f1)
 # The floor: the sqlite3 CLI producing the rows kith reads, in one query
 # as one would write it: active contacts with their tier's cadence, their
 # newest touch (kept on the contact since schema v5) and first email and
-# phone.  kith reads the same columns (kith_store_scan() in lib/store.c);
+# phone.  kith reads the same columns (kith_store_scan() in lib/store/scan.c);
 # the check below fails if a column named here is gone.
 floor_sql="SELECT c.id, c.name, c.tier, coalesce(c.cadence, t.cadence), c.via,
   c.added, c.snoozed_until, c.paused, c.last_on, c.last_channel, c.last_note, c.first_due,
@@ -101,7 +101,7 @@ floor_sql="SELECT c.id, c.name, c.tier, coalesce(c.cadence, t.cadence), c.via,
 FROM contacts c JOIN tiers t ON t.name = c.tier
 WHERE c.archived = 0;"
 for col in last_on last_channel last_note first_due; do
-	grep -q "c\.$col" "$root/lib/store.c" || die "kith_store_scan() no longer reads c.$col: update floor_sql"
+	grep -q "c\.$col" "$root/lib/store/scan.c" || die "kith_store_scan() no longer reads c.$col: update floor_sql"
 done
 # What one would write first: aggregate every touch, then join.
 naive_sql="SELECT c.id, c.name, c.tier, coalesce(c.cadence, t.cadence), c.added,

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model.h"
+#include "contact.h"
 
 enum kith_status kith_strlist_add(struct kith_strlist *list, const char *s)
 {

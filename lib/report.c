@@ -9,7 +9,9 @@
 
 #include "buf.h"
 #include "ctx.h"
-#include "model.h"
+#include "contact.h"
+#include "report.h"
+#include "store/store.h"
 
 /* Fills s by the schedule rule and copies the newest touch's channel and note. */
 static enum kith_status standing_of(struct kith_standing *s, const struct kith_schedule_facts *f,

@@ -27,7 +27,7 @@
 #include "detect.h"
 #include "ical.h"
 #include "model.h"
-#include "sync-state.h"
+#include "store/sync-state.h"
 #include "target.h"
 
 #define MAX_ATTEMPTS 3

@@ -11,7 +11,8 @@
 #include "buf.h"
 #include "ctx.h"
 #include "ical.h"
-#include "model.h"
+#include "store/store.h"
+#include "vtodo.h"
 
 void kith_reminder_free(struct kith_reminder *r)
 {
@@ -23,6 +24,18 @@ void kith_reminder_free(struct kith_reminder *r)
 	free(r->url);
 	free(r->category);
 	free(r);
+}
+
+/*
+ * From the id and the store alone, so rebuilding a reminder never changes
+ * it.  Calendars out there hold these bytes: the format never changes.
+ */
+char *kith_reminder_uid(int64_t id, const char *store_tag)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+
+	kith_buf_printf(&b, "kith-%lld-%s@kith", (long long)id, store_tag);
+	return kith_buf_steal(&b);
 }
 
 enum kith_status kith_cadence_rrule(struct kith_ctx *ctx, struct kith_cadence c, char **out)

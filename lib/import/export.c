@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "ctx.h"
-#include "model.h"
+#include "store/store.h"
 #include "vcard.h"
 
 struct last_touch {

@@ -17,10 +17,11 @@
 #include "buf.h"
 #include "card.h"
 #include "charset.h"
+#include "contact.h"
 #include "csv.h"
 #include "ctx.h"
 #include "import/job.h"
-#include "model.h"
+#include "store/store.h"
 #include "vcard.h"
 
 static enum kith_status add_problem(struct job *j, long line, const char *reason)

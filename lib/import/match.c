@@ -5,7 +5,7 @@
 
 #include "ctx.h"
 #include "import/job.h"
-#include "model.h"
+#include "store/store.h"
 
 /* Index the identities of entry i. */
 static enum kith_status index_entry(struct job *j, size_t i)

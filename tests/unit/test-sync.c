@@ -19,7 +19,7 @@
 #include <sqlite3.h>
 
 #include "ctx.h"
-#include "sync-state.h"
+#include "store/sync-state.h"
 #include "target.h"
 
 #ifndef KITH_TEST_DATA

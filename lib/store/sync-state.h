@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private: what the store remembers per target for the sync engine.
- * Implemented in store.c (the only file that speaks SQL).
+ * Implemented in store/sync-state.c.
  */
 #ifndef KITH_SYNC_STATE_H
 #define KITH_SYNC_STATE_H
