@@ -26,18 +26,6 @@ void kith_reminder_free(struct kith_reminder *r)
 	free(r);
 }
 
-/*
- * From the id and the store alone, so rebuilding a reminder never changes
- * it.  Calendars out there hold these bytes: the format never changes.
- */
-char *kith_reminder_uid(int64_t id, const char *store_tag)
-{
-	struct kith_buf b = KITH_BUF_INIT;
-
-	kith_buf_printf(&b, "kith-%lld-%s@kith", (long long)id, store_tag);
-	return kith_buf_steal(&b);
-}
-
 enum kith_status kith_cadence_rrule(struct kith_ctx *ctx, struct kith_cadence c, char **out)
 {
 	return kith_ical_rrule(ctx, c, out);

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "internal.h"
-#include "vtodo.h"
+#include "uid.h"
 
 static enum kith_status check_contact(struct kith_store *s, const struct kith_contact *c)
 {
