@@ -28,8 +28,6 @@
  * of Authorization, Proxy-Authorization, Cookie and Set-Cookie replaced by
  * "[redacted]"; the password appears in no message and no log.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +39,7 @@
 #include "buf.h"
 #include "ctx.h"
 #include "http.h"
+#include "url.h"
 
 #ifndef KITH_VERSION
 #define KITH_VERSION "0.0.0"
@@ -138,60 +137,6 @@ static int set_message(struct kith_http_response *out, enum kith_status status, 
 	va_start(ap, fmt);
 	vsnprintf(out->error_msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	return 0;
-}
-
-/*
- * A URL fit for a message or a log: any user:password@ is cut out and
- * control characters are replaced.  Ownership: free(); NULL when out of
- * memory.
- */
-static char *safe_url(const char *url)
-{
-	struct kith_buf b = KITH_BUF_INIT;
-	const char *p = url, *auth = strstr(url, "://"), *end, *at = NULL;
-
-	if (auth) {
-		auth += 3;
-		end = auth + strcspn(auth, "/?#");
-		for (const char *q = auth; q < end; q++)
-			if (*q == '@')
-				at = q;
-	}
-	for (; *p; p++) {
-		if (at && p == auth) {
-			kith_buf_append(&b, "[redacted]");
-			p = at;
-		}
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			kith_buf_append_n(&b, "?", 1);
-		else
-			kith_buf_append_n(&b, p, 1);
-	}
-	return kith_buf_steal(&b);
-}
-
-static int is_loopback_host(const char *host)
-{
-	unsigned char a4[4];
-	struct in6_addr a6;
-	char tmp[64];
-	size_t n = strlen(host);
-
-	if (strcasecmp(host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, a4) == 1)
-		return a4[0] == 127;
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof(tmp)) {
-		memcpy(tmp, host + 1, n - 2);
-		tmp[n - 2] = '\0';
-		if (inet_pton(AF_INET6, tmp, &a6) != 1)
-			return 0;
-		if (IN6_IS_ADDR_LOOPBACK(&a6))
-			return 1;
-		/* ::ffff:127.x.y.z */
-		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
-	}
 	return 0;
 }
 
@@ -497,7 +442,7 @@ static int check_url(struct xfer *x)
 		set_message(out, KITH_ERR_INVALID, "a request without a URL");
 		return -1;
 	}
-	shown = safe_url(url);
+	shown = kith_url_redacted(url);
 	u = curl_url();
 	if (!shown || !u) {
 		set_message(out, KITH_ERR_NOMEM, "out of memory");
@@ -525,7 +470,7 @@ static int check_url(struct xfer *x)
 			    KITH_ECHO(shown));
 		goto out;
 	}
-	x->loopback = is_loopback_host(host);
+	x->loopback = kith_url_host_is_loopback(host);
 	if (!x->https && !x->loopback && !x->http->allow_insecure_http) {
 		set_message(out, KITH_ERR_INVALID,
 			    "refusing unencrypted http:// to %s: use https://, or allow insecure "
@@ -821,7 +766,7 @@ static void complete(struct xfer *x, CURLcode res)
 	}
 	if (x->http->log) {
 		struct kith_buf b = KITH_BUF_INIT;
-		char *shown = safe_url(x->req->url);
+		char *shown = kith_url_redacted(x->req->url);
 		char *line;
 
 		if (out->error == KITH_OK)
@@ -973,197 +918,7 @@ enum kith_status kith_http_run(struct kith_http *http, const struct kith_http_re
 	return st;
 }
 
-/* ---- URLs ---- */
-
-/* The five parts of a URI reference (RFC 3986, appendix B). */
-struct uri {
-	const char *scheme, *auth, *path, *query, *frag;
-	size_t scheme_len, auth_len, path_len, query_len, frag_len;
-	int has_scheme, has_auth, has_query, has_frag;
-};
-
-static void split_uri(const char *s, struct uri *u)
-{
-	const char *p = s;
-	size_t n;
-
-	memset(u, 0, sizeof(*u));
-	n = strcspn(p, ":/?#");
-	if (n > 0 && p[n] == ':' &&
-	    ((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z'))) {
-		u->has_scheme = 1;
-		u->scheme = p;
-		u->scheme_len = n;
-		p += n + 1;
-	}
-	if (p[0] == '/' && p[1] == '/') {
-		p += 2;
-		u->has_auth = 1;
-		u->auth = p;
-		u->auth_len = strcspn(p, "/?#");
-		p += u->auth_len;
-	}
-	u->path = p;
-	u->path_len = strcspn(p, "?#");
-	p += u->path_len;
-	if (*p == '?') {
-		p++;
-		u->has_query = 1;
-		u->query = p;
-		u->query_len = strcspn(p, "#");
-		p += u->query_len;
-	}
-	if (*p == '#') {
-		p++;
-		u->has_frag = 1;
-		u->frag = p;
-		u->frag_len = strlen(p);
-	}
-}
-
-/* RFC 3986 5.2.4: in[0..n) without "." and ".." segments, appended to out. */
-static void remove_dot_segments(struct kith_buf *out, const char *in, size_t n)
-{
-	size_t start = out->len;
-
-	while (n > 0) {
-		if (n >= 3 && strncmp(in, "../", 3) == 0) {
-			in += 3;
-			n -= 3;
-		} else if (n >= 2 && strncmp(in, "./", 2) == 0) {
-			in += 2;
-			n -= 2;
-		} else if (n >= 3 && strncmp(in, "/./", 3) == 0) {
-			in += 2;
-			n -= 2;
-		} else if (n == 2 && strncmp(in, "/.", 2) == 0) {
-			/* "/." becomes "/" */
-			kith_buf_append(out, "/");
-			n = 0;
-		} else if ((n >= 4 && strncmp(in, "/../", 4) == 0) ||
-			   (n == 3 && strncmp(in, "/..", 3) == 0)) {
-			/* drop the last output segment; "/.." becomes "/" */
-			while (out->len > start && out->data[out->len - 1] != '/')
-				out->len--;
-			if (out->len > start)
-				out->len--;
-			if (out->data)
-				out->data[out->len] = '\0';
-			if (n == 3) {
-				kith_buf_append(out, "/");
-				n = 0;
-			} else {
-				in += 3;
-				n -= 3;
-			}
-		} else if ((n == 1 && in[0] == '.') || (n == 2 && strncmp(in, "..", 2) == 0)) {
-			n = 0;
-		} else {
-			size_t k = 1;
-
-			while (k < n && in[k] != '/')
-				k++;
-			kith_buf_append_n(out, in, k);
-			in += k;
-			n -= k;
-		}
-	}
-}
-
-/* Append s[0..n), percent-encoding bytes never allowed in a URL (spaces, 8-bit, ...). */
-static void append_encoded(struct kith_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c)) {
-			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-
-			kith_buf_append_n(b, e, 3);
-		} else {
-			kith_buf_append_n(b, (const char *)&c, 1);
-		}
-	}
-}
-
-char *kith_http_resolve(const char *base, const char *ref)
-{
-	struct uri b, r;
-	struct kith_buf path = KITH_BUF_INIT, t = KITH_BUF_INIT;
-	const struct uri *auth_from, *query_from;
-	char *result;
-
-	if (!base || !ref)
-		return NULL;
-	split_uri(base, &b);
-	if (!b.has_scheme || !b.has_auth)
-		return NULL;
-	split_uri(ref, &r);
-	/* RFC 3986 5.2.2 (strict: a scheme in the reference is absolute). */
-	if (r.has_scheme) {
-		auth_from = &r;
-		query_from = &r;
-		remove_dot_segments(&path, r.path, r.path_len);
-	} else if (r.has_auth) {
-		auth_from = &r;
-		query_from = &r;
-		remove_dot_segments(&path, r.path, r.path_len);
-	} else {
-		auth_from = &b;
-		if (r.path_len == 0) {
-			kith_buf_append_n(&path, b.path, b.path_len);
-			query_from = r.has_query ? &r : &b;
-		} else {
-			query_from = &r;
-			if (r.path[0] == '/') {
-				remove_dot_segments(&path, r.path, r.path_len);
-			} else {
-				/* 5.2.3 merge, then remove the dot segments */
-				struct kith_buf merged = KITH_BUF_INIT;
-				size_t keep = b.path_len;
-
-				while (keep > 0 && b.path[keep - 1] != '/')
-					keep--;
-				if (b.path_len == 0)
-					kith_buf_append(&merged, "/");
-				else
-					kith_buf_append_n(&merged, b.path, keep);
-				kith_buf_append_n(&merged, r.path, r.path_len);
-				if (merged.failed)
-					path.failed = 1;
-				else
-					remove_dot_segments(&path, merged.data, merged.len);
-				kith_buf_free(&merged);
-			}
-		}
-	}
-	if (r.has_scheme)
-		append_encoded(&t, r.scheme, r.scheme_len);
-	else
-		append_encoded(&t, b.scheme, b.scheme_len);
-	kith_buf_append(&t, ":");
-	if (auth_from->has_auth) {
-		kith_buf_append(&t, "//");
-		append_encoded(&t, auth_from->auth, auth_from->auth_len);
-	}
-	if (path.failed)
-		t.failed = 1;
-	else if (path.len > 0)
-		append_encoded(&t, path.data, path.len);
-	if (query_from->has_query) {
-		kith_buf_append(&t, "?");
-		append_encoded(&t, query_from->query, query_from->query_len);
-	}
-	if (r.has_frag) {
-		kith_buf_append(&t, "#");
-		append_encoded(&t, r.frag, r.frag_len);
-	}
-	result = kith_buf_steal(&t);
-	kith_buf_free(&path);
-	return result;
-}
+/* ---- origins ---- */
 
 /* scheme, host and port of a URL (default port filled in); -1 if it does not parse. */
 static int origin_of(const char *url, char **scheme, char **host, char **port)

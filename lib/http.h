@@ -86,13 +86,10 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 				    void (*progress)(size_t done, size_t total, void *arg),
 				    void *progress_arg);
 
+/* 1 when both URLs have the same scheme, host and port (parsed by libcurl). */
+int kith_http_same_origin(const char *a, const char *b);
+
 /* How many requests this session has sent (for tests and benchmarks). */
 long kith_http_request_count(const struct kith_http *http);
-
-/* Resolve a possibly relative reference (an href) against a base URL. Ownership: free(). */
-char *kith_http_resolve(const char *base, const char *ref);
-
-/* 1 when both URLs have the same scheme, host and port. */
-int kith_http_same_origin(const char *a, const char *b);
 
 #endif

@@ -27,6 +27,7 @@
 #include "ctx.h"
 #include "davxml.h"
 #include "http.h"
+#include "url.h"
 #include "target.h"
 
 #define MULTIGET_BATCH 100
@@ -168,14 +169,14 @@ static enum kith_status propfind(struct kith_target *t, const char *url, const c
 /* The first item's value of a property, resolved against url. Ownership: free(). */
 static char *resolved(const char *url, const char *href)
 {
-	return href ? kith_http_resolve(url, href) : NULL;
+	return href ? kith_url_resolve(url, href) : NULL;
 }
 
 /* Follow /.well-known/caldav by hand: redirects only to the same origin. */
 static enum kith_status well_known(struct kith_target *t, char **out)
 {
 	struct caldav *c = t->impl;
-	char *url = kith_http_resolve(c->url, "/.well-known/caldav");
+	char *url = kith_url_resolve(c->url, "/.well-known/caldav");
 	enum kith_status rc = KITH_OK;
 
 	if (!url)
@@ -192,7 +193,7 @@ static enum kith_status well_known(struct kith_target *t, char **out)
 		if (rc)
 			break;
 		if (r.status >= 300 && r.status < 400 && r.location) {
-			next = kith_http_resolve(url, r.location);
+			next = kith_url_resolve(url, r.location);
 			kith_http_response_clear(&r);
 			if (!next) {
 				rc = kith_nomem(t->ctx);
@@ -276,7 +277,7 @@ static int matches(const struct kith_dav_item *it, const char *home, const char 
 
 	if (it->displayname && !strcasecmp(it->displayname, want))
 		return 1;
-	url = kith_http_resolve(home, it->href);
+	url = kith_url_resolve(home, it->href);
 	yes = url && (same_path(path_of(url), href_path(want)) || !strcmp(url, want));
 	free(url);
 	return yes;
@@ -310,7 +311,7 @@ static enum kith_status mkcalendar(struct kith_target *t, const char *name)
 
 	if (!sl)
 		return kith_nomem(t->ctx);
-	url = kith_http_resolve(c->home, sl);
+	url = kith_url_resolve(c->home, sl);
 	free(sl);
 	if (!url)
 		return kith_nomem(t->ctx);
@@ -409,7 +410,7 @@ static enum kith_status discover(struct kith_target *t)
 					 "the calendar '%s' does not accept tasks (VTODO); pick "
 					 "another or use --create-calendar NAME", want);
 		}
-		c->collection = kith_http_resolve(c->home, it->href);
+		c->collection = kith_url_resolve(c->home, it->href);
 		if (!c->collection)
 			rc = kith_nomem(t->ctx);
 	}
@@ -644,7 +645,7 @@ static enum kith_status build_put(struct kith_target *t, const struct kith_put *
 	size_t h = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->url = kith_http_resolve(c->collection, put->name);
+	out->url = kith_url_resolve(c->collection, put->name);
 	if (put->if_match)
 		kith_buf_printf(&b, "If-Match: %s", put->if_match);
 	else
@@ -783,7 +784,7 @@ static enum kith_status caldav_del(struct kith_target *t, const char *name, cons
 
 	if ((rc = discover(t)))
 		return rc;
-	url = kith_http_resolve(c->collection, name);
+	url = kith_url_resolve(c->collection, name);
 	/* Never the collection, never outside it (rule 10). */
 	if (url && (same_path(path_of(url), path_of(c->collection)) ||
 		    strncmp(path_of(url), path_of(c->collection), strlen(path_of(c->collection))))) {
@@ -1010,7 +1011,7 @@ static enum kith_status caldav_calendars(struct kith_target *t, struct kith_cale
 
 		if (!it->is_calendar)
 			continue;
-		list[n].url = kith_http_resolve(c->home, it->href);
+		list[n].url = kith_url_resolve(c->home, it->href);
 		list[n].name = it->displayname ? strdup(it->displayname) : NULL;
 		list[n].vtodo = !it->has_component_set || it->supports_vtodo;
 		list[n].sync_collection = it->supports_sync;

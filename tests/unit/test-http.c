@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "url.h"
 
 /* ---- the server ---- */
 
@@ -885,7 +886,7 @@ static void test_http_resolve_rfc3986_examples(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *got = kith_http_resolve("http://a/b/c/d;p?q", cases[i][0]);
+		char *got = kith_url_resolve("http://a/b/c/d;p?q", cases[i][0]);
 
 		if (!got || strcmp(got, cases[i][1]) != 0)
 			fail_msg("resolve '%s': got '%s', want '%s'", cases[i][0],
@@ -896,7 +897,7 @@ static void test_http_resolve_rfc3986_examples(void **state)
 
 static void check_resolve(const char *base, const char *ref, const char *want)
 {
-	char *got = kith_http_resolve(base, ref);
+	char *got = kith_url_resolve(base, ref);
 
 	if (!want) {
 		assert_null(got);
