@@ -18,20 +18,9 @@
 #include "detect.h"
 #include "ical.h"
 #include "model.h"
+#include "plan.h"
 #include "sync-state.h"
 #include "target.h"
-
-enum write_op { W_CREATE, W_UPDATE, W_DELETE };
-
-struct write {
-	size_t ri;          /* index into e->rs */
-	enum write_op op;
-	char *bytes;        /* NULL for a delete */
-	char *if_match;
-	char *fingerprint;
-	char *tag;          /* after the write; NULL: fetch to learn it */
-	int ok, conflict;
-};
 
 struct name_index {
 	const char *name;
@@ -73,8 +62,7 @@ struct engine {
 	struct kith_listing listing;
 	struct kith_fetched *fetched; /* parallel to the listing */
 
-	struct write *writes;
-	size_t n_writes;
+	struct kith_sync_plan plan;
 
 	int listed;               /* the listing was taken by the quiet check */
 	int stale;                /* listed, then gone before it could be read */
@@ -103,7 +91,6 @@ long kith_sync_row_of_contact(struct engine *e, int64_t id);
 int kith_sync_row_by_name(struct engine *e, const char *name);
 const struct kith_titem *kith_sync_old_item(struct engine *e, const char *name);
 const char *kith_sync_server_bytes(struct engine *e, size_t ri);
-char *kith_sync_fingerprint(const struct kith_reminder *r);
 char *kith_sync_plan_key(const struct engine *e, int64_t gen);
 int kith_sync_same_listing(const struct kith_listing *got, const struct kith_listing *known);
 enum kith_status kith_sync_load(struct engine *e);
@@ -123,16 +110,11 @@ enum kith_status kith_sync_add_row(struct engine *e, const struct kith_contact *
 enum kith_status kith_sync_sort_foreign(struct engine *e);
 int kith_sync_master_of(struct engine *e, const char *bytes, const char *uid,
 			struct kith_date *due, int *seq);
-enum kith_status kith_sync_settle_intent(struct engine *e, size_t ri,
-					 const struct kith_contact *c);
-enum kith_status kith_sync_detect_one(struct engine *e, struct kith_contact *c, size_t ri,
-				      struct kith_detect_other *others, size_t n_others,
-				      int *skip);
+enum kith_status kith_sync_settle(struct engine *e, int *skip);
 
-/* plan.c */
-enum kith_status kith_sync_plan(struct engine *e);
 
 /* write.c */
+enum kith_status kith_sync_record(struct engine *e);
 enum kith_status kith_sync_send(struct engine *e, int *conflicts);
 enum kith_status kith_sync_read_back(struct engine *e);
 enum kith_status kith_sync_confirm(struct engine *e);

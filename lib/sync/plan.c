@@ -1,44 +1,176 @@
 /* SPDX-License-Identifier: MIT */
-/* The plan: what to write to the target for each contact. */
+/* The plan: what to write to the target for each contact, from data alone (plan.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "detect.h"
+#include "ical.h"
+#include "plan.h"
+
+struct run {
+	struct kith_ctx *ctx;
+	const struct kith_sync_plan_input *in;
+	struct kith_sync_plan *p;
+};
 
 /* ---- lookups ---- */
 
-static int cmp_contact_id(const void *key, const void *elem)
+static const struct kith_touch *last_touch_of(const struct kith_sync_plan_input *in, int64_t id)
 {
-	int64_t id = *(const int64_t *)key;
-	const struct kith_contact *const *c = elem;
-
-	return id < (*c)->id ? -1 : id > (*c)->id;
-}
-
-static int cmp_contacts_by_id(const void *a, const void *b)
-{
-	const struct kith_contact *const *x = a, *const *y = b;
-
-	return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
-}
-
-static const struct kith_touch *last_touch_of(struct engine *e, int64_t id)
-{
-	size_t lo = 0, hi = e->n_last;
+	size_t lo = 0, hi = in->n_last;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (e->last[mid].contact_id < id)
+		if (in->last[mid].contact_id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < e->n_last && e->last[lo].contact_id == id ? &e->last[lo] : NULL;
+	return lo < in->n_last && in->last[lo].contact_id == id ? &in->last[lo] : NULL;
 }
 
-/* ---- step 2c: plan ---- */
+/*
+ * The loaded rows come sorted by contact id (one per contact), the rows
+ * added since after them: a search, then a short scan.  Thousands of
+ * contacts made the plain scan quadratic.
+ */
+long kith_sync_plan_row_of(const struct kith_sync_plan_input *in, int64_t id)
+{
+	size_t lo = 0, hi = in->n_sorted;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (in->rows[mid].contact_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < in->n_sorted && in->rows[lo].contact_id == id && !in->gone[lo])
+		return (long)lo;
+	for (size_t i = in->n_sorted; i < in->n_rows; i++)
+		if (in->rows[i].contact_id == id && !in->gone[i])
+			return (long)i;
+	return -1;
+}
+
+void kith_sync_plan_count_missing(const struct kith_rstate *rows, size_t n, const long *listed,
+				  size_t *expected, size_t *missing)
+{
+	*expected = *missing = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].base || !strcmp(rows[i].state, "deleted"))
+			continue;
+		(*expected)++;
+		*missing += listed[i] < 0;
+	}
+}
+
+/* ---- what the plan holds ---- */
+
+static enum kith_status act(struct run *run, enum kith_sync_action_kind kind,
+			    const struct kith_contact *c, const char *resource, const char *fmt,
+			    ...)
+	__attribute__((format(printf, 5, 6)));
+
+static enum kith_status act(struct run *run, enum kith_sync_action_kind kind,
+			    const struct kith_contact *c, const char *resource, const char *fmt,
+			    ...)
+{
+	enum kith_status rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = kith_sync_action_vadd(run->ctx, &run->p->actions, &run->p->n_actions, kind, c,
+				   resource, (struct kith_date){ 0, 0, 0 }, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Takes bytes and fp, also on failure. */
+static enum kith_status add_write(struct run *run, size_t row, enum kith_sync_op op, char *bytes,
+				  const char *if_match, char *fp)
+{
+	struct kith_sync_plan *p = run->p;
+	struct kith_sync_write *w, *grown = realloc(p->writes, (p->n_writes + 1) * sizeof(*grown));
+
+	if (!grown) {
+		free(bytes);
+		free(fp);
+		return kith_nomem(run->ctx);
+	}
+	p->writes = grown;
+	w = &p->writes[p->n_writes++];
+	memset(w, 0, sizeof(*w));
+	w->row = row;
+	w->op = op;
+	w->bytes = bytes;
+	w->fingerprint = fp;
+	if (if_match && !(w->if_match = strdup(if_match)))
+		return kith_nomem(run->ctx);
+	return KITH_OK;
+}
+
+/* Takes fp, also on failure. */
+static enum kith_status add_edit(struct run *run, size_t row, enum kith_sync_edit_kind kind,
+				 char *fp)
+{
+	struct kith_sync_plan *p = run->p;
+	struct kith_sync_edit *grown = realloc(p->edits, (p->n_edits + 1) * sizeof(*grown));
+
+	if (!grown) {
+		free(fp);
+		return kith_nomem(run->ctx);
+	}
+	p->edits = grown;
+	p->edits[p->n_edits].row = row;
+	p->edits[p->n_edits].kind = kind;
+	p->edits[p->n_edits++].fingerprint = fp;
+	return KITH_OK;
+}
+
+/* The index the row made for contact ci will have once the plan is applied. */
+static enum kith_status add_row(struct run *run, size_t ci, size_t *out)
+{
+	struct kith_sync_plan *p = run->p;
+	size_t *grown = realloc(p->new_rows, (p->n_new_rows + 1) * sizeof(*grown));
+
+	if (!grown)
+		return kith_nomem(run->ctx);
+	p->new_rows = grown;
+	p->new_rows[p->n_new_rows] = ci;
+	*out = run->in->n_rows + p->n_new_rows++;
+	return KITH_OK;
+}
+
+void kith_sync_plan_clear(struct kith_sync_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_writes; i++) {
+		free(p->writes[i].bytes);
+		free(p->writes[i].if_match);
+		free(p->writes[i].fingerprint);
+		free(p->writes[i].tag);
+	}
+	free(p->writes);
+	free(p->new_rows);
+	for (size_t i = 0; i < p->n_edits; i++)
+		free(p->edits[i].fingerprint);
+	free(p->edits);
+	for (size_t i = 0; i < p->n_actions; i++) {
+		free(p->actions[i].name);
+		free(p->actions[i].resource);
+		free(p->actions[i].detail);
+	}
+	free(p->actions);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- deciding ---- */
 
 static int same_str(const char *a, const char *b)
 {
@@ -46,7 +178,7 @@ static int same_str(const char *a, const char *b)
 }
 
 /* 1 when the target already says what kith would write. */
-static int agrees(struct engine *e, const char *bytes, const struct kith_reminder *r)
+static int agrees(struct run *run, const char *bytes, const struct kith_reminder *r)
 {
 	struct kith_todos todos = { NULL, 0 };
 	const struct kith_todo *m;
@@ -54,12 +186,12 @@ static int agrees(struct engine *e, const char *bytes, const struct kith_reminde
 	char id[32];
 	int ok = 0;
 
-	if (kith_ical_parse_todos(e->ctx, bytes, strlen(bytes), e->o->tzid, &todos)) {
-		kith_ctx_clear(e->ctx);
+	if (kith_ical_parse_todos(run->ctx, bytes, strlen(bytes), run->in->o->tzid, &todos)) {
+		kith_ctx_clear(run->ctx);
 		return 0;
 	}
 	m = kith_todos_master(&todos, r->uid);
-	if (r->recurring && kith_cadence_rrule(e->ctx, r->cadence, &rrule))
+	if (r->recurring && kith_cadence_rrule(run->ctx, r->cadence, &rrule))
 		goto out;
 	snprintf(id, sizeof(id), "%lld", (long long)r->contact_id);
 	ok = m && !kith_date_cmp(m->due, r->due) && !kith_date_cmp(m->dtstart, r->dtstart) &&
@@ -73,276 +205,163 @@ out:
 	return ok;
 }
 
-static enum kith_status add_write(struct engine *e, size_t ri, enum write_op op, char *bytes,
-				  const char *if_match, char *fp)
+/* An archived contact: its reminder goes, if kith may remove it. */
+static enum kith_status plan_archived(struct run *run, const struct kith_contact *c, long ri)
 {
-	struct write *w, *p = realloc(e->writes, (e->n_writes + 1) * sizeof(*p));
+	const struct kith_sync_plan_input *in = run->in;
+	const struct kith_rstate *st = ri >= 0 ? &in->rows[ri] : NULL;
+	long li = ri >= 0 ? in->listed[ri] : -1;
 
-	if (!p) {
-		free(bytes);
-		free(fp);
-		return kith_nomem(e->ctx);
+	/*
+	 * Only reminders kith wrote are ever deleted, and only as kith
+	 * last saw them: one edited in an app since is left in place.
+	 */
+	if (li >= 0 && strcmp(st->state, "deleted") && !in->skip[ri]) {
+		if (st->etag && in->listing->tags[li] && !strcmp(st->etag, in->listing->tags[li]))
+			return add_write(run, (size_t)ri, KITH_SYNC_OP_DELETE, NULL, st->etag,
+					 NULL);
+		return act(run, KITH_SYNC_SKIP, c, st->resource,
+			   "archived, but its reminder was changed in a calendar app "
+			   "since; left in place");
 	}
-	e->writes = p;
-	w = &e->writes[e->n_writes++];
-	memset(w, 0, sizeof(*w));
-	w->ri = ri;
-	w->op = op;
-	w->bytes = bytes;
-	w->fingerprint = fp;
-	if (if_match && !(w->if_match = strdup(if_match)))
-		return kith_nomem(e->ctx);
-	if (bytes && replace(&e->rs[ri].pending, bytes))
-		return kith_nomem(e->ctx);
+	if (ri >= 0 && li < 0)
+		return add_edit(run, (size_t)ri, KITH_SYNC_EDIT_REMOVE, NULL);
 	return KITH_OK;
 }
 
-static enum kith_status plan_contact(struct engine *e, struct kith_contact *c, const int *skip)
+/* The bytes of a rewrite of what the target holds (its base) into r. */
+static enum kith_status rewrite(struct run *run, const struct kith_rstate *st,
+				const struct kith_reminder *r, char **out)
 {
+	struct kith_todos todos = { NULL, 0 };
+	const struct kith_todo *m;
+	char *old_category = NULL;
+	enum kith_status rc;
+
+	if (!kith_ical_parse_todos(run->ctx, st->base, strlen(st->base), run->in->o->tzid,
+				   &todos)) {
+		m = kith_todos_master(&todos, st->uid);
+		old_category = m && m->category ? strdup(m->category) : NULL;
+	}
+	kith_todos_clear(&todos);
+	rc = kith_ical_rewrite(run->ctx, st->base, strlen(st->base), r, old_category, run->in->now,
+			       out);
+	free(old_category);
+	return rc;
+}
+
+static enum kith_status plan_contact(struct run *run, size_t ci)
+{
+	const struct kith_sync_plan_input *in = run->in;
+	const struct kith_contact *c = &in->contacts[ci];
+	const struct kith_rstate *st;
 	struct kith_standing s;
 	struct kith_reminder *r = NULL;
-	struct kith_rstate *st;
-	long ri = kith_sync_row_of_contact(e, c->id);
+	long ri = kith_sync_plan_row_of(in, c->id), li;
 	enum kith_status rc;
-	char *fp = NULL, *bytes = NULL, *name = NULL;
+	char *fp = NULL, *bytes = NULL;
+	size_t row = 0;
 
-	if (c->archived) {
-		long li = ri >= 0 ? e->rs_listed[ri] : -1;
-
-		/*
-		 * Only reminders kith wrote are ever deleted, and only as kith
-		 * last saw them: one edited in an app since is left in place.
-		 */
-		if (li >= 0 && strcmp(e->rs[ri].state, "deleted") && !skip[ri]) {
-			if (e->rs[ri].etag && e->listing.tags[li] &&
-			    !strcmp(e->rs[ri].etag, e->listing.tags[li]))
-				return add_write(e, (size_t)ri, W_DELETE, NULL, e->rs[ri].etag, NULL);
-			return kith_sync_act(e, KITH_SYNC_SKIP, c, e->rs[ri].resource,
-					     (struct kith_date){ 0, 0, 0 },
-					     "archived, but its reminder was changed in a calendar "
-					     "app since; left in place");
-		}
-		if (ri >= 0 && e->rs_listed[ri] < 0) {
-			e->rs_gone[ri] = 1;
-			return kith_store_rstate_remove(e->store, e->target_id, c->id);
-		}
-		return KITH_OK;
-	}
-	if (c->paused || (ri >= 0 && skip[ri])) {
+	if (c->archived)
+		return plan_archived(run, c, ri);
+	if (c->paused || (ri >= 0 && in->skip[ri])) {
 		if (c->paused)
-			e->res->paused++;
+			run->p->paused++;
 		return KITH_OK;
 	}
-	rc = kith_standing_compute(c, kith_sync_cadence(e, c), last_touch_of(e, c->id),
-				   e->o->today, e->o->reminder.window_days, &s);
+	rc = kith_standing_compute(c, kith_schedule_cadence(c->cadence, c->tier, in->tiers,
+							     in->n_tiers),
+				   last_touch_of(in, c->id), in->o->today,
+				   in->o->reminder.window_days, &s);
 	if (rc)
-		return kith_nomem(e->ctx);
-	rc = kith_reminder_from(e->ctx, c, &s, &e->o->reminder, &r);
+		return kith_nomem(run->ctx);
+	rc = kith_reminder_from(run->ctx, c, &s, &in->o->reminder, &r);
 	kith_standing_clear(&s);
 	if (rc)
 		return rc;
 	fp = kith_sync_fingerprint(r);
 	if (!fp) {
-		rc = kith_nomem(e->ctx);
+		rc = kith_nomem(run->ctx);
 		goto out;
 	}
-	if (ri < 0 || !strcmp(e->rs[ri].state, "deleted") || e->rs_listed[ri] < 0) {
-		if (ri < 0) {
-			name = e->t->ops->resource_name(e->t, r->uid);
-			if (!name) {
-				rc = kith_nomem(e->ctx);
-				goto out;
-			}
-			/* Recorded before it is sent, so a retry targets the same name. */
-			rc = kith_sync_add_row(e, c, name, -1, &st);
-			if (rc)
-				goto out;
-			ri = (long)(e->n_rs - 1);
-		}
-		if (replace(&e->rs[ri].state, "ok")) {
-			rc = kith_nomem(e->ctx);
-			goto out;
-		}
-		rc = kith_reminders_to_ics(e->ctx, &r, 1, &bytes);
+	li = ri >= 0 ? in->listed[ri] : -1;
+	if (ri < 0 || !strcmp(in->rows[ri].state, "deleted") || li < 0) {
+		/* A new row is recorded before it is sent, so a retry targets the same name. */
+		if (ri < 0)
+			rc = add_row(run, ci, &row);
+		else
+			row = (size_t)ri;
+		if (!rc)
+			rc = kith_reminders_to_ics(run->ctx, &r, 1, &bytes);
 		if (!rc) {
-			rc = add_write(e, (size_t)ri, W_CREATE, bytes, NULL, fp);
+			rc = add_write(run, row, KITH_SYNC_OP_CREATE, bytes, NULL, fp);
 			bytes = fp = NULL;
 		}
 		goto out;
 	}
-	st = &e->rs[ri];
+	st = &in->rows[ri];
 	/*
 	 * The shortcut holds only if the target did not change in this sync:
 	 * detection has just made a changed copy the agreed one, so its tag
 	 * matches, but an app's edit (a second tick the same day: same due
 	 * date, same fingerprint) may still need rewriting.
 	 */
-	if (st->fingerprint && !strcmp(st->fingerprint, fp) && st->base &&
-	    !e->fetched[e->rs_listed[ri]].bytes && e->listing.tags[e->rs_listed[ri]] &&
-	    st->etag && !strcmp(st->etag, e->listing.tags[e->rs_listed[ri]])) {
-		e->res->unchanged++;
+	if (st->fingerprint && !strcmp(st->fingerprint, fp) && st->base && !in->fetched[li].bytes &&
+	    in->listing->tags[li] && st->etag && !strcmp(st->etag, in->listing->tags[li])) {
+		run->p->unchanged++;
 		goto out;
 	}
-	if (agrees(e, st->base, r)) {
-		replace(&st->fingerprint, fp);
-		e->res->unchanged++;
+	if (agrees(run, st->base, r)) {
+		run->p->unchanged++;
+		rc = add_edit(run, (size_t)ri, KITH_SYNC_EDIT_FINGERPRINT, fp);
+		fp = NULL;
 		goto out;
 	}
-	{
-		struct kith_todos todos = { NULL, 0 };
-		const struct kith_todo *m;
-		char *old_category = NULL;
-
-		if (!kith_ical_parse_todos(e->ctx, st->base, strlen(st->base), e->o->tzid, &todos)) {
-			m = kith_todos_master(&todos, st->uid);
-			old_category = m && m->category ? strdup(m->category) : NULL;
-		}
-		kith_todos_clear(&todos);
-		rc = kith_ical_rewrite(e->ctx, st->base, strlen(st->base), r, old_category, e->now,
-				       &bytes);
-		free(old_category);
-	}
+	rc = rewrite(run, st, r, &bytes);
 	if (!rc) {
-		rc = add_write(e, (size_t)ri, W_UPDATE, bytes, e->listing.tags[e->rs_listed[ri]], fp);
+		rc = add_write(run, (size_t)ri, KITH_SYNC_OP_UPDATE, bytes, in->listing->tags[li],
+			       fp);
 		bytes = fp = NULL;
 	}
 out:
-	free(name);
 	free(bytes);
 	free(fp);
 	kith_reminder_free(r);
 	return rc;
 }
 
-/* How many agreed reminders the listing lacks, before detection marks them deleted. */
-static void count_missing(struct engine *e, size_t *expected, size_t *missing)
-{
-	*expected = *missing = 0;
-	for (size_t i = 0; i < e->n_rs; i++) {
-		if (!e->rs[i].base || !strcmp(e->rs[i].state, "deleted"))
-			continue;
-		(*expected)++;
-		*missing += e->rs_listed[i] < 0;
-	}
-}
-
 /* Rule 9: a listing that suddenly lacks many reminders is suspicious. */
-static enum kith_status check_deletions(struct engine *e, size_t expected, size_t missing)
+static enum kith_status check_deletions(struct run *run)
 {
-	size_t deletes = 0;
+	const struct kith_sync_plan_input *in = run->in;
+	size_t deletes = 0, expected = in->expected, missing = in->missing;
 
-	if (e->listing.partial)
+	if (in->listing->partial)
 		missing = 0;
-	for (size_t i = 0; i < e->n_writes; i++)
-		deletes += e->writes[i].op == W_DELETE;
-	if (e->o->force)
+	for (size_t i = 0; i < run->p->n_writes; i++)
+		deletes += run->p->writes[i].op == KITH_SYNC_OP_DELETE;
+	if (in->o->force)
 		return KITH_OK;
 	if ((expected >= 3 && missing == expected) ||
 	    missing + deletes > (expected / 5 > 5 ? expected / 5 : 5))
-		return kith_fail(e->ctx, KITH_ERR_INVALID,
+		return kith_fail(run->ctx, KITH_ERR_INVALID,
 				 "the target %s would lose %zu of kith's %zu reminders (%zu gone "
 				 "from it, %zu to delete); nothing was changed. If that is what "
-				 "you want, run 'kith sync --force'", e->t->url, missing + deletes,
-				 expected, missing, deletes);
+				 "you want, run 'kith sync --force'", in->target_url,
+				 missing + deletes, expected, missing, deletes);
 	return KITH_OK;
 }
 
-enum kith_status kith_sync_plan(struct engine *e)
+enum kith_status kith_sync_plan_make(struct kith_ctx *ctx, const struct kith_sync_plan_input *in,
+				     struct kith_sync_plan *out)
 {
-	struct kith_detect_other *others = NULL;
-	size_t n_others = 0;
-	int *skip = NULL;
+	struct run run = { ctx, in, out };
 	enum kith_status rc = KITH_OK;
-	struct kith_contact **by_id = NULL;
-	size_t expected, missing;
 
-	count_missing(e, &expected, &missing);
-	skip = calloc(e->cap_rs ? e->cap_rs : 1, sizeof(*skip));
-	others = calloc(e->n_items ? e->n_items : 1, sizeof(*others));
-	by_id = calloc(e->n_contacts ? e->n_contacts : 1, sizeof(*by_id));
-	if (!skip || !others || !by_id) {
-		rc = kith_nomem(e->ctx);
-		goto out;
-	}
-	for (size_t i = 0; i < e->n_contacts; i++)
-		by_id[i] = &e->contacts[i];
-	qsort(by_id, e->n_contacts, sizeof(*by_id), cmp_contacts_by_id);
-	for (size_t k = 0; k < e->n_items; k++) {
-		if (e->items[k].contact_id || !e->item_todos[k].n)
-			continue;
-		others[n_others].name = e->items[k].name;
-		others[n_others].todos = &e->item_todos[k];
-		n_others++;
-	}
-	for (size_t i = 0; i < e->n_rs && !rc; i++) {
-		struct kith_rstate *r = &e->rs[i];
-		struct kith_contact **cp = bsearch(&r->contact_id, by_id, e->n_contacts,
-						   sizeof(*by_id), cmp_contact_id);
-		long li = e->rs_listed[i];
-		int changed;
-
-		if (!cp) {
-			e->rs_gone[i] = 1;
-			continue;
-		}
-		rc = kith_sync_settle_intent(e, i, *cp);
-		if (rc)
-			break;
-		if (!r->base) {
-			/* A create that never reached the target: plan it again. */
-			if (li < 0) {
-				e->rs_gone[i] = 1;
-				rc = kith_store_rstate_remove(e->store, e->target_id, r->contact_id);
-				continue;
-			}
-			if (replace(&r->base, kith_sync_server_bytes(e, i)) ||
-			    replace(&r->etag, e->listing.tags[li])) {
-				rc = kith_nomem(e->ctx);
-				break;
-			}
-		}
-		/*
-		 * Archived contacts are read too: a tick made before archiving is
-		 * still a touch (their moves and deletions no longer matter).
-		 */
-		if (li < 0 && (!strcmp(r->state, "deleted") || e->listing.partial)) {
-			/* Gone, or not provably gone: nothing to read, nothing to write. */
-			skip[i] = e->listing.partial;
-			continue;
-		}
-		changed = li < 0 || !r->etag || !e->listing.tags[li] ||
-			  strcmp(r->etag, e->listing.tags[li]) || e->fetched[li].bytes;
-		if (!changed && !n_others)
-			continue;
-		rc = kith_sync_detect_one(e, *cp, i, others, n_others, &skip[i]);
-		if (rc)
-			break;
-		/* Copies counted for this contact are not offered to the next ones. */
-		for (size_t k = 0; k < n_others; k++) {
-			if (!others[k].todos->n) {
-				others[k] = others[--n_others];
-				k--;
-			}
-		}
-	}
-	if (rc)
-		goto out;
-	/* The touches and pauses just recorded change what is due. */
-	kith_sync_unload(e);
-	rc = kith_sync_load(e);
-	for (size_t i = 0; i < e->n_contacts && !rc; i++)
-		rc = plan_contact(e, &e->contacts[i], skip);
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < in->n_contacts && !rc; i++)
+		rc = plan_contact(&run, i);
 	if (!rc)
-		rc = check_deletions(e, expected, missing);
-	for (size_t i = 0; i < e->n_rs && !rc; i++)
-		if (!e->rs_gone[i] && kith_sync_row_changed(e, i))
-			rc = kith_store_rstate_save(e->store, e->target_id, &e->rs[i]);
-	if (!rc && kith_sync_items_changed(e))
-		rc = kith_store_titems_save(e->store, e->target_id, e->items, e->n_items);
-out:
-	free(skip);
-	free(others);
-	free(by_id);
+		rc = check_deletions(&run);
 	return rc;
 }
-

@@ -27,6 +27,21 @@ static int append_line(char **list, const char *line)
 	return 0;
 }
 
+static int cmp_contact_id(const void *key, const void *elem)
+{
+	int64_t id = *(const int64_t *)key;
+	const struct kith_contact *const *c = elem;
+
+	return id < (*c)->id ? -1 : id > (*c)->id;
+}
+
+static int cmp_contacts_by_id(const void *a, const void *b)
+{
+	const struct kith_contact *const *x = a, *const *y = b;
+
+	return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+}
+
 /* ---- step 2a: foreign resources ---- */
 
 static const struct kith_contact *contact_by_uid(struct engine *e, const char *uid)
@@ -203,7 +218,7 @@ out:
  * neither the old base nor the intent (an app edited it since), the
  * intent was written when the app's edit reads as an edit of it.
  */
-enum kith_status kith_sync_settle_intent(struct engine *e, size_t ri, const struct kith_contact *c)
+static enum kith_status settle_intent(struct engine *e, size_t ri, const struct kith_contact *c)
 {
 	struct kith_rstate *r = &e->rs[ri];
 	long li = e->rs_listed[ri];
@@ -338,8 +353,8 @@ static enum kith_status apply_detection(struct engine *e, struct kith_contact *c
 	return rc;
 }
 
-enum kith_status kith_sync_detect_one(struct engine *e, struct kith_contact *c, size_t ri,
-				      struct kith_detect_other *others, size_t n_others, int *skip)
+static enum kith_status detect_one(struct engine *e, struct kith_contact *c, size_t ri,
+				   struct kith_detect_other *others, size_t n_others, int *skip)
 {
 	struct kith_rstate *r = &e->rs[ri];
 	struct kith_todos agreed = { NULL, 0 }, now = { NULL, 0 };
@@ -397,3 +412,88 @@ out:
 	return rc;
 }
 
+
+/*
+ * Settles every row: an intent left by an interrupted run, then what
+ * happened to its reminder (touches, snoozes, pauses recorded in the
+ * store).  skip[i] is set for a row the plan must leave alone.
+ */
+enum kith_status kith_sync_settle(struct engine *e, int *skip)
+{
+	struct kith_detect_other *others = NULL;
+	size_t n_others = 0;
+	enum kith_status rc = KITH_OK;
+	struct kith_contact **by_id = NULL;
+
+	others = calloc(e->n_items ? e->n_items : 1, sizeof(*others));
+	by_id = calloc(e->n_contacts ? e->n_contacts : 1, sizeof(*by_id));
+	if (!others || !by_id) {
+		rc = kith_nomem(e->ctx);
+		goto out;
+	}
+	for (size_t i = 0; i < e->n_contacts; i++)
+		by_id[i] = &e->contacts[i];
+	qsort(by_id, e->n_contacts, sizeof(*by_id), cmp_contacts_by_id);
+	for (size_t k = 0; k < e->n_items; k++) {
+		if (e->items[k].contact_id || !e->item_todos[k].n)
+			continue;
+		others[n_others].name = e->items[k].name;
+		others[n_others].todos = &e->item_todos[k];
+		n_others++;
+	}
+	for (size_t i = 0; i < e->n_rs && !rc; i++) {
+		struct kith_rstate *r = &e->rs[i];
+		struct kith_contact **cp = bsearch(&r->contact_id, by_id, e->n_contacts,
+						   sizeof(*by_id), cmp_contact_id);
+		long li = e->rs_listed[i];
+		int changed;
+
+		if (!cp) {
+			e->rs_gone[i] = 1;
+			continue;
+		}
+		rc = settle_intent(e, i, *cp);
+		if (rc)
+			break;
+		if (!r->base) {
+			/* A create that never reached the target: plan it again. */
+			if (li < 0) {
+				e->rs_gone[i] = 1;
+				rc = kith_store_rstate_remove(e->store, e->target_id, r->contact_id);
+				continue;
+			}
+			if (replace(&r->base, kith_sync_server_bytes(e, i)) ||
+			    replace(&r->etag, e->listing.tags[li])) {
+				rc = kith_nomem(e->ctx);
+				break;
+			}
+		}
+		/*
+		 * Archived contacts are read too: a tick made before archiving is
+		 * still a touch (their moves and deletions no longer matter).
+		 */
+		if (li < 0 && (!strcmp(r->state, "deleted") || e->listing.partial)) {
+			/* Gone, or not provably gone: nothing to read, nothing to write. */
+			skip[i] = e->listing.partial;
+			continue;
+		}
+		changed = li < 0 || !r->etag || !e->listing.tags[li] ||
+			  strcmp(r->etag, e->listing.tags[li]) || e->fetched[li].bytes;
+		if (!changed && !n_others)
+			continue;
+		rc = detect_one(e, *cp, i, others, n_others, &skip[i]);
+		if (rc)
+			break;
+		/* Copies counted for this contact are not offered to the next ones. */
+		for (size_t k = 0; k < n_others; k++) {
+			if (!others[k].todos->n) {
+				others[k] = others[--n_others];
+				k--;
+			}
+		}
+	}
+out:
+	free(others);
+	free(by_id);
+	return rc;
+}

@@ -5,8 +5,9 @@
  *   1. list the target (complete) and fetch what changed since last time;
  *   2. in one store transaction: settle write intents left by an
  *      interrupted run, detect what happened to each reminder (detect.c),
- *      log completions as touches, record snoozes and pauses, plan the
- *      writes, and record each as an intent (the bytes about to be sent);
+ *      log completions as touches, record snoozes and pauses (settle.c);
+ *      plan the writes from what was loaded (plan.c: data in, data out),
+ *      and record each as an intent (the bytes about to be sent);
  *   3. send the writes, each conditional on the tag last seen;
  *   4. in a second transaction: confirm what was written.
  *
@@ -55,20 +56,19 @@ void kith_sync_result_free(struct kith_sync_result *r)
 	free(r);
 }
 
-enum kith_status kith_sync_act(struct engine *e, enum kith_sync_action_kind kind,
-			       const struct kith_contact *c, const char *resource,
-			       struct kith_date date, const char *fmt, ...)
+enum kith_status kith_sync_action_vadd(struct kith_ctx *ctx, struct kith_sync_action **list,
+				       size_t *n, enum kith_sync_action_kind kind,
+				       const struct kith_contact *c, const char *resource,
+				       struct kith_date date, const char *fmt, va_list ap)
 {
-	struct kith_sync_result *r = e->res;
 	struct kith_sync_action *a, *p;
 	struct kith_buf b = KITH_BUF_INIT;
-	va_list ap;
 
-	p = realloc(r->actions, (r->n_actions + 1) * sizeof(*p));
+	p = realloc(*list, (*n + 1) * sizeof(*p));
 	if (!p)
-		return kith_nomem(e->ctx);
-	r->actions = p;
-	a = &r->actions[r->n_actions];
+		return kith_nomem(ctx);
+	*list = p;
+	a = &p[*n];
 	memset(a, 0, sizeof(*a));
 	a->kind = kind;
 	a->contact_id = c ? c->id : 0;
@@ -78,16 +78,28 @@ enum kith_status kith_sync_act(struct engine *e, enum kith_sync_action_kind kind
 	if (fmt) {
 		char line[512];
 
-		va_start(ap, fmt);
 		vsnprintf(line, sizeof(line), fmt, ap);
-		va_end(ap);
 		kith_buf_append(&b, line);
 		a->detail = kith_buf_steal(&b);
 	}
-	r->n_actions++;
+	(*n)++;
 	if ((c && !a->name) || (resource && !a->resource) || (fmt && !a->detail))
-		return kith_nomem(e->ctx);
+		return kith_nomem(ctx);
 	return KITH_OK;
+}
+
+enum kith_status kith_sync_act(struct engine *e, enum kith_sync_action_kind kind,
+			       const struct kith_contact *c, const char *resource,
+			       struct kith_date date, const char *fmt, ...)
+{
+	enum kith_status rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = kith_sync_action_vadd(e->ctx, &e->res->actions, &e->res->n_actions, kind, c, resource,
+				   date, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int kith_sync_fault(struct engine *e, const char *step)
@@ -102,29 +114,17 @@ struct kith_cadence kith_sync_cadence(struct engine *e, const struct kith_contac
 	return kith_schedule_cadence(c->cadence, c->tier, e->tiers, e->n_tiers);
 }
 
-/*
- * The loaded rows come sorted by contact id (one per contact), the rows
- * added since after them: a search, then a short scan.  Thousands of
- * contacts made the plain scan quadratic.
- */
+/* The live row of a contact's reminder, or -1. */
 long kith_sync_row_of_contact(struct engine *e, int64_t id)
 {
-	size_t lo = 0, hi = e->n_rs_loaded;
+	struct kith_sync_plan_input in;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (e->rs[mid].contact_id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < e->n_rs_loaded && e->rs[lo].contact_id == id && !e->rs_gone[lo])
-		return (long)lo;
-	for (size_t i = e->n_rs_loaded; i < e->n_rs; i++)
-		if (e->rs[i].contact_id == id && !e->rs_gone[i])
-			return (long)i;
-	return -1;
+	memset(&in, 0, sizeof(in));
+	in.rows = e->rs;
+	in.n_rows = e->n_rs;
+	in.n_sorted = e->n_rs_loaded;
+	in.gone = e->rs_gone;
+	return kith_sync_plan_row_of(&in, id);
 }
 
 /* The bytes the target holds for an rs now (fetched, or the agreed base). */
@@ -202,13 +202,7 @@ static void clear_attempt(struct engine *e)
 		kith_fetched_clear(&e->fetched[i]);
 	free(e->fetched);
 	kith_listing_clear(&e->listing);
-	for (size_t i = 0; i < e->n_writes; i++) {
-		free(e->writes[i].bytes);
-		free(e->writes[i].if_match);
-		free(e->writes[i].fingerprint);
-		free(e->writes[i].tag);
-	}
-	free(e->writes);
+	kith_sync_plan_clear(&e->plan);
 	e->rs = NULL;
 	e->rs_was = NULL;
 	e->rs_by_name = NULL;
@@ -219,8 +213,7 @@ static void clear_attempt(struct engine *e)
 	e->old_items = e->items = NULL;
 	e->item_todos = NULL;
 	e->fetched = NULL;
-	e->writes = NULL;
-	e->n_rs = e->n_rs_loaded = e->cap_rs = e->n_old_items = e->n_items = e->n_writes = 0;
+	e->n_rs = e->n_rs_loaded = e->cap_rs = e->n_old_items = e->n_items = 0;
 	e->new_foreign = 0;
 	e->listed = 0;
 	e->stale = 0;
@@ -530,6 +523,89 @@ out:
 	return rc;
 }
 
+/* ---- step 2: settle, plan, record ---- */
+
+/* The plan's actions and counts join the result, also when it failed. */
+static enum kith_status report_plan(struct engine *e)
+{
+	struct kith_sync_plan *p = &e->plan;
+	struct kith_sync_result *r = e->res;
+	struct kith_sync_action *grown;
+
+	r->unchanged += p->unchanged;
+	r->paused += p->paused;
+	if (!p->n_actions)
+		return KITH_OK;
+	grown = realloc(r->actions, (r->n_actions + p->n_actions) * sizeof(*grown));
+	if (!grown)
+		return kith_nomem(e->ctx);
+	memcpy(grown + r->n_actions, p->actions, p->n_actions * sizeof(*grown));
+	r->actions = grown;
+	r->n_actions += p->n_actions;
+	free(p->actions);
+	p->actions = NULL;
+	p->n_actions = 0;
+	return KITH_OK;
+}
+
+/*
+ * Tx 1 after the listing: settle every row, then plan on what the store
+ * says now and record the plan (new rows, intents) before anything is sent.
+ */
+static enum kith_status plan(struct engine *e)
+{
+	struct kith_sync_plan_input in;
+	int *skip = calloc(e->cap_rs ? e->cap_rs : 1, sizeof(*skip));
+	enum kith_status rc, rc2;
+	size_t expected, missing;
+
+	if (!skip)
+		return kith_nomem(e->ctx);
+	kith_sync_plan_count_missing(e->rs, e->n_rs, e->rs_listed, &expected, &missing);
+	rc = kith_sync_settle(e, skip);
+	if (rc)
+		goto out;
+	/* The touches and pauses just recorded change what is due. */
+	kith_sync_unload(e);
+	rc = kith_sync_load(e);
+	if (rc)
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.contacts = e->contacts;
+	in.n_contacts = e->n_contacts;
+	in.tiers = e->tiers;
+	in.n_tiers = e->n_tiers;
+	in.last = e->last;
+	in.n_last = e->n_last;
+	in.rows = e->rs;
+	in.n_rows = e->n_rs;
+	in.n_sorted = e->n_rs_loaded;
+	in.listed = e->rs_listed;
+	in.gone = e->rs_gone;
+	in.skip = skip;
+	in.listing = &e->listing;
+	in.fetched = e->fetched;
+	in.o = e->o;
+	in.now = e->now;
+	in.target_url = e->t->url;
+	in.expected = expected;
+	in.missing = missing;
+	rc = kith_sync_plan_make(e->ctx, &in, &e->plan);
+	rc2 = report_plan(e);
+	if (!rc)
+		rc = rc2;
+	if (!rc)
+		rc = kith_sync_record(e);
+	for (size_t i = 0; i < e->n_rs && !rc; i++)
+		if (!e->rs_gone[i] && kith_sync_row_changed(e, i))
+			rc = kith_store_rstate_save(e->store, e->target_id, &e->rs[i]);
+	if (!rc && kith_sync_items_changed(e))
+		rc = kith_store_titems_save(e->store, e->target_id, e->items, e->n_items);
+out:
+	free(skip);
+	return rc;
+}
+
 static enum kith_status attempt(struct engine *e, int *conflicts)
 {
 	enum kith_status rc;
@@ -585,7 +661,7 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	if (!rc)
 		rc = kith_sync_sort_foreign(e);
 	if (!rc)
-		rc = kith_sync_plan(e);
+		rc = plan(e);
 	if (rc || e->o->dry_run) {
 		kith_store_rollback(e->store);
 		if (!rc)
@@ -599,7 +675,7 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	rc = kith_store_generation(e->store, &e->planned_gen);
 	if (!rc)
 		rc = kith_store_set_plan_key(e->store, e->target_id, NULL);
-	if (!rc && !e->n_writes)
+	if (!rc && !e->plan.n_writes)
 		rc = kith_sync_save_plan_key(e, e->planned_gen);
 	if (rc) {
 		kith_store_rollback(e->store);
@@ -615,8 +691,8 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 		rc = kith_sync_read_back(e);
 	if (rc)
 		return rc;
-	e->res->wrote |= e->n_writes > (size_t)*conflicts;
-	if (!e->n_writes)
+	e->res->wrote |= e->plan.n_writes > (size_t)*conflicts;
+	if (!e->plan.n_writes)
 		return KITH_OK;
 	rc = kith_store_begin(e->store);
 	if (rc)
