@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "sync-state.h"
 #include "target.h"
+#include "test-hooks.h"
 
 struct name_index {
 	const char *name;
@@ -32,6 +33,7 @@ struct engine {
 	struct kith_target *t;
 	struct kith_ctx *ctx;
 	const struct kith_sync_options *o;
+	const struct kith_sync_hooks *hooks; /* NULL: none */
 	struct kith_sync_result *res;
 	int64_t target_id;
 	time_t now;

@@ -104,7 +104,7 @@ enum kith_status kith_sync_act(struct engine *e, enum kith_sync_action_kind kind
 
 int kith_sync_fault(struct engine *e, const char *step)
 {
-	return e->o->fault && e->o->fault(step, e->o->fault_arg);
+	return e->hooks && e->hooks->fault && e->hooks->fault(step, e->hooks->arg);
 }
 
 /* ---- lookups ---- */
@@ -727,6 +727,14 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 enum kith_status kith_sync(struct kith_store *store, struct kith_target *target,
 			   const struct kith_sync_options *opts, struct kith_sync_result **out)
 {
+	return kith_sync_with_hooks(store, target, opts, NULL, out);
+}
+
+enum kith_status kith_sync_with_hooks(struct kith_store *store, struct kith_target *target,
+				      const struct kith_sync_options *opts,
+				      const struct kith_sync_hooks *hooks,
+				      struct kith_sync_result **out)
+{
 	struct engine e;
 	enum kith_status rc;
 	int conflicts = 0;
@@ -736,6 +744,7 @@ enum kith_status kith_sync(struct kith_store *store, struct kith_target *target,
 	e.t = target;
 	e.ctx = kith_store_ctx(store);
 	e.o = opts;
+	e.hooks = hooks;
 	*out = NULL;
 	if (!opts || !kith_date_is_valid(opts->today))
 		return kith_fail(e.ctx, KITH_ERR_INVALID, "a sync needs a valid date");
