@@ -64,13 +64,14 @@ struct engine {
 	struct kith_listing listing;
 	struct kith_fetched *fetched; /* parallel to the listing */
 
-	struct kith_sync_plan plan;
+	struct kith_sync_plan plan;   /* this attempt's; the writer marks its writes done */
 
 	int listed;               /* the listing was taken by the quiet check */
 	int stale;                /* listed, then gone before it could be read */
 	int64_t planned_gen;      /* the store's generation the plan covered */
 };
 
+/* *slot becomes a copy of value (NULL too); -1 when out of memory. */
 static inline int replace(char **slot, const char *value)
 {
 	char *copy = NULL;
