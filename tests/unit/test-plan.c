@@ -250,6 +250,43 @@ static void test_plan_paused_contact_writes_nothing(void **state)
 	free(fp);
 }
 
+static void test_plan_unreadable_reminder_is_left_alone(void **state)
+{
+	struct scene *s = *state;
+	struct kith_contact *c = scene_contact(s, 1, "Anna Berg", "kith-anna@kith.example");
+	char *bytes, *fp;
+
+	first_write(s, &bytes, &fp);
+	scene_row(s, c, "anna.ics", bytes, "t1", "older");
+	scene_list(s, 0, "t7");
+	s->skip[0] = 1;
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 0);
+	assert_int_equal(s->plan.n_edits, 0);
+	assert_int_equal(s->plan.unchanged, 0);
+	free(bytes);
+	free(fp);
+}
+
+static void test_plan_resumed_contact_is_created_again_on_its_row(void **state)
+{
+	struct scene *s = *state;
+	struct kith_contact *c = scene_contact(s, 1, "Anna Berg", "kith-anna@kith.example");
+	char *bytes, *fp;
+
+	first_write(s, &bytes, &fp);
+	/* Deleted in an app (the contact was paused), then resumed in kith. */
+	scene_row(s, c, "anna.ics", bytes, "t1", fp)->state = (char *)"deleted";
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 1);
+	assert_int_equal(s->plan.writes[0].op, KITH_SYNC_OP_CREATE);
+	assert_int_equal(s->plan.writes[0].row, 0);
+	assert_null(s->plan.writes[0].if_match);
+	assert_int_equal(s->plan.n_new_rows, 0);
+	free(bytes);
+	free(fp);
+}
+
 static void test_plan_archived_contact_reminder_is_deleted_if_match(void **state)
 {
 	struct scene *s = *state;
@@ -424,6 +461,8 @@ int main(void)
 		T(test_plan_agreeing_target_only_refreshes_the_fingerprint),
 		T(test_plan_changed_contact_is_updated_if_match_last_tag),
 		T(test_plan_paused_contact_writes_nothing),
+		T(test_plan_unreadable_reminder_is_left_alone),
+		T(test_plan_resumed_contact_is_created_again_on_its_row),
 		T(test_plan_archived_contact_reminder_is_deleted_if_match),
 		T(test_plan_archived_contact_edited_in_app_is_left_in_place),
 		T(test_plan_archived_contact_reminder_gone_forgets_the_row),
