@@ -17,6 +17,10 @@
 #include "secret.h"
 #include "target.h"
 #include "output.h"
+#ifdef KITH_TEST_HOOKS
+/* A private header, for the crash tests only (see cli/meson.build). */
+#include "../lib/sync/test-hooks.h"
+#endif
 
 static const char usage[] =
 	"Usage: kith sync [--target URL] [--create-calendar NAME] [--dry-run] [--force] [--plain]\n"
@@ -51,6 +55,7 @@ static const struct cli_option opts[] = {
 	{ NULL, 0, 0, 0 },
 };
 
+#ifdef KITH_TEST_HOOKS
 /*
  * Test-only: KITH_TEST_FAULT=STEP[:N] kills the process with SIGKILL the
  * Nth time the sync reaches STEP (fetch, plan, write, flush, confirm), to
@@ -112,6 +117,7 @@ static int setup_fault(struct fault *f)
 	f->left = colon ? strtol(colon + 1, NULL, 10) : 1;
 	return 1;
 }
+#endif
 
 /* The user's zone name, so completions are dated in it; NULL: the process's. */
 static char *user_timezone(const struct cli_config *cfg)
@@ -216,7 +222,10 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	struct kith_sync_options so;
 	struct kith_sync_result *res = NULL;
 	struct kith_target *target = NULL;
+#ifdef KITH_TEST_HOOKS
 	struct fault fault;
+	struct kith_sync_hooks hooks = { fault_hook, &fault };
+#endif
 	const char *target_opt = NULL, *env, *create_cal = NULL;
 	char *password = NULL;
 	char *url = NULL, *abs_url = NULL, *tz = NULL, *epoch;
@@ -282,11 +291,12 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		so.reminder.dtstamp = (time_t)strtoll(epoch, NULL, 10);
 		so.now = so.reminder.dtstamp;
 	}
-	if (setup_fault(&fault)) {
-		so.fault = fault_hook;
-		so.fault_arg = &fault;
-	}
+#ifdef KITH_TEST_HOOKS
+	st = kith_sync_with_hooks(cli->store, target, &so, setup_fault(&fault) ? &hooks : NULL,
+				  &res);
+#else
 	st = kith_sync(cli->store, target, &so, &res);
+#endif
 	if (res && !cli->quiet)
 		print_actions(res);
 	if (st != KITH_OK) {

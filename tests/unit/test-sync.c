@@ -20,6 +20,7 @@
 
 #include "ctx.h"
 #include "store/sync-state.h"
+#include "sync/test-hooks.h"
 #include "target.h"
 
 #ifndef KITH_TEST_DATA
@@ -422,6 +423,7 @@ static int sync_force;
 static enum kith_status sync_with(struct world *w, struct hook *h, struct kith_sync_result **out)
 {
 	struct kith_sync_options o;
+	struct kith_sync_hooks hooks = { hook_fn, h };
 	enum kith_status rc;
 
 	memset(&o, 0, sizeof(o));
@@ -429,12 +431,8 @@ static enum kith_status sync_with(struct world *w, struct hook *h, struct kith_s
 	o.tzid = "UTC";
 	o.now = sync_now;
 	o.force = sync_force;
-	if (h) {
-		o.fault = hook_fn;
-		o.fault_arg = h;
-	}
 	*out = NULL;
-	rc = kith_sync(w->f->store, w->t, &o, out);
+	rc = kith_sync_with_hooks(w->f->store, w->t, &o, h ? &hooks : NULL, out);
 	return rc;
 }
 

@@ -125,12 +125,6 @@ struct kith_sync_options {
 	int dry_run;                 /* plan only: change neither the store nor the target */
 	int force;                   /* allow deleting more than a few reminders at once */
 	time_t now;                  /* the time of the sync; 0: time(NULL) */
-	/*
-	 * Test-only: called at each named step; a non-zero return makes the
-	 * sync stop there as if the process had died (nothing is cleaned up).
-	 */
-	int (*fault)(const char *step, void *arg);
-	void *fault_arg;
 };
 
 struct kith_sync_result {
