@@ -18,8 +18,8 @@
 #include "target.h"
 #include "output.h"
 #ifdef KITH_TEST_HOOKS
-/* A private header, for the crash tests only (see cli/meson.build). */
-#include "../lib/sync/test-hooks.h"
+/* A private header: only the test build includes it (cli/meson.build). */
+#include "sync/test-hooks.h"
 #endif
 
 static const char usage[] =

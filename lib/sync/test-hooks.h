@@ -4,9 +4,9 @@
  * process had died there (nothing is cleaned up), to prove that an
  * interrupted sync loses and duplicates nothing.  Not part of the public
  * API: no installed header declares it.  The unit tests reach it through
- * the static archive; the kith program only when it is built with the
- * tests (KITH_TEST_HOOKS, cli/meson.build), for the crash tests in
- * tests/sync and tests/integration.
+ * the static archive, and so does the test build of the kith program
+ * (kith-test-hooks, cli/meson.build) that the crash tests in tests/sync
+ * and tests/integration run; the installed program never does.
  *
  * The steps: "fetch" (before fetching what changed), "plan" (after tx 1
  * is committed), "write" (after each write, or after a batch), "flush"
@@ -23,8 +23,8 @@ struct kith_sync_hooks {
 	void *arg;
 };
 
-/* As kith_sync(); hooks may be NULL. */
-KITH_API enum kith_status kith_sync_with_hooks(struct kith_store *store,
+/* As kith_sync(); hooks may be NULL.  Not exported from libkith.so. */
+enum kith_status kith_sync_with_hooks(struct kith_store *store,
 					       struct kith_target *target,
 					       const struct kith_sync_options *opts,
 					       const struct kith_sync_hooks *hooks,
