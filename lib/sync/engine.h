@@ -19,13 +19,9 @@
 #include "ical.h"
 #include "plan.h"
 #include "store/sync-state.h"
+#include "strset.h"
 #include "target.h"
 #include "test-hooks.h"
-
-struct name_index {
-	const char *name;
-	size_t i;
-};
 
 struct engine {
 	struct kith_store *store;
@@ -47,8 +43,8 @@ struct engine {
 	struct kith_rstate *rs;   /* by contact id; creates appended */
 	size_t n_rs, n_rs_loaded, cap_rs;
 	uint64_t *rs_was;         /* digests of the rows as loaded */
-	struct name_index *rs_by_name; /* the loaded rows, by resource name */
-	size_t n_rs_by_name;
+	struct kith_strset rs_by_name; /* the loaded rows' resource names -> row */
+	int rs_by_name_built;
 	int rs_by_name_stale;     /* a loaded row was renamed since it was built */
 	char *rs_gone;            /* per rs: row removed this attempt */
 	long *rs_listed;          /* per rs: index in the listing, -1 if absent */

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "hash.h"
 #include "store/store.h"
 
 #define MAX_ATTEMPTS 3
@@ -191,7 +192,7 @@ static void clear_attempt(struct engine *e)
 {
 	kith_rstate_list_free(e->rs, e->n_rs);
 	free(e->rs_was);
-	free(e->rs_by_name);
+	kith_strset_free(&e->rs_by_name);
 	free(e->rs_gone);
 	free(e->rs_listed);
 	kith_titem_list_free(e->old_items, e->n_old_items);
@@ -206,8 +207,7 @@ static void clear_attempt(struct engine *e)
 	kith_sync_plan_clear(&e->plan);
 	e->rs = NULL;
 	e->rs_was = NULL;
-	e->rs_by_name = NULL;
-	e->n_rs_by_name = 0;
+	e->rs_by_name_built = 0;
 	e->rs_by_name_stale = 0;
 	e->rs_gone = NULL;
 	e->rs_listed = NULL;
@@ -226,17 +226,18 @@ static uint64_t rs_digest(const struct kith_rstate *r)
 {
 	const char *fields[] = { r->resource, r->uid, r->etag, r->base, r->pending,
 				 r->processed, r->counted, r->state, r->fingerprint };
-	uint64_t h = 0xcbf29ce484222325ULL;
+	struct kith_hash h = KITH_HASH_INIT;
 
 	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 		/* NULL and "" differ: mix in a marker for each. */
-		h = (h ^ (fields[f] ? 1u : 2u)) * 0x100000001b3ULL;
-		for (const char *p = fields[f]; p && *p; p++)
-			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		unsigned char marker = fields[f] ? 1 : 2;
+
+		kith_hash_add(&h, &marker, 1);
+		kith_hash_add_str(&h, fields[f]);
 	}
-	h = (h ^ (uint64_t)(r->written_due.year * 10000 + r->written_due.month * 100 +
-			    r->written_due.day)) * 0x100000001b3ULL;
-	return h;
+	kith_hash_add_word(&h, (uint64_t)(r->written_due.year * 10000 +
+					  r->written_due.month * 100 + r->written_due.day));
+	return kith_hash_result(&h);
 }
 
 int kith_sync_row_changed(const struct engine *e, size_t i)
@@ -270,48 +271,28 @@ int kith_sync_items_changed(const struct engine *e)
 
 /* ---- step 1: list and fetch ---- */
 
-static int cmp_name_index(const void *a, const void *b)
-{
-	return strcmp(((const struct name_index *)a)->name, ((const struct name_index *)b)->name);
-}
-
 /* The loaded rows by name (rebuilt after a rename); rows added since are scanned. */
 int kith_sync_row_by_name(struct engine *e, const char *name)
 {
-	size_t lo = 0, hi = 0;
+	size_t hit;
 
-	if (e->n_rs_loaded && (!e->rs_by_name || e->rs_by_name_stale)) {
-		if (!e->rs_by_name)
-			e->rs_by_name = malloc(e->n_rs_loaded * sizeof(*e->rs_by_name));
-		if (e->rs_by_name) {
-			for (size_t i = 0; i < e->n_rs_loaded; i++) {
-				if (!e->rs[i].resource)
-					continue;
-				e->rs_by_name[hi].name = e->rs[i].resource;
-				e->rs_by_name[hi++].i = i;
-			}
-			qsort(e->rs_by_name, hi, sizeof(*e->rs_by_name), cmp_name_index);
-			e->n_rs_by_name = hi;
-			e->rs_by_name_stale = 0;
-		}
+	if (e->n_rs_loaded && (!e->rs_by_name_built || e->rs_by_name_stale)) {
+		kith_strset_free(&e->rs_by_name);
+		kith_strset_init(&e->rs_by_name, KITH_STRSET_BORROW);
+		for (size_t i = 0; i < e->n_rs_loaded; i++)
+			kith_strset_add(&e->rs_by_name, e->rs[i].resource, i);
+		e->rs_by_name_built = kith_strset_seal(&e->rs_by_name) == KITH_OK;
+		e->rs_by_name_stale = 0;
 	}
-	if (!e->rs_by_name) { /* out of memory: slow, not wrong */
+	if (e->n_rs_loaded && !e->rs_by_name_built) { /* out of memory: slow, not wrong */
 		for (size_t i = 0; i < e->n_rs; i++)
 			if (e->rs[i].resource && !strcmp(e->rs[i].resource, name))
 				return (int)i;
 		return -1;
 	}
-	hi = e->n_rs_by_name;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(e->rs_by_name[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < e->n_rs_by_name && !strcmp(e->rs_by_name[lo].name, name))
-		return (int)e->rs_by_name[lo].i;
+	hit = kith_strset_get(&e->rs_by_name, name);
+	if (hit != KITH_STRSET_NONE)
+		return (int)hit;
 	for (size_t i = e->n_rs_loaded; i < e->n_rs; i++)
 		if (e->rs[i].resource && !strcmp(e->rs[i].resource, name))
 			return (int)i;
@@ -406,35 +387,32 @@ enum kith_status kith_sync_complete_listing(struct engine *e, struct kith_listin
 /* The listing holds exactly the known names, each with the known tag. */
 int kith_sync_same_listing(const struct kith_listing *got, const struct kith_listing *known)
 {
-	struct name_index *idx;
+	struct kith_strset idx;
 	int same = 1;
 
 	if (got->n != known->n)
 		return 0;
 	if (!got->n)
 		return 1;
-	idx = malloc(known->n * sizeof(*idx));
-	if (!idx)
+	kith_strset_init(&idx, KITH_STRSET_BORROW);
+	for (size_t i = 0; i < known->n; i++)
+		kith_strset_add(&idx, known->names[i], i);
+	if (kith_strset_seal(&idx)) {
+		kith_strset_free(&idx);
 		return 0; /* not proven: plan */
-	for (size_t i = 0; i < known->n; i++) {
-		idx[i].name = known->names[i];
-		idx[i].i = i;
 	}
-	qsort(idx, known->n, sizeof(*idx), cmp_name_index);
 	for (size_t i = 0; same && i < got->n; i++) {
-		struct name_index key = { got->names[i], 0 };
-		const struct name_index *hit = bsearch(&key, idx, known->n, sizeof(*idx),
-						       cmp_name_index);
+		size_t k = kith_strset_get(&idx, got->names[i]);
 		const char *a = got->tags[i], *b;
 
-		if (!hit) {
+		if (k == KITH_STRSET_NONE) {
 			same = 0;
 			break;
 		}
-		b = known->tags[hit->i];
+		b = known->tags[k];
 		same = a && b && !strcmp(a, b);
 	}
-	free(idx);
+	kith_strset_free(&idx);
 	return same;
 }
 
