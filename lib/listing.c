@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Listings and fetched resources, and the content hash local targets tag them with. */
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+#include "hash.h"
 #include "listing.h"
+#include "strset.h"
 
 void kith_listing_clear(struct kith_listing *l)
 {
@@ -23,21 +24,17 @@ void kith_listing_clear(struct kith_listing *l)
 
 int kith_listing_take(struct kith_listing *l, char *name, char *tag)
 {
-	if (l->n == l->cap) {
-		/* Doubling: listings of thousands are built one item at a time. */
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **names = realloc(l->names, cap * sizeof(*names));
-		char **tags;
+	/*
+	 * names and tags share l->cap: each grows from it to the same size,
+	 * and l->cap moves only once both have, so a failure between the two
+	 * leaves it true of both.
+	 */
+	size_t cap_names = l->cap, cap_tags = l->cap;
 
-		if (!names)
-			return -1;
-		l->names = names;
-		tags = realloc(l->tags, cap * sizeof(*tags));
-		if (!tags)
-			return -1;
-		l->tags = tags;
-		l->cap = cap;
-	}
+	if (KITH_GROW(l->names, cap_names, l->n + 1, 64) ||
+	    KITH_GROW(l->tags, cap_tags, l->n + 1, 64))
+		return -1;
+	l->cap = cap_names;
 	l->names[l->n] = name;
 	l->tags[l->n] = tag;
 	l->n++;
@@ -61,15 +58,8 @@ int kith_listing_gone(struct kith_listing *l, const char *name)
 {
 	char *copy;
 
-	if (l->n_gone == l->cap_gone) {
-		size_t cap = l->cap_gone ? l->cap_gone * 2 : 16;
-		char **p = realloc(l->gone, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		l->gone = p;
-		l->cap_gone = cap;
-	}
+	if (KITH_GROW(l->gone, l->cap_gone, l->n_gone + 1, 16))
+		return -1;
 	copy = strdup(name);
 	if (!copy)
 		return -1;
@@ -77,44 +67,32 @@ int kith_listing_gone(struct kith_listing *l, const char *name)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* names[0..n) as a set borrowing the strings. -1 on allocation failure. */
+static int name_set(struct kith_strset *set, char *const *names, size_t n)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* names[0..n) sorted (pointers borrowed), for bsearch. NULL only on allocation failure. */
-static char **sorted_names(char *const *names, size_t n)
-{
-	char **v = malloc((n ? n : 1) * sizeof(*v));
-
-	if (!v)
-		return NULL;
-	if (n)
-		memcpy(v, names, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), cmp_str);
-	return v;
-}
-
-static int among(char **sorted, size_t n, const char *name)
-{
-	return n && bsearch(&name, sorted, n, sizeof(*sorted), cmp_str) != NULL;
+	kith_strset_init(set, KITH_STRSET_BORROW);
+	for (size_t i = 0; i < n; i++)
+		kith_strset_add(set, names[i], i);
+	return kith_strset_seal(set) == KITH_OK ? 0 : -1;
 }
 
 int kith_listing_apply(struct kith_listing *l, const struct kith_listing *known)
 {
 	struct kith_listing full = { 0 };
-	char **changed = sorted_names(l->names, l->n);
-	char **gone = sorted_names(l->gone, l->n_gone);
-	int rc = changed && gone ? 0 : -1;
+	struct kith_strset changed, gone;
+	int rc = name_set(&changed, l->names, l->n);
 
+	if (name_set(&gone, l->gone, l->n_gone) < 0)
+		rc = -1;
 	for (size_t i = 0; !rc && i < known->n; i++)
-		if (!among(changed, l->n, known->names[i]) && !among(gone, l->n_gone, known->names[i]))
+		if (!kith_strset_has(&changed, known->names[i]) &&
+		    !kith_strset_has(&gone, known->names[i]))
 			rc = kith_listing_add(&full, known->names[i], known->tags[i]);
 	/* The delta's entries move over: no copies. */
 	for (size_t i = 0; !rc && i < l->n; i++)
 		rc = kith_listing_take(&full, l->names[i], l->tags[i]) < 0 ? -1 : 0;
-	free(changed);
-	free(gone);
+	kith_strset_free(&changed);
+	kith_strset_free(&gone);
 	if (rc) {
 		/* Entries already moved belong to full now: take them back first. */
 		for (size_t i = 0; i < full.n; i++)
@@ -143,15 +121,8 @@ void kith_fetched_clear(struct kith_fetched *f)
 
 char *kith_content_tag(const char *bytes, size_t len)
 {
-	/* Change detection only, not security: FNV-1a is enough and has no dependency. */
-	uint64_t h = 0xcbf29ce484222325ULL;
-	char *out = malloc(17);
+	char buf[KITH_HASH_HEXSZ];
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)bytes[i];
-		h *= 0x100000001b3ULL;
-	}
-	if (out)
-		snprintf(out, 17, "%016llx", (unsigned long long)h);
-	return out;
+	/* Change detection only, not security: FNV-1a is enough and has no dependency. */
+	return strdup(kith_hash_hex(kith_hash_bytes(bytes, len), buf));
 }

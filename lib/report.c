@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array.h"
 #include "buf.h"
 #include "ctx.h"
 #include "contact.h"
@@ -189,15 +190,8 @@ static enum kith_status collect(const struct kith_scan_row *row, void *arg)
 	 */
 	if (!st->opts->all && s.state == KITH_DUE_OK)
 		return KITH_OK;
-	if (r->n_rows == ri->cap) {
-		size_t cap = ri->cap ? ri->cap * 2 : 1024;
-		struct kith_report_row *p = realloc(r->rows, cap * sizeof(*p));
-
-		if (!p)
-			return KITH_ERR_NOMEM;
-		r->rows = p;
-		ri->cap = cap;
-	}
+	if (KITH_GROW(r->rows, ri->cap, r->n_rows + 1, 1024))
+		return KITH_ERR_NOMEM;
 	out = &r->rows[r->n_rows];
 	out->contact_id = row->id;
 	out->standing = s;

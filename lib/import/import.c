@@ -14,6 +14,7 @@
 
 #include <kith/import.h>
 
+#include "array.h"
 #include "buf.h"
 #include "card.h"
 #include "charset.h"
@@ -72,16 +73,9 @@ static enum kith_status queue_touch(struct job *j, size_t entry, size_t record,
 		free(key);
 		return KITH_OK;
 	}
-	if (j->n_touches == j->cap_touches) {
-		size_t cap = j->cap_touches ? j->cap_touches * 2 : 64;
-
-		t = realloc(j->touches, cap * sizeof(*t));
-		if (!t) {
-			free(key);
-			return kith_nomem(j->ctx);
-		}
-		j->touches = t;
-		j->cap_touches = cap;
+	if (KITH_GROW(j->touches, j->cap_touches, j->n_touches + 1, 64)) {
+		free(key);
+		return kith_nomem(j->ctx);
 	}
 	t = &j->touches[j->n_touches++];
 	t->entry = entry;

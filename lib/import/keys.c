@@ -1,21 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* How import records are keyed: a string index and the normal forms it holds. */
 #include <ctype.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fold.h"
+#include "hash.h"
 #include "import/job.h"
-
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 void import_index_free(struct index *ix)
 {
@@ -31,7 +22,7 @@ size_t import_index_get(const struct index *ix, const char *key)
 {
 	if (!ix->cap || !key)
 		return (size_t)-1;
-	for (size_t i = hash(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+	for (size_t i = kith_hash_str(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
 		if (!ix->keys[i])
 			return (size_t)-1;
 		if (!strcmp(ix->keys[i], key))
@@ -57,8 +48,9 @@ static int index_grow(struct index *ix)
 
 		if (!ix->keys[i])
 			continue;
-		for (j = hash(ix->keys[i]) & (big.cap - 1); big.keys[j]; j = (j + 1) & (big.cap - 1))
-			;
+		j = kith_hash_str(ix->keys[i]) & (big.cap - 1);
+		while (big.keys[j])
+			j = (j + 1) & (big.cap - 1);
 		big.keys[j] = ix->keys[i];
 		big.vals[j] = ix->vals[i];
 	}
@@ -79,7 +71,7 @@ int import_index_put(struct index *ix, char *key, size_t val)
 		free(key);
 		return -1;
 	}
-	for (i = hash(key) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1)) {
+	for (i = kith_hash_str(key) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1)) {
 		if (!strcmp(ix->keys[i], key)) {
 			free(key);
 			return 0;

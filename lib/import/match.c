@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "ctx.h"
 #include "import/job.h"
 #include "store/store.h"
@@ -204,15 +205,8 @@ enum kith_status import_add_new(struct job *j, struct kith_card *card, size_t *o
 	const char *tier = j->tier;
 	size_t i;
 
-	if (j->n_entries == j->cap_entries) {
-		size_t cap = j->cap_entries * 2 + 64;
-		struct entry *p = realloc(j->entries, cap * sizeof(*p));
-
-		if (!p)
-			return kith_nomem(j->ctx);
-		j->entries = p;
-		j->cap_entries = cap;
-	}
+	if (KITH_GROW(j->entries, j->cap_entries, j->n_entries + 1, 64))
+		return kith_nomem(j->ctx);
 	i = j->n_entries;
 	memset(&j->entries[i], 0, sizeof(j->entries[i]));
 	j->entries[i].is_new = 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array.h"
 #include "internal.h"
 #include "uid.h"
 
@@ -323,16 +324,9 @@ static enum kith_status run_contact_query(struct kith_store *s, sqlite3_stmt *st
 	int step;
 
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			struct kith_contact *p;
-
-			cap = cap ? cap * 2 : 16;
-			p = realloc(list, cap * sizeof(*p));
-			if (!p) {
-				rc = kith_nomem(s->ctx);
-				goto fail;
-			}
-			list = p;
+		if (KITH_GROW(list, cap, n + 1, 16)) {
+			rc = kith_nomem(s->ctx);
+			goto fail;
 		}
 		rc = read_contact(s, st, &list[n]);
 		if (rc)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "internal.h"
 #include "store/sync-state.h"
 
@@ -83,16 +84,9 @@ enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t targe
 		struct kith_rstate *r;
 		int ok = 1;
 
-		if (n == cap) {
-			struct kith_rstate *p;
-
-			cap = cap ? cap * 2 : 16;
-			p = realloc(list, cap * sizeof(*p));
-			if (!p) {
-				rc = kith_nomem(store->ctx);
-				goto out;
-			}
-			list = p;
+		if (KITH_GROW(list, cap, n + 1, 16)) {
+			rc = kith_nomem(store->ctx);
+			goto out;
 		}
 		r = &list[n++];
 		memset(r, 0, sizeof(*r));
@@ -205,16 +199,9 @@ enum kith_status kith_store_titems_load(struct kith_store *store, int64_t target
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int ok = 1;
 
-		if (n == cap) {
-			struct kith_titem *p;
-
-			cap = cap ? cap * 2 : 16;
-			p = realloc(list, cap * sizeof(*p));
-			if (!p) {
-				rc = kith_nomem(store->ctx);
-				goto out;
-			}
-			list = p;
+		if (KITH_GROW(list, cap, n + 1, 16)) {
+			rc = kith_nomem(store->ctx);
+			goto out;
 		}
 		list[n].name = col_text(st, 0, &ok);
 		list[n].tag = col_text(st, 1, &ok);
@@ -393,15 +380,8 @@ static enum kith_status append_titems(struct kith_store *store, sqlite3_stmt *st
 		struct kith_titem *it;
 		int ok = 1;
 
-		if (*n == *cap) {
-			size_t want = *cap ? *cap * 2 : 64;
-			struct kith_titem *p = realloc(*list, want * sizeof(*p));
-
-			if (!p)
-				return kith_nomem(store->ctx);
-			*list = p;
-			*cap = want;
-		}
+		if (KITH_GROW(*list, *cap, *n + 1, 64))
+			return kith_nomem(store->ctx);
 		it = &(*list)[(*n)++];
 		memset(it, 0, sizeof(*it));
 		it->name = col_text(st, 0, &ok);

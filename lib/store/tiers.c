@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 #include "internal.h"
 
@@ -63,16 +64,9 @@ static enum kith_status list_tiers(struct kith_store *store, int counted, struct
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			struct kith_tier *p;
-
-			cap = cap ? cap * 2 : 8;
-			p = realloc(tiers, cap * sizeof(*p));
-			if (!p) {
-				rc = kith_nomem(store->ctx);
-				goto out;
-			}
-			tiers = p;
+		if (KITH_GROW(tiers, cap, n + 1, 8)) {
+			rc = kith_nomem(store->ctx);
+			goto out;
 		}
 		rc = read_tier(store, st, &tiers[n]);
 		if (rc)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "internal.h"
 
 static enum kith_status add_touch(struct kith_store *store, struct kith_touch *touch)
@@ -107,16 +108,9 @@ static enum kith_status run_touch_query(struct kith_store *store, sqlite3_stmt *
 	int step;
 
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			struct kith_touch *p;
-
-			cap = cap ? cap * 2 : 16;
-			p = realloc(list, cap * sizeof(*p));
-			if (!p) {
-				rc = kith_nomem(store->ctx);
-				goto out;
-			}
-			list = p;
+		if (KITH_GROW(list, cap, n + 1, 16)) {
+			rc = kith_nomem(store->ctx);
+			goto out;
 		}
 		rc = read_touch(store, st, &list[n]);
 		if (rc)
