@@ -52,7 +52,7 @@ enum kith_status kith_card_add_item(struct kith_strlist *list, const char *s, in
 	return kith_strlist_add(list, s);
 }
 
-int kith_card_set(char **field, const char *s, size_t n)
+enum kith_status kith_card_set(char **field, const char *s, size_t n)
 {
 	char *copy;
 
@@ -65,14 +65,14 @@ int kith_card_set(char **field, const char *s, size_t n)
 	free(*field);
 	*field = NULL;
 	if (n == 0)
-		return 0;
+		return KITH_OK;
 	copy = malloc(n + 1);
 	if (!copy)
-		return -1;
+		return KITH_ERR_NOMEM;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
 	*field = copy;
-	return 0;
+	return KITH_OK;
 }
 
 /* Reads up to max digits; returns how many. */

@@ -66,8 +66,8 @@ struct kith_card *kith_card_list_push(struct kith_card_list *l);
  */
 enum kith_status kith_card_add_item(struct kith_strlist *list, const char *s, int nocase);
 
-/* Replace *field with a copy of s[0..n) trimmed of blanks (NULL if empty). 0 or -1 (no memory). */
-int kith_card_set(char **field, const char *s, size_t n);
+/* Replace *field with a copy of s[0..n) trimmed of blanks (NULL if empty). */
+enum kith_status kith_card_set(char **field, const char *s, size_t n);
 
 /*
  * Dates as address books write them: 2026-03-14, 20260314, an ISO date-time

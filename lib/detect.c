@@ -75,7 +75,7 @@ static void when_done(const struct kith_todo *t, int completed_counts, time_t no
 		c->on = kith_ical_local_date(c->at, tzid);
 }
 
-static int add(struct kith_detection *d, const char *processed, struct kith_date occurrence,
+static enum kith_status add(struct kith_detection *d, const char *processed, struct kith_date occurrence,
 	       const struct kith_todo *t, int completed_counts, const char *shape,
 	       const char *copy, time_t now, const char *tzid)
 {
@@ -84,7 +84,7 @@ static int add(struct kith_detection *d, const char *processed, struct kith_date
 	struct kith_completion *p;
 
 	if (kith_lines_has(processed, kith_date_format(occurrence, key)))
-		return 0;
+		return KITH_OK;
 	memset(&c, 0, sizeof(c));
 	c.occurrence = occurrence;
 	c.shape = shape;
@@ -96,29 +96,29 @@ static int add(struct kith_detection *d, const char *processed, struct kith_date
 		/* The same tick seen twice: keep the most precise time. */
 		if (c.source > d->completions[i].source)
 			d->completions[i] = c;
-		return 0;
+		return KITH_OK;
 	}
 	p = realloc(d->completions, (d->n_completions + 1) * sizeof(*p));
 	if (!p)
-		return -1;
+		return KITH_ERR_NOMEM;
 	d->completions = p;
 	d->completions[d->n_completions++] = c;
-	return 0;
+	return KITH_OK;
 }
 
-static int note_copy(struct kith_detection *d, const char *name)
+static enum kith_status note_copy(struct kith_detection *d, const char *name)
 {
 	const char **p;
 
 	for (size_t i = 0; i < d->n_copies; i++)
 		if (!strcmp(d->copies[i], name))
-			return 0;
+			return KITH_OK;
 	p = realloc(d->copies, (d->n_copies + 1) * sizeof(*p));
 	if (!p)
-		return -1;
+		return KITH_ERR_NOMEM;
 	d->copies = p;
 	d->copies[d->n_copies++] = name;
-	return 0;
+	return KITH_OK;
 }
 
 /* Summaries compared without the white space apps like to add or trim. */
@@ -169,7 +169,7 @@ static int compare_occurrence(const void *x, const void *y)
 	return kith_date_cmp(a->occurrence, b->occurrence);
 }
 
-static int detect_copies(const struct kith_detect_base *b, const struct kith_detect_other *others,
+static enum kith_status detect_copies(const struct kith_detect_base *b, const struct kith_detect_other *others,
 			 size_t n_others, const char *processed, long offset, time_t now,
 			 const char *tzid, struct kith_detection *d)
 {
@@ -191,20 +191,20 @@ static int detect_copies(const struct kith_detect_base *b, const struct kith_det
 					is_occurrence(b, due, offset);
 			if (!match)
 				continue;
-			if (note_copy(d, others[i].name) < 0)
-				return -1;
+			if (note_copy(d, others[i].name) != KITH_OK)
+				return KITH_ERR_NOMEM;
 			if (!kith_todo_is_done(t))
 				continue;
 			if (!kith_date_is_set(due))
 				due = b->due;
-			if (add(d, processed, due, t, 1, "copy", others[i].name, now, tzid) < 0)
-				return -1;
+			if (add(d, processed, due, t, 1, "copy", others[i].name, now, tzid) != KITH_OK)
+				return KITH_ERR_NOMEM;
 		}
 	}
-	return 0;
+	return KITH_OK;
 }
 
-int kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
+enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
 		const struct kith_detect_other *others, size_t n_others, const char *processed,
 		time_t now, const char *tzid, struct kith_detection *out)
 {
@@ -223,11 +223,11 @@ int kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
 	if (!m) {
 		d.unreadable = 1;
 		*out = d;
-		return 0;
+		return KITH_OK;
 	}
 	/* (a) the master completed (Nextcloud Tasks <= 0.17, jtx, Evolution, todoman). */
 	if (kith_todo_is_done(m)) {
-		if (add(&d, processed, b->due, m, 1, "completed", NULL, now, tzid) < 0)
+		if (add(&d, processed, b->due, m, 1, "completed", NULL, now, tzid) != KITH_OK)
 			goto nomem;
 	}
 	/* (c) completed overrides (Thunderbird, eM Client, jtx Board, python-caldav). */
@@ -239,7 +239,7 @@ int kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
 			continue;
 		occ = kith_date_add_days(t->rid, offset);
 		if (kith_todo_is_done(t)) {
-			if (add(&d, processed, occ, t, 1, "override", NULL, now, tzid) < 0)
+			if (add(&d, processed, occ, t, 1, "override", NULL, now, tzid) != KITH_OK)
 				goto nomem;
 		} else if (kith_date_is_set(t->due) && kith_date_cmp(t->due, occ) &&
 			   !kith_date_cmp(occ, b->due)) {
@@ -264,12 +264,12 @@ int kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
 			if (b->rrule && kith_date_cmp(due, b->due) > 0 &&
 			    (kith_ical_rrule_hits(b->rrule, b->dtstart, start) ||
 			     kith_ical_rrule_hits(b->rrule, b->due, due))) {
-				if (add(&d, processed, b->due, m, 0, "advanced", NULL, now, tzid) < 0)
+				if (add(&d, processed, b->due, m, 0, "advanced", NULL, now, tzid) != KITH_OK)
 					goto nomem;
 			} else if (m->last_modified &&
 				   !kith_date_cmp(due, kith_cadence_add(b->cadence, lm))) {
 				if (add(&d, processed, b->due, m, 0, "regenerated", NULL, now,
-					tzid) < 0)
+					tzid) != KITH_OK)
 					goto nomem;
 			} else {
 				d.moved = 1;
@@ -279,7 +279,7 @@ int kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
 	}
 copies:
 	/* (d) and (e): copies under other UIDs. */
-	if (detect_copies(b, others, n_others, processed, offset, now, tzid, &d) < 0)
+	if (detect_copies(b, others, n_others, processed, offset, now, tzid, &d) != KITH_OK)
 		goto nomem;
 	if (d.n_completions > 1)
 		qsort(d.completions, d.n_completions, sizeof(*d.completions), compare_occurrence);
@@ -287,8 +287,8 @@ copies:
 	if (d.n_completions)
 		d.moved = 0;
 	*out = d;
-	return 0;
+	return KITH_OK;
 nomem:
 	kith_detection_clear(&d);
-	return -1;
+	return KITH_ERR_NOMEM;
 }

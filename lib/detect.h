@@ -55,9 +55,10 @@ struct kith_detection {
  * Decide what happened.  `ours` is the reminder's resource now (NULL: gone);
  * `others` are the foreign resources not yet counted; `processed` holds
  * occurrences already logged ("YYYY-MM-DD" lines; may be NULL).
+ * KITH_OK, or KITH_ERR_NOMEM (no message: it has no ctx).
  * Ownership: kith_detection_clear(out).
  */
-int kith_detect(const struct kith_detect_base *base, const struct kith_todos *ours,
+enum kith_status kith_detect(const struct kith_detect_base *base, const struct kith_todos *ours,
 		const struct kith_detect_other *others, size_t n_others, const char *processed,
 		time_t now, const char *tzid, struct kith_detection *out);
 void kith_detection_clear(struct kith_detection *d);

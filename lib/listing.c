@@ -22,7 +22,7 @@ void kith_listing_clear(struct kith_listing *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int kith_listing_take(struct kith_listing *l, char *name, char *tag)
+enum kith_status kith_listing_take(struct kith_listing *l, char *name, char *tag)
 {
 	/*
 	 * names and tags share l->cap: each grows from it to the same size,
@@ -33,64 +33,64 @@ int kith_listing_take(struct kith_listing *l, char *name, char *tag)
 
 	if (KITH_GROW(l->names, cap_names, l->n + 1, 64) ||
 	    KITH_GROW(l->tags, cap_tags, l->n + 1, 64))
-		return -1;
+		return KITH_ERR_NOMEM;
 	l->cap = cap_names;
 	l->names[l->n] = name;
 	l->tags[l->n] = tag;
 	l->n++;
-	return 0;
+	return KITH_OK;
 }
 
-int kith_listing_add(struct kith_listing *l, const char *name, const char *tag)
+enum kith_status kith_listing_add(struct kith_listing *l, const char *name, const char *tag)
 {
 	char *n = strdup(name);
 	char *t = tag ? strdup(tag) : NULL;
 
-	if (!n || (tag && !t) || kith_listing_take(l, n, t) < 0) {
+	if (!n || (tag && !t) || kith_listing_take(l, n, t) != KITH_OK) {
 		free(n);
 		free(t);
-		return -1;
+		return KITH_ERR_NOMEM;
 	}
-	return 0;
+	return KITH_OK;
 }
 
-int kith_listing_gone(struct kith_listing *l, const char *name)
+enum kith_status kith_listing_gone(struct kith_listing *l, const char *name)
 {
 	char *copy;
 
 	if (KITH_GROW(l->gone, l->cap_gone, l->n_gone + 1, 16))
-		return -1;
+		return KITH_ERR_NOMEM;
 	copy = strdup(name);
 	if (!copy)
-		return -1;
+		return KITH_ERR_NOMEM;
 	l->gone[l->n_gone++] = copy;
-	return 0;
+	return KITH_OK;
 }
 
-/* names[0..n) as a set borrowing the strings. -1 on allocation failure. */
-static int name_set(struct kith_strset *set, char *const *names, size_t n)
+/* names[0..n) as a set borrowing the strings. */
+static enum kith_status name_set(struct kith_strset *set, char *const *names, size_t n)
 {
 	kith_strset_init(set, KITH_STRSET_BORROW);
 	for (size_t i = 0; i < n; i++)
 		kith_strset_add(set, names[i], i);
-	return kith_strset_seal(set) == KITH_OK ? 0 : -1;
+	return kith_strset_seal(set);
 }
 
-int kith_listing_apply(struct kith_listing *l, const struct kith_listing *known)
+enum kith_status kith_listing_apply(struct kith_listing *l, const struct kith_listing *known)
 {
 	struct kith_listing full = { 0 };
 	struct kith_strset changed, gone;
-	int rc = name_set(&changed, l->names, l->n);
+	enum kith_status rc = name_set(&changed, l->names, l->n);
 
-	if (name_set(&gone, l->gone, l->n_gone) < 0)
-		rc = -1;
+	if (name_set(&gone, l->gone, l->n_gone))
+		rc = KITH_ERR_NOMEM;
 	for (size_t i = 0; !rc && i < known->n; i++)
 		if (!kith_strset_has(&changed, known->names[i]) &&
 		    !kith_strset_has(&gone, known->names[i]))
 			rc = kith_listing_add(&full, known->names[i], known->tags[i]);
 	/* The delta's entries move over: no copies. */
 	for (size_t i = 0; !rc && i < l->n; i++)
-		rc = kith_listing_take(&full, l->names[i], l->tags[i]) < 0 ? -1 : 0;
+		rc = kith_listing_take(&full, l->names[i], l->tags[i]);
 	kith_strset_free(&changed);
 	kith_strset_free(&gone);
 	if (rc) {
@@ -100,7 +100,7 @@ int kith_listing_apply(struct kith_listing *l, const struct kith_listing *known)
 				if (full.names[i] == l->names[k])
 					full.names[i] = full.tags[i] = NULL;
 		kith_listing_clear(&full);
-		return -1;
+		return KITH_ERR_NOMEM;
 	}
 	full.partial = l->partial;
 	free(l->names);
@@ -109,7 +109,7 @@ int kith_listing_apply(struct kith_listing *l, const struct kith_listing *known)
 	l->n = 0;
 	kith_listing_clear(l);
 	*l = full;
-	return 0;
+	return KITH_OK;
 }
 
 void kith_fetched_clear(struct kith_fetched *f)

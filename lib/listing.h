@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include <kith/common.h>
+
 struct kith_listing {
 	char **names;
 	char **tags;
@@ -39,18 +41,18 @@ struct kith_fetched {
 void kith_listing_clear(struct kith_listing *l);
 void kith_fetched_clear(struct kith_fetched *f);
 
-/* Adds one entry (copies). -1 on allocation failure. */
-int kith_listing_add(struct kith_listing *l, const char *name, const char *tag);
-/* As kith_listing_add, but takes the strings (malloc'd); on -1 they are still the caller's. */
-int kith_listing_take(struct kith_listing *l, char *name, char *tag);
-/* Records a removal in a delta (copies). -1 on allocation failure. */
-int kith_listing_gone(struct kith_listing *l, const char *name);
+/* Adds one entry (copies). KITH_OK or KITH_ERR_NOMEM (no message: no ctx here). */
+enum kith_status kith_listing_add(struct kith_listing *l, const char *name, const char *tag);
+/* As kith_listing_add, but takes the strings (malloc'd); on failure they are still the caller's. */
+enum kith_status kith_listing_take(struct kith_listing *l, char *name, char *tag);
+/* Records a removal in a delta (copies). KITH_OK or KITH_ERR_NOMEM. */
+enum kith_status kith_listing_gone(struct kith_listing *l, const char *name);
 /*
  * A delta made complete: what was known minus what is gone or changed,
- * in known's order, then the delta's entries.  -1 on allocation failure
- * (*l unchanged).
+ * in known's order, then the delta's entries.  KITH_OK, or KITH_ERR_NOMEM
+ * with *l unchanged.
  */
-int kith_listing_apply(struct kith_listing *l, const struct kith_listing *known);
+enum kith_status kith_listing_apply(struct kith_listing *l, const struct kith_listing *known);
 
 /* A content hash as a version tag (FNV-1a 64, hex). Ownership: free(). */
 char *kith_content_tag(const char *bytes, size_t len);

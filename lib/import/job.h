@@ -23,8 +23,8 @@ struct index {
 
 /* The value of key, or (size_t)-1. */
 size_t import_index_get(const struct index *ix, const char *key);
-/* Adds key (taking it) unless present; the first value stays.  0 or -1 (no memory). */
-int import_index_put(struct index *ix, char *key, size_t val);
+/* Adds key (taking it; NULL: out of memory) unless present; the first value stays. */
+enum kith_status import_index_put(struct index *ix, char *key, size_t val);
 void import_index_free(struct index *ix);
 
 /* Normal forms for matching. Ownership: free(); NULL: no memory. */

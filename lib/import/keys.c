@@ -30,7 +30,7 @@ size_t import_index_get(const struct index *ix, const char *key)
 	}
 }
 
-static int index_grow(struct index *ix)
+static enum kith_status index_grow(struct index *ix)
 {
 	struct index big;
 
@@ -41,7 +41,7 @@ static int index_grow(struct index *ix)
 	if (!big.keys || !big.vals) {
 		free(big.keys);
 		free(big.vals);
-		return -1;
+		return KITH_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < ix->cap; i++) {
 		size_t j;
@@ -57,30 +57,30 @@ static int index_grow(struct index *ix)
 	free(ix->keys);
 	free(ix->vals);
 	*ix = big;
-	return 0;
+	return KITH_OK;
 }
 
-/* Adds key (taking it) unless present; the first value stays.  0 or -1 (no memory). */
-int import_index_put(struct index *ix, char *key, size_t val)
+/* Adds key (taking it) unless present; the first value stays. */
+enum kith_status import_index_put(struct index *ix, char *key, size_t val)
 {
 	size_t i;
 
 	if (!key)
-		return -1;
+		return KITH_ERR_NOMEM;
 	if ((ix->n + 1) * 2 > ix->cap && index_grow(ix)) {
 		free(key);
-		return -1;
+		return KITH_ERR_NOMEM;
 	}
 	for (i = kith_hash_str(key) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1)) {
 		if (!strcmp(ix->keys[i], key)) {
 			free(key);
-			return 0;
+			return KITH_OK;
 		}
 	}
 	ix->keys[i] = key;
 	ix->vals[i] = val;
 	ix->n++;
-	return 0;
+	return KITH_OK;
 }
 
 /* ---- normal forms ---- */

@@ -201,7 +201,7 @@ static int descends_from(struct engine *e, const struct kith_contact *c, const c
 	b.cadence = kith_sync_cadence(e, c);
 	b.dtstart = m->dtstart;
 	b.due = m->due;
-	if (kith_detect(&b, &s, NULL, 0, NULL, e->now, e->o->tzid, &d) == 0) {
+	if (kith_detect(&b, &s, NULL, 0, NULL, e->now, e->o->tzid, &d) == KITH_OK) {
 		yes = !d.moved && !d.unreadable && !d.deleted;
 		kith_detection_clear(&d);
 	}
@@ -388,7 +388,7 @@ static enum kith_status detect_one(struct engine *e, struct kith_contact *c, siz
 	b.dtstart = m->dtstart;
 	b.due = m->due;
 	if (kith_detect(&b, li >= 0 ? &now : NULL, others, n_others, r->processed, e->now,
-			e->o->tzid, &d) < 0) {
+			e->o->tzid, &d) != KITH_OK) {
 		rc = kith_nomem(e->ctx);
 		goto out;
 	}

@@ -321,7 +321,7 @@ static enum kith_status known_listing(struct engine *e, struct kith_listing *out
 	memset(out, 0, sizeof(*out));
 	rc = kith_store_known_items(e->store, e->target_id, &items, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
-		if (kith_listing_take(out, items[i].name, items[i].tag) < 0)
+		if (kith_listing_take(out, items[i].name, items[i].tag) != KITH_OK)
 			rc = kith_nomem(e->ctx);
 		else
 			items[i].name = items[i].tag = NULL;
@@ -373,7 +373,7 @@ enum kith_status kith_sync_complete_listing(struct engine *e, struct kith_listin
 	if (!e->listing.delta && !known)
 		return KITH_OK;
 	rc = known_listing(e, &k);
-	if (!rc && e->listing.delta && kith_listing_apply(&e->listing, &k) < 0)
+	if (!rc && e->listing.delta && kith_listing_apply(&e->listing, &k) != KITH_OK)
 		rc = kith_nomem(e->ctx);
 	if (!rc && known)
 		*known = k;

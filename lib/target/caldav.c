@@ -458,7 +458,7 @@ static enum kith_status full_listing(struct kith_target *t, struct kith_listing 
 	}
 	for (size_t i = 0; i < ms.n && !rc; i++)
 		if (member(c, &ms.items[i]) && ms.items[i].prop_status / 100 == 2 &&
-		    kith_listing_add(out, href_path(ms.items[i].href), ms.items[i].etag) < 0)
+		    kith_listing_add(out, href_path(ms.items[i].href), ms.items[i].etag) != KITH_OK)
 			rc = kith_nomem(t->ctx);
 	kith_dav_multistatus_clear(&ms);
 	return rc;
@@ -540,9 +540,9 @@ static enum kith_status caldav_list(struct kith_target *t, struct kith_listing *
 					continue;
 				if (it->status == 404) {
 					/* Only a delta names what went; a full listing omits it. */
-					if (l.delta && kith_listing_gone(&l, href_path(it->href)) < 0)
+					if (l.delta && kith_listing_gone(&l, href_path(it->href)) != KITH_OK)
 						rc = kith_nomem(t->ctx);
-				} else if (kith_listing_add(&l, href_path(it->href), it->etag) < 0) {
+				} else if (kith_listing_add(&l, href_path(it->href), it->etag) != KITH_OK) {
 					rc = kith_nomem(t->ctx);
 				}
 			}

@@ -127,7 +127,7 @@ static enum kith_status file_list(struct kith_target *t, struct kith_listing *ou
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < f->split.n; i++) {
-		if (kith_listing_add(&l, f->split.uids[i], f->tags[i]) < 0) {
+		if (kith_listing_add(&l, f->split.uids[i], f->tags[i]) != KITH_OK) {
 			kith_listing_clear(&l);
 			return kith_nomem(t->ctx);
 		}

@@ -123,12 +123,12 @@ static enum kith_status vdir_list(struct kith_target *t, struct kith_listing *ou
 			rc = KITH_OK;
 			continue;
 		}
-		if (rc == KITH_OK && kith_listing_add(&l, e->d_name, tag) < 0)
+		if (rc == KITH_OK && kith_listing_add(&l, e->d_name, tag) != KITH_OK)
 			rc = kith_nomem(t->ctx);
 		free(tag);
 		if (rc == KITH_ERR_PARSE) {
 			/* Too large to be a reminder: list it untagged, never touch it. */
-			rc = kith_listing_add(&l, e->d_name, "oversized") < 0 ? kith_nomem(t->ctx)
+			rc = kith_listing_add(&l, e->d_name, "oversized") != KITH_OK ? kith_nomem(t->ctx)
 									       : KITH_OK;
 		}
 		if (rc)
