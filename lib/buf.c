@@ -92,3 +92,15 @@ char *kith_strdup0(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
+
+void kith_buf_reset(struct kith_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+const char *kith_buf_str(const struct kith_buf *b)
+{
+	return b->data ? b->data : "";
+}

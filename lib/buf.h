@@ -22,6 +22,10 @@ void kith_buf_append(struct kith_buf *b, const char *s);
 void kith_buf_append_n(struct kith_buf *b, const char *s, size_t n);
 void kith_buf_printf(struct kith_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Empties the buffer, keeping its memory. */
+void kith_buf_reset(struct kith_buf *b);
+/* The text so far; "" when nothing was appended. Borrowed. */
+const char *kith_buf_str(const struct kith_buf *b);
 /* The string (never NULL unless failed); the buffer is left empty. Ownership: free(). */
 char *kith_buf_steal(struct kith_buf *b);
 void kith_buf_free(struct kith_buf *b);
