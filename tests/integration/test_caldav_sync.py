@@ -909,7 +909,7 @@ class CalDAVSyncBase:
 
     def test_5_deleted_on_the_server_after_kith_rewrote_it(self):
         # After a sync that only updated reminders kith keeps its sync token
-        # (lib/target-caldav.c, caldav_put_many): a deletion of an updated
+        # (lib/target/caldav.c, caldav_put_many): a deletion of an updated
         # item must still come through that token's change list.
         i = DELETED
         cid = self.contact(i)["id"]

@@ -1391,7 +1391,7 @@ class SyncBase:
     # ------------------------------------------------------------ 10. nothing to do
     #
     # A sync that finds the store and the target as the last complete sync
-    # left them plans nothing (lib/sync.c, try_quiet).  Each test makes one
+    # left them plans nothing (lib/sync/quiet.c, try_quiet).  Each test makes one
     # change after such a sync and checks that it still flows out.
 
     def settled(self):

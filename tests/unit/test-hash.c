@@ -71,7 +71,7 @@ static void test_hash_hex_pads_to_16_digits(void **state)
 
 /* ---- the copies this replaces, as they were, to prove the values do not move ---- */
 
-static uint64_t import_hash(const char *s) /* lib/import.c */
+static uint64_t import_hash(const char *s) /* lib/import/keys.c, before hash.h */
 {
 	uint64_t h = 14695981039346656037ULL;
 
@@ -80,7 +80,7 @@ static uint64_t import_hash(const char *s) /* lib/import.c */
 	return h;
 }
 
-static uint64_t target_tag(const char *bytes, size_t len) /* lib/target.c */
+static uint64_t target_tag(const char *bytes, size_t len) /* lib/target.c, before hash.h */
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -91,7 +91,7 @@ static uint64_t target_tag(const char *bytes, size_t len) /* lib/target.c */
 	return h;
 }
 
-static uint64_t sync_digest(const char *const *fields, size_t n, uint64_t word) /* lib/sync.c */
+static uint64_t sync_digest(const char *const *fields, size_t n, uint64_t word) /* lib/sync.c, before hash.h */
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
