@@ -4,32 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 
+/* Room for extra more bytes and the NUL; a failure sticks (see buf.h). */
 static int grow(struct kith_buf *b, size_t extra)
 {
-	size_t need, cap;
-	char *p;
-
 	if (b->failed)
 		return -1;
-	if (extra > (size_t)-1 / 2 - b->len)
-		goto fail;
-	need = b->len + extra + 1;
-	if (need <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	p = realloc(b->data, cap);
-	if (!p)
-		goto fail;
-	b->data = p;
-	b->cap = cap;
+	if (extra >= KITH_ARRAY_MAX_BYTES - b->len ||
+	    kith_grow(&b->data, &b->cap, b->len + extra + 1, 1, 64) != KITH_OK) {
+		b->failed = 1;
+		return -1;
+	}
 	return 0;
-fail:
-	b->failed = 1;
-	return -1;
 }
 
 void kith_buf_append_n(struct kith_buf *b, const char *s, size_t n)
