@@ -96,20 +96,13 @@ static inline char *path_join(const char *dir, const char *name)
 	return p;
 }
 
-#ifdef KITH_TEST_DATA
-/*
- * The fixture tests/data/DIR/NAME, NUL-terminated; *out_n is its length
- * without the NUL.  Ownership: free().
- */
-static inline char *slurp(const char *dir, const char *name, size_t *out_n)
+/* The whole file at path, NUL-terminated; *out_n (may be NULL) its length. Ownership: free(). */
+static inline char *slurp_path(const char *path, size_t *out_n)
 {
-	char path[512];
-	FILE *f;
+	FILE *f = fopen(path, "rb");
 	char *data;
 	long n;
 
-	snprintf(path, sizeof(path), "%s/%s/%s", KITH_TEST_DATA, dir, name);
-	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s", path);
 	assert_int_equal(fseek(f, 0, SEEK_END), 0);
@@ -121,8 +114,22 @@ static inline char *slurp(const char *dir, const char *name, size_t *out_n)
 	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
 	data[n] = '\0';
 	fclose(f);
-	*out_n = (size_t)n;
+	if (out_n)
+		*out_n = (size_t)n;
 	return data;
+}
+
+#ifdef KITH_TEST_DATA
+/*
+ * The fixture tests/data/DIR/NAME, NUL-terminated; *out_n is its length
+ * without the NUL.  Ownership: free().
+ */
+static inline char *slurp(const char *dir, const char *name, size_t *out_n)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", KITH_TEST_DATA, dir, name);
+	return slurp_path(path, out_n);
 }
 #endif
 

@@ -54,23 +54,7 @@ static char *xstrdup(const char *s)
 
 static char *read_path(const char *path)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	if (!buf)
-		abort();
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
+	return slurp_path(path, NULL);
 }
 
 static char *read_data(const char *name)
