@@ -21,8 +21,6 @@
 
 #define MAX_REDIRECTS 5
 
-/* ---- discovery ---- */
-
 /* The first item's value of a property, resolved against url. Ownership: free(). */
 static char *resolved(const char *url, const char *href)
 {

@@ -17,8 +17,6 @@ static const char *const xml_headers[] = {
 	"Content-Type: application/xml; charset=utf-8", NULL,
 };
 
-/* ---- small helpers ---- */
-
 int caldav_set(char **slot, const char *v)
 {
 	char *copy = NULL;

@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The CalDAV target (RFC 4791): one calendar collection on a server.
- *
- * Discovery (once; the result is kept in the store): the URL itself if it
- * is a calendar, else RFC 6764 /.well-known/caldav (redirects followed by
- * hand, same origin only), DAV:current-user-principal, CALDAV:calendar-
- * home-set, and the calendars there; the configured one is picked by
- * display name or URL, or created with MKCALENDAR.
+ * This file lists and fetches, keeps the state in the store and opens
+ * the target; caldav.h says where the other parts live.
  *
  * Listing: a sync-collection REPORT (RFC 6578) from the last token when
  * the server has it -- a sync with nothing changed is that one request --
  * else a Depth: 1 PROPFIND of getetag.  A forgotten token (the
  * DAV:valid-sync-token precondition, whatever the status code) falls back
  * to a full listing that is partial for deletions.  Fetching is
- * calendar-multiget in batches; writes are conditional PUTs and DELETEs,
- * several at once over kept-alive connections.
+ * calendar-multiget in batches.
  */
 #include <stdlib.h>
 #include <string.h>

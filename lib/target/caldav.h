@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to the CalDAV backend (lib/target/caldav*.c).  The parts
- * depend one way: caldav.c (listing, fetching, state, the ops table)
- * uses caldav-check.c, caldav-write.c, caldav-discover.c and
- * caldav-request.c; check uses write, discover and request; write uses
- * discover and request; discover uses request; request uses none.
+ * Private to the CalDAV backend, in five parts that depend one way:
+ *
+ *   caldav.c           listing, fetching, the state, the ops table, open
+ *   caldav-check.c     `kith check`: the server's features, with a probe
+ *   caldav-write.c     conditional PUT (batched) and DELETE
+ *   caldav-discover.c  the calendar collection; `kith calendars`
+ *   caldav-request.c   one request, PROPFIND, HTTP errors, href paths
+ *
+ * Each uses only the parts below it.
  */
 #ifndef KITH_TARGET_CALDAV_H
 #define KITH_TARGET_CALDAV_H
