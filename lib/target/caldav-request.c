@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CalDAV backend's requests: one HTTP request with its XML body and
+ * Depth, a PROPFIND with its 207 parsed, an HTTP failure as a message,
+ * and the path comparisons every part needs for hrefs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caldav.h"
+#include "ctx.h"
+#include "davxml.h"
+#include "http.h"
+
+static const char *const xml_headers[] = {
+	"Content-Type: application/xml; charset=utf-8", NULL,
+};
+
+int caldav_set(char **slot, const char *v)
+{
+	char *copy = NULL;
+
+	if (v && !(copy = strdup(v)))
+		return -1;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+/* The path of an absolute URL ("/kith/cal/"), for comparing with hrefs. */
+const char *caldav_path_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (!p)
+		return url;
+	p = strchr(p + 3, '/');
+	return p ? p : "/";
+}
+
+/* An href as the path it names (a server may send a full URL). */
+const char *caldav_href_path(const char *href)
+{
+	return strstr(href, "://") ? caldav_path_of(href) : href;
+}
+
+int caldav_same_path(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && !strncmp(a, b, la);
+}
+
+enum kith_status caldav_http_error(struct kith_target *t, const char *what, const char *url,
+				   const struct kith_http_response *r)
+{
+	struct caldav *c = t->impl;
+
+	switch (r->status) {
+	case 401:
+		return kith_fail(t->ctx, KITH_ERR_AUTH,
+				 "%s: the server refused the %s (HTTP 401): check the username "
+				 "and password", url, c->have_credentials ? "username or password"
+									 : "request without a password");
+	case 403:
+		return kith_fail(t->ctx, KITH_ERR_AUTH, "%s: %s was refused (HTTP 403)", url, what);
+	case 404:
+		return kith_fail(t->ctx, KITH_ERR_NOT_FOUND, "%s: not found (HTTP 404) while %s",
+				 url, what);
+	default:
+		return kith_fail(t->ctx, KITH_ERR_IO, "%s: unexpected HTTP %ld while %s", url,
+				 r->status, what);
+	}
+}
+
+/* Runs one request; a transport failure is an error (message in ctx). */
+enum kith_status caldav_run(struct kith_target *t, const char *method, const char *url,
+			    const char *depth, const char *body, struct kith_http_response *out)
+{
+	struct caldav *c = t->impl;
+	const char *headers[4] = { NULL, NULL, NULL, NULL };
+	char depth_line[32];
+	struct kith_http_request req;
+	size_t h = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (body)
+		headers[h++] = xml_headers[0];
+	if (depth) {
+		snprintf(depth_line, sizeof(depth_line), "Depth: %s", depth);
+		headers[h++] = depth_line;
+	}
+	req.method = method;
+	req.url = url;
+	req.headers = headers;
+	req.body = body;
+	req.body_len = body ? strlen(body) : 0;
+	return kith_http_run(c->http, &req, out);
+}
+
+/* PROPFIND and parse its 207. */
+enum kith_status caldav_propfind(struct kith_target *t, const char *url, const char *depth,
+				 enum kith_dav_propfind what, long *out_status,
+				 struct kith_dav_multistatus *ms)
+{
+	struct kith_http_response r;
+	enum kith_status rc;
+	char *body = NULL;
+
+	memset(ms, 0, sizeof(*ms));
+	rc = kith_davxml_propfind(t->ctx, what, &body);
+	if (rc)
+		return rc;
+	rc = caldav_run(t, "PROPFIND", url, depth, body, &r);
+	free(body);
+	if (rc)
+		return rc;
+	*out_status = r.status;
+	if (r.status == 207)
+		rc = kith_davxml_parse_multistatus(t->ctx, r.body, r.len, ms);
+	kith_http_response_clear(&r);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the CalDAV backend, in five parts that depend one way:
+ *
+ *   caldav.c           listing, fetching, the state, the ops table, open
+ *   caldav-check.c     `kith check`: the server's features, with a probe
+ *   caldav-write.c     conditional PUT (batched) and DELETE
+ *   caldav-discover.c  the calendar collection; `kith calendars`
+ *   caldav-request.c   one request, PROPFIND, HTTP errors, href paths
+ *
+ * Each uses only the parts below it.
+ */
+#ifndef KITH_TARGET_CALDAV_H
+#define KITH_TARGET_CALDAV_H
+
+#include "davxml.h"
+#include "http.h"
+#include "target.h"
+
+#define DEFAULT_CALENDAR "kith"
+
+struct caldav {
+	struct kith_http *http;
+	char *url;            /* as the user gave it */
+	char *calendar;       /* wanted: display name or URL; NULL: DEFAULT_CALENDAR */
+	int create;           /* MKCALENDAR it when missing */
+	char *collection;     /* the calendar collection URL (ends in '/') */
+	char *home;           /* calendar-home-set URL */
+	int sync;             /* sync-collection: -1 unknown, 0 no, 1 yes */
+	char *token;
+	int have_credentials;
+	void (*progress)(size_t done, size_t total, void *arg);
+	void *progress_arg;
+};
+
+/* caldav-request.c */
+int caldav_set(char **slot, const char *v);
+const char *caldav_path_of(const char *url);
+const char *caldav_href_path(const char *href);
+int caldav_same_path(const char *a, const char *b);
+enum kith_status caldav_http_error(struct kith_target *t, const char *what, const char *url,
+				   const struct kith_http_response *r);
+enum kith_status caldav_run(struct kith_target *t, const char *method, const char *url,
+			    const char *depth, const char *body, struct kith_http_response *out);
+enum kith_status caldav_propfind(struct kith_target *t, const char *url, const char *depth,
+				 enum kith_dav_propfind what, long *out_status,
+				 struct kith_dav_multistatus *ms);
+
+/* caldav-discover.c */
+enum kith_status caldav_discover(struct kith_target *t);
+enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out,
+				  size_t *out_n);
+
+/* caldav-write.c */
+enum kith_status caldav_put_many(struct kith_target *t, struct kith_put *puts, size_t n);
+enum kith_status caldav_put(struct kith_target *t, const char *name, const char *bytes,
+			    size_t len, const char *if_match, char **out_tag);
+enum kith_status caldav_del(struct kith_target *t, const char *name, const char *if_match);
+enum kith_status caldav_flush(struct kith_target *t);
+char *caldav_resource_name(struct kith_target *t, const char *uid);
+
+/* caldav-check.c */
+enum kith_status caldav_check(struct kith_target *t, struct kith_server_check *out);
+
+#endif
