@@ -17,15 +17,15 @@ static const char *const xml_headers[] = {
 	"Content-Type: application/xml; charset=utf-8", NULL,
 };
 
-int caldav_set(char **slot, const char *v)
+enum kith_status caldav_set(char **slot, const char *v)
 {
 	char *copy = NULL;
 
 	if (v && !(copy = strdup(v)))
-		return -1;
+		return KITH_ERR_NOMEM;
 	free(*slot);
 	*slot = copy;
-	return 0;
+	return KITH_OK;
 }
 
 /* The path of an absolute URL ("/kith/cal/"), for comparing with hrefs. */

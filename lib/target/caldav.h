@@ -34,7 +34,7 @@ struct caldav {
 };
 
 /* caldav-request.c */
-int caldav_set(char **slot, const char *v);
+enum kith_status caldav_set(char **slot, const char *v);
 const char *caldav_path_of(const char *url);
 const char *caldav_href_path(const char *href);
 int caldav_same_path(const char *a, const char *b);
