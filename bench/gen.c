@@ -77,26 +77,32 @@ static const unsigned tier_share[N_TIERS] = { 50, 200, 350, 400 };
 /* Relative weight of a touch landing on a contact of each tier. */
 static const unsigned tier_touch_weight[N_TIERS] = { 12, 5, 2, 1 };
 
-static const char *const onsets[] = { "b", "br", "d", "dr", "f", "g", "h", "j", "k", "kl",
-				      "l", "m", "n", "p", "r", "s", "st", "t", "tr", "v",
-				      "w", "z", "",  "" };
+static const char *const onsets[] = { "b",  "br", "d",  "dr", "f", "g", "h", "j",
+				      "k",  "kl", "l",  "m",  "n", "p", "r", "s",
+				      "st", "t",  "tr", "v",  "w", "z", "",  "" };
 static const char *const vowels[] = { "a", "e", "i", "o", "u", "ai", "ei", "ou", "y" };
 static const char *const codas[] = { "", "", "n", "r", "l", "s", "th", "m", "x", "nd", "rk" };
-static const char *const org_words[] = { "Acme", "Northwind", "Globex", "Initech", "Umbrel",
-					  "Vandel", "Tessar", "Quill", "Orbis", "Lumen",
-					  "Harbor", "Cobalt", "Fjord", "Meridian", "Juniper" };
-static const char *const org_kinds[] = { "Labs", "Systems", "GmbH", "Ltd", "Partners",
-					 "Consulting", "Foundation", "University", "Media", "AG" };
+static const char *const org_words[] = { "Acme",   "Northwind", "Globex", "Initech",  "Umbrel",
+					 "Vandel", "Tessar",    "Quill",  "Orbis",    "Lumen",
+					 "Harbor", "Cobalt",    "Fjord",  "Meridian", "Juniper" };
+static const char *const org_kinds[] = { "Labs",     "Systems",    "GmbH",       "Ltd",
+					 "Partners", "Consulting", "Foundation", "University",
+					 "Media",    "AG" };
 static const char *const domains[] = { "example.com", "example.org", "example.net" };
-static const char *const channels[] = { "email", "email", "email", "phone", "meeting",
+static const char *const channels[] = { "email",   "email",   "email",   "phone",  "meeting",
 					"meeting", "message", "message", "social", "other" };
 static const char *const vias[] = { "email", "phone", "message", "meeting" };
 static const char *const overrides[] = { "2w", "6w", "90d", "4m", "1y", "18m" };
-static const char *const tags[] = { "conference", "alumni", "client", "mentor",
-				    "investor", "recruiter", "oss", "former-colleague" };
-static const char *const notes[] = { "coffee", "quick catch-up", "intro to a colleague",
-				     "congratulated on the new role", "sent the paper",
-				     "talked about the conference", "birthday", "lunch" };
+static const char *const tags[] = { "conference", "alumni",    "client", "mentor",
+				    "investor",   "recruiter", "oss",    "former-colleague" };
+static const char *const notes[] = { "coffee",
+				     "quick catch-up",
+				     "intro to a colleague",
+				     "congratulated on the new role",
+				     "sent the paper",
+				     "talked about the conference",
+				     "birthday",
+				     "lunch" };
 
 /* A capitalised made-up word of 2-3 syllables. */
 static void make_word(struct rng *r, char *buf, size_t size)
@@ -343,9 +349,11 @@ int main(int argc, char **argv)
 		if ((i + 1) % CONTACT_PROGRESS == 0) {
 			double t = now_s();
 
-			/* The rate of the last batch shows whether adding slows down as the store grows. */
-			fprintf(stderr, "  %ld contacts (%.1f s; the last %d at %.0f us each)\n", i + 1,
-				t - t0, CONTACT_PROGRESS, (t - t_batch) * 1e6 / CONTACT_PROGRESS);
+			/* The rate of the last batch shows whether adding slows down as the store
+			 * grows. */
+			fprintf(stderr, "  %ld contacts (%.1f s; the last %d at %.0f us each)\n",
+				i + 1, t - t0, CONTACT_PROGRESS,
+				(t - t_batch) * 1e6 / CONTACT_PROGRESS);
 			t_batch = t;
 		}
 	}
@@ -395,8 +403,9 @@ int main(int argc, char **argv)
 		fail(ctx, "committing");
 		goto out;
 	}
-	fprintf(stderr, "  commit %.2f s; total %.2f s (contacts %.2f s = %.1f us each, "
-			"touches %.2f s = %.1f us each)\n",
+	fprintf(stderr,
+		"  commit %.2f s; total %.2f s (contacts %.2f s = %.1f us each, "
+		"touches %.2f s = %.1f us each)\n",
 		now_s() - t2, now_s() - t0, t1 - t0,
 		n_contacts ? (t1 - t0) * 1e6 / (double)n_contacts : 0.0, t2 - t1,
 		n_touches ? (t2 - t1) * 1e6 / (double)n_touches : 0.0);

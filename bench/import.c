@@ -46,8 +46,7 @@ static char *slurp(const char *path, size_t *out_n)
 	return data;
 }
 
-static int one_run(const char *db, const char *data, size_t len, int read_only,
-		   long *out_imported)
+static int one_run(const char *db, const char *data, size_t len, int read_only, long *out_imported)
 {
 	static const char *const nobody[] = { "nobody@invalid" };
 	struct kith_ctx *ctx = NULL;

@@ -22,20 +22,20 @@ enum {
 
 /* The state of one invocation.  Owned by main(). */
 struct cli {
-	const char *cmd;          /* "kith report" etc., for messages */
+	const char *cmd; /* "kith report" etc., for messages */
 	struct kith_ctx *ctx;
 	struct kith_store *store; /* once cli_open_store() has run */
 	char *db_path;            /* resolved store path; owned */
 
 	/* global options */
-	const char *db_opt;       /* --db */
-	const char *config_path;  /* --config: kept for a later config file */
-	const char *today_text;   /* --today as given */
-	struct kith_date today;   /* --today, else the local date */
+	const char *db_opt;      /* --db */
+	const char *config_path; /* --config: kept for a later config file */
+	const char *today_text;  /* --today as given */
+	struct kith_date today;  /* --today, else the local date */
 	int quiet;
 	int verbose;
 
-	int in_tx;                /* a store transaction is open */
+	int in_tx; /* a store transaction is open */
 };
 
 /* ---- option parsing (opt.c) ---- */
@@ -44,7 +44,7 @@ struct cli_option {
 	const char *name; /* long name without "--" */
 	int short_name;   /* 0: none */
 	int has_arg;
-	int id;           /* > 0 */
+	int id; /* > 0 */
 };
 
 /* What cli_opt_next() returns besides an option id. */
@@ -70,8 +70,8 @@ struct cli_optparser {
  * (--db, --config, --today, -q, -v) are accepted among a command's own
  * and applied to p->cli.
  */
-void cli_opt_init(struct cli_optparser *p, struct cli *cli, const struct cli_option *opts,
-		  int argc, char **argv);
+void cli_opt_init(struct cli_optparser *p, struct cli *cli, const struct cli_option *opts, int argc,
+		  char **argv);
 int cli_opt_next(struct cli_optparser *p);
 
 /* Handles a global option at argv[*i] for main(); 1 if it was one, -1 on error. */
@@ -79,11 +79,9 @@ int cli_global_option(struct cli *cli, int argc, char **argv, int *i);
 
 /* ---- shared helpers (util.c) ---- */
 
-void cli_err(const struct cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void cli_err(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "kith: ..." for runtime failures. */
-void cli_fail(const struct cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void cli_fail(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "Try 'kith CMD --help'." */
 void cli_try_help(const struct cli *cli);
 /* Unexpected or missing positional arguments: always EXIT_USAGE. */
@@ -141,8 +139,8 @@ int cli_check_tier(struct cli *cli, const char *name, struct kith_tier **out);
 int cli_unknown_tier(struct cli *cli, const char *name, int suggest_create);
 
 /* The contact's effective cadence (its override, else its tier's). */
-int cli_effective_cadence(struct cli *cli, const struct kith_contact *c,
-			  struct kith_cadence *out, int *out_is_override);
+int cli_effective_cadence(struct cli *cli, const struct kith_contact *c, struct kith_cadence *out,
+			  int *out_is_override);
 
 /* "3 months ago", "today": deterministic age phrasing. */
 void cli_format_age(long days, char *buf, size_t size);
@@ -164,8 +162,7 @@ long cli_days_since(const struct kith_standing *s, struct kith_date today);
 
 struct json;
 /* One report row as a JSON object with the documented keys. */
-void cli_json_report_row(struct json *j, const struct kith_report_row *r,
-			 struct kith_date today);
+void cli_json_report_row(struct json *j, const struct kith_report_row *r, struct kith_date today);
 /* The CSV header and one row with the same keys. */
 void cli_csv_report_header(FILE *f);
 void cli_csv_report_row(FILE *f, const struct kith_report_row *r, struct kith_date today);

@@ -72,17 +72,10 @@ enum {
 };
 
 static const struct cli_option add_opts[] = {
-	{ "email", 0, 1, O_EMAIL },
-	{ "phone", 0, 1, O_PHONE },
-	{ "tier", 0, 1, O_TIER },
-	{ "every", 0, 1, O_EVERY },
-	{ "via", 0, 1, O_VIA },
-	{ "org", 0, 1, O_ORG },
-	{ "note", 0, 1, O_NOTE },
-	{ "met", 0, 1, O_MET },
-	{ "how-met", 0, 1, O_HOW_MET },
-	{ "tag", 0, 1, O_TAG },
-	{ NULL, 0, 0, 0 },
+	{ "email", 0, 1, O_EMAIL }, { "phone", 0, 1, O_PHONE }, { "tier", 0, 1, O_TIER },
+	{ "every", 0, 1, O_EVERY }, { "via", 0, 1, O_VIA },     { "org", 0, 1, O_ORG },
+	{ "note", 0, 1, O_NOTE },   { "met", 0, 1, O_MET },     { "how-met", 0, 1, O_HOW_MET },
+	{ "tag", 0, 1, O_TAG },     { NULL, 0, 0, 0 },
 };
 
 static const struct cli_option edit_opts[] = {
@@ -135,7 +128,7 @@ static void opts_free(struct contact_opts *o)
 
 static int alloc_values(struct contact_opts *o, int argc)
 {
-	struct values *all[] = { &o->emails, &o->phones, &o->tags,
+	struct values *all[] = { &o->emails,    &o->phones,    &o->tags,
 				 &o->rm_emails, &o->rm_phones, &o->rm_tags };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

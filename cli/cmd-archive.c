@@ -24,15 +24,13 @@ int cmd_archive(struct cli *cli, int argc, char **argv)
 	cli_opt_init(&p, cli, opts, argc, argv);
 	while ((opt = cli_opt_next(&p)) != OPT_DONE) {
 		switch (opt) {
-		case OPT_HELP:
-			return cli_help(usage);
+		case OPT_HELP: return cli_help(usage);
 		case OPT_POSITIONAL:
 			if (query)
 				return cli_usage_error(cli, "unexpected argument '%s'", p.arg);
 			query = p.arg;
 			break;
-		default:
-			return EXIT_USAGE;
+		default: return EXIT_USAGE;
 		}
 	}
 	if (!query)

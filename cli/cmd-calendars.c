@@ -119,7 +119,8 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		goto out;
 	st = kith_target_check(t, &chk);
 	if (st != KITH_OK) {
-		cli_fail(cli, "check of %s failed: %s", kith_target_url(t), kith_ctx_errmsg(cli->ctx));
+		cli_fail(cli, "check of %s failed: %s", kith_target_url(t),
+			 kith_ctx_errmsg(cli->ctx));
 		rc = EXIT_FAIL;
 		goto out;
 	}

@@ -31,12 +31,8 @@ static const char usage[] =
 enum { O_ICS = 1, O_JSON, O_VCARD, O_PLAIN, O_WINDOW };
 
 static const struct cli_option opts[] = {
-	{ "ics", 0, 1, O_ICS },
-	{ "json", 0, 1, O_JSON },
-	{ "vcard", 0, 1, O_VCARD },
-	{ "plain", 0, 0, O_PLAIN },
-	{ "window", 0, 1, O_WINDOW },
-	{ NULL, 0, 0, 0 },
+	{ "ics", 0, 1, O_ICS },     { "json", 0, 1, O_JSON },     { "vcard", 0, 1, O_VCARD },
+	{ "plain", 0, 0, O_PLAIN }, { "window", 0, 1, O_WINDOW }, { NULL, 0, 0, 0 },
 };
 
 /* ---- writing ---- */
@@ -285,7 +281,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if ((ics != NULL) + (json != NULL) + (vcard != NULL) != 1)
-		return cli_usage_error(cli, "give exactly one of --ics FILE, --vcard FILE and --json FILE");
+		return cli_usage_error(
+			cli, "give exactly one of --ics FILE, --vcard FILE and --json FILE");
 	if (!ics && (plain || window_text))
 		return cli_usage_error(cli, "--plain and --window go with --ics");
 	if ((rc = cli_finish_globals(cli)))

@@ -47,14 +47,9 @@ static const char usage[] =
 enum { O_FORMAT = 1, O_TIER, O_SINCE, O_ONLY, O_MAP, O_PER_DAY, O_DRY_RUN };
 
 static const struct cli_option opts[] = {
-	{ "format", 0, 1, O_FORMAT },
-	{ "tier", 0, 1, O_TIER },
-	{ "since", 0, 1, O_SINCE },
-	{ "only", 0, 1, O_ONLY },
-	{ "map", 0, 1, O_MAP },
-	{ "per-day", 0, 1, O_PER_DAY },
-	{ "dry-run", 'n', 0, O_DRY_RUN },
-	{ NULL, 0, 0, 0 },
+	{ "format", 0, 1, O_FORMAT },     { "tier", 0, 1, O_TIER }, { "since", 0, 1, O_SINCE },
+	{ "only", 0, 1, O_ONLY },         { "map", 0, 1, O_MAP },   { "per-day", 0, 1, O_PER_DAY },
+	{ "dry-run", 'n', 0, O_DRY_RUN }, { NULL, 0, 0, 0 },
 };
 
 /* The whole of path ('-': stdin), refusing more than max bytes. */
@@ -85,8 +80,10 @@ static int read_input(struct cli *cli, const char *path, size_t max, char **out,
 		got = fread(data + n, 1, cap - n, f);
 		n += got;
 		if (n > max) {
-			cli_fail(cli, "%s is larger than %zu MiB; kith imports at most that much at "
-				 "a time: split the file", path, max >> 20);
+			cli_fail(cli,
+				 "%s is larger than %zu MiB; kith imports at most that much at "
+				 "a time: split the file",
+				 path, max >> 20);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -108,8 +105,8 @@ out:
 }
 
 /* --only FILE: one name or email a line; blank lines and '#' comments skipped. */
-static int read_only_list(struct cli *cli, const char *path, char **out_data,
-			  const char ***out, size_t *out_n)
+static int read_only_list(struct cli *cli, const char *path, char **out_data, const char ***out,
+			  size_t *out_n)
 {
 	char *data = NULL, *p, *line, *next;
 	const char **items = NULL;
@@ -162,9 +159,8 @@ static void print_summary(const struct cli *cli, const struct kith_import_summar
 	char d1[KITH_DATE_BUFSZ], d2[KITH_DATE_BUFSZ];
 	const char *would = dry_run ? "would be " : "";
 
-	printf("%s %ld record%s from %s (%s)%s\n", dry_run ? "Dry run: read" : "Read",
-	       s->records, s->records == 1 ? "" : "s", path, s->format,
-	       dry_run ? "; nothing was changed" : "");
+	printf("%s %ld record%s from %s (%s)%s\n", dry_run ? "Dry run: read" : "Read", s->records,
+	       s->records == 1 ? "" : "s", path, s->format, dry_run ? "; nothing was changed" : "");
 	printf("  %6ld new contact%s %simported into tier '%s'\n", s->imported,
 	       s->imported == 1 ? "" : "s", would, s->tier);
 	printf("  %6ld merged into contacts already there (new emails, phones or details)\n",
@@ -183,8 +179,8 @@ static void print_summary(const struct cli *cli, const struct kith_import_summar
 		       s->touches == 1 ? "" : "s", would);
 	if (kith_date_is_set(s->first_due_from))
 		printf("First reminders %sspread from %s to %s, at most %d a day.\n", would,
-		       kith_date_format(s->first_due_from, d1), kith_date_format(s->first_due_to, d2),
-		       s->per_day);
+		       kith_date_format(s->first_due_from, d1),
+		       kith_date_format(s->first_due_to, d2), s->per_day);
 	if (!dry_run && s->imported)
 		printf("See them with 'kith review' or 'kith report --all'.\n");
 	(void)cli;
@@ -207,9 +203,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	cli_opt_init(&p, cli, opts, argc, argv);
 	while ((opt = cli_opt_next(&p)) != OPT_DONE) {
 		switch (opt) {
-		case OPT_HELP:
-			free(maps);
-			return cli_help(usage);
+		case OPT_HELP: free(maps); return cli_help(usage);
 		case OPT_POSITIONAL:
 			if (path) {
 				free(maps);
@@ -235,9 +229,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			maps[n_maps++] = p.arg;
 			break;
 		}
-		default:
-			free(maps);
-			return EXIT_USAGE;
+		default: free(maps); return EXIT_USAGE;
 		}
 	}
 	if (!path) {

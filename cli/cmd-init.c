@@ -65,12 +65,9 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	cli_opt_init(&p, cli, opts, argc, argv);
 	while ((opt = cli_opt_next(&p)) != OPT_DONE) {
 		switch (opt) {
-		case OPT_HELP:
-			return cli_help(usage);
-		case OPT_POSITIONAL:
-			return cli_usage_error(cli, "unexpected argument '%s'", p.arg);
-		default:
-			return EXIT_USAGE;
+		case OPT_HELP: return cli_help(usage);
+		case OPT_POSITIONAL: return cli_usage_error(cli, "unexpected argument '%s'", p.arg);
+		default: return EXIT_USAGE;
 		}
 	}
 	rc = cli_finish_globals(cli);

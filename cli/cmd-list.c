@@ -102,7 +102,8 @@ static int print_rows(struct cli *cli, enum cli_format format, const struct kith
 		cells[0] = id;
 		cells[1] = c->name;
 		cells[2] = c->tier;
-		cells[3] = kith_cadence_format(kith_schedule_cadence(c->cadence, c->tier, tiers, nt), cad);
+		cells[3] = kith_cadence_format(
+			kith_schedule_cadence(c->cadence, c->tier, tiers, nt), cad);
 		cells[4] = first(&c->emails);
 		cells[5] = first(&c->phones);
 		cells[6] = c->org;
@@ -153,8 +154,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = cli_finish_globals(cli)))
 		return rc;
-	if (format_text &&
-	    (rc = cli_parse_format(cli, format_text, FORMATS_ALL, &format)))
+	if (format_text && (rc = cli_parse_format(cli, format_text, FORMATS_ALL, &format)))
 		return rc;
 	if ((rc = cli_open_store(cli, 0)))
 		return rc;

@@ -24,11 +24,8 @@ static const char usage[] =
 enum { O_TIER = 1, O_ALL, O_FORMAT, O_WINDOW };
 
 static const struct cli_option opts[] = {
-	{ "tier", 0, 1, O_TIER },
-	{ "all", 0, 0, O_ALL },
-	{ "format", 0, 1, O_FORMAT },
-	{ "window", 0, 1, O_WINDOW },
-	{ NULL, 0, 0, 0 },
+	{ "tier", 0, 1, O_TIER },     { "all", 0, 0, O_ALL }, { "format", 0, 1, O_FORMAT },
+	{ "window", 0, 1, O_WINDOW }, { NULL, 0, 0, 0 },
 };
 
 static const char *plural(long n)
@@ -49,8 +46,8 @@ static enum out_style row_style(enum kith_due_state s)
 
 static int print_table(struct cli *cli, const struct kith_report *r)
 {
-	static const char *const headers[] = { "NAME", "TIER", "CADENCE", "LAST TOUCH",
-					       "OVERDUE", "VIA" };
+	static const char *const headers[] = { "NAME",       "TIER",    "CADENCE",
+					       "LAST TOUCH", "OVERDUE", "VIA" };
 	char date[KITH_DATE_BUFSZ];
 	struct table *t;
 	long active = 0, paused = 0;
@@ -155,9 +152,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		return cli_lib_error(cli, st, "cannot build the report");
 
 	switch (format) {
-	case FORMAT_TABLE:
-		rc = print_table(cli, r);
-		break;
+	case FORMAT_TABLE: rc = print_table(cli, r); break;
 	case FORMAT_CSV:
 		cli_csv_report_header(stdout);
 		for (size_t i = 0; i < r->n_rows; i++)

@@ -107,7 +107,8 @@ static int print_added(struct cli *cli, const struct kith_review *rv, int color)
 		return nomem(cli, NULL);
 	for (size_t i = 0; i < rv->n_added; i++) {
 		const struct kith_contact *c = &rv->added[i];
-		char date[KITH_DATE_BUFSZ], *who = out_printf("#%lld %s", (long long)c->id, c->name);
+		char date[KITH_DATE_BUFSZ],
+			*who = out_printf("#%lld %s", (long long)c->id, c->name);
 		const char *cells[3];
 		int failed;
 
@@ -182,7 +183,8 @@ static int print_due(struct cli *cli, const struct kith_review *rv, enum kith_du
 		cells[2] = when;
 		cells[3] = row->via ? row->via : "-";
 		cells[4] = last;
-		failed = table_add_row(t, want == KITH_DUE_OVERDUE ? STYLE_RED : STYLE_YELLOW, cells);
+		failed = table_add_row(t, want == KITH_DUE_OVERDUE ? STYLE_RED : STYLE_YELLOW,
+				       cells);
 		free(last);
 		free(when);
 		if (failed)

@@ -55,9 +55,8 @@ static void due_text(const struct kith_contact *c, const struct kith_standing *s
 			 s->days_overdue == -1 ? "" : "s");
 }
 
-static int print_text(struct cli *cli, const struct kith_contact *c,
-		      const struct kith_standing *s, int override, const struct kith_touch *ts,
-		      size_t nt)
+static int print_text(struct cli *cli, const struct kith_contact *c, const struct kith_standing *s,
+		      int override, const struct kith_touch *ts, size_t nt)
 {
 	static const char *const headers[] = { "DATE", "CHANNEL", "DIRECTION", "SOURCE", "NOTE" };
 	char cad[KITH_CADENCE_BUFSZ], date[KITH_DATE_BUFSZ], age[32], line[160];

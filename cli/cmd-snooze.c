@@ -4,14 +4,13 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"Usage: kith snooze CONTACT (--until DATE | --for CADENCE)\n"
-	"\n"
-	"Put the contact's next reminder off until a day after today.\n"
-	"\n"
-	"Options:\n"
-	"  --until DATE     the new due date (YYYY-MM-DD), after today\n"
-	"  --for CADENCE    that long from today (" KITH_CADENCE_FORMS ")\n";
+static const char usage[] = "Usage: kith snooze CONTACT (--until DATE | --for CADENCE)\n"
+			    "\n"
+			    "Put the contact's next reminder off until a day after today.\n"
+			    "\n"
+			    "Options:\n"
+			    "  --until DATE     the new due date (YYYY-MM-DD), after today\n"
+			    "  --for CADENCE    that long from today (" KITH_CADENCE_FORMS ")\n";
 
 enum { O_UNTIL = 1, O_FOR };
 

@@ -78,8 +78,8 @@ static void pause_at(const char *step)
 	char ready[4096];
 	FILE *f;
 
-	if (!colon || strncmp(env, step, (size_t)(colon - env)) || strlen(step) !=
-	    (size_t)(colon - env))
+	if (!colon || strncmp(env, step, (size_t)(colon - env)) ||
+	    strlen(step) != (size_t)(colon - env))
 		return;
 	snprintf(ready, sizeof(ready), "%s.ready", colon + 1);
 	f = fopen(ready, "w");
@@ -112,8 +112,8 @@ static int setup_fault(struct fault *f)
 	if (!env || !*env)
 		return getenv("KITH_TEST_PAUSE") != NULL;
 	colon = strchr(env, ':');
-	snprintf(f->step, sizeof(f->step), "%.*s", (int)(colon ? (size_t)(colon - env) : strlen(env)),
-		 env);
+	snprintf(f->step, sizeof(f->step), "%.*s",
+		 (int)(colon ? (size_t)(colon - env) : strlen(env)), env);
 	f->left = colon ? strtol(colon + 1, NULL, 10) : 1;
 	return 1;
 }
@@ -189,7 +189,8 @@ static int take_sync_lock(struct cli *cli, int *out_fd)
 		struct timespec ts = { 0, 200 * 1000 * 1000 };
 
 		if (errno != EWOULDBLOCK || i >= 300) {
-			cli_fail(cli, "another 'kith sync' is still running (lock %s); try later", path);
+			cli_fail(cli, "another 'kith sync' is still running (lock %s); try later",
+				 path);
 			free(path);
 			close(fd);
 			return EXIT_FAIL;
@@ -321,8 +322,8 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		       "until 'kith edit CONTACT --resume'.\n");
 	if (res->retries && !cli->quiet)
 		printf("The calendar changed while kith was syncing: it was read again "
-		       "(%d time%s) and the changes merged.\n", res->retries,
-		       res->retries == 1 ? "" : "s");
+		       "(%d time%s) and the changes merged.\n",
+		       res->retries, res->retries == 1 ? "" : "s");
 	rc = EXIT_OK;
 out:
 	if (target && cli->verbose && kith_target_request_count(target))

@@ -120,7 +120,8 @@ static int tier_set(struct cli *cli, const struct tier_args *a)
 	int rc, existed;
 
 	if (a->npos < 3)
-		return cli_usage_error(cli, "tier set: missing %s", a->npos < 2 ? "NAME" : "CADENCE");
+		return cli_usage_error(cli, "tier set: missing %s",
+				       a->npos < 2 ? "NAME" : "CADENCE");
 	if (!*name || name[0] == '-' || strpbrk(name, " \t\r\n,"))
 		return cli_usage_error(cli, "bad tier name '%s': use one word", name);
 	if ((rc = cli_parse_cadence(cli, a->pos[2], &cad)))
@@ -190,11 +191,8 @@ static int tier_rm(struct cli *cli, const struct tier_args *a)
 		return rc;
 	st = kith_store_remove_tier(cli->store, name);
 	switch (st) {
-	case KITH_OK:
-		break;
-	case KITH_ERR_NOT_FOUND:
-		cli_rollback(cli);
-		return cli_unknown_tier(cli, name, 0);
+	case KITH_OK: break;
+	case KITH_ERR_NOT_FOUND: cli_rollback(cli); return cli_unknown_tier(cli, name, 0);
 	case KITH_ERR_IN_USE:
 		n = count_members(cli, name);
 		cli_rollback(cli);
@@ -203,8 +201,10 @@ static int tier_rm(struct cli *cli, const struct tier_args *a)
 				n == 1 ? "" : "s");
 		else
 			cli_err(cli, "tier '%s' still has contacts; move them first", name);
-		fprintf(stderr, "Move one with 'kith edit CONTACT --tier OTHER' "
-			"(see 'kith list --all --tier %s').\n", name);
+		fprintf(stderr,
+			"Move one with 'kith edit CONTACT --tier OTHER' "
+			"(see 'kith list --all --tier %s').\n",
+			name);
 		return EXIT_USAGE;
 	default:
 		rc = cli_lib_error(cli, st, "cannot remove the tier");

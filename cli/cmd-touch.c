@@ -20,11 +20,8 @@ static const char usage[] =
 enum { O_VIA = 1, O_ON, O_NOTE, O_INBOUND };
 
 static const struct cli_option opts[] = {
-	{ "via", 0, 1, O_VIA },
-	{ "on", 0, 1, O_ON },
-	{ "note", 0, 1, O_NOTE },
-	{ "inbound", 0, 0, O_INBOUND },
-	{ NULL, 0, 0, 0 },
+	{ "via", 0, 1, O_VIA },         { "on", 0, 1, O_ON }, { "note", 0, 1, O_NOTE },
+	{ "inbound", 0, 0, O_INBOUND }, { NULL, 0, 0, 0 },
 };
 
 int cmd_touch(struct cli *cli, int argc, char **argv)

@@ -75,7 +75,8 @@ static int apply(struct cli *cli, struct cli_config *cfg, const char *path, int 
 			long n = strtol(value, &end, 10);
 
 			if (*end || n < 1 || n > 365)
-				return bad(cli, path, line, "window must be 1 to 365 days, not", value);
+				return bad(cli, path, line, "window must be 1 to 365 days, not",
+					   value);
 			cfg->window_days = (int)n;
 		} else if (!strcmp(key, "mode")) {
 			if (!strcasecmp(value, "plain"))
@@ -90,8 +91,8 @@ static int apply(struct cli *cli, struct cli_config *cfg, const char *path, int 
 
 			if (!strcasecmp(value, "none") || !strcasecmp(value, "off")) {
 				cfg->alarm = 0;
-			} else if (sscanf(value, "%d:%d%c", &h, &m, &extra) == 2 && h >= 0 && h < 24 &&
-				   m >= 0 && m < 60) {
+			} else if (sscanf(value, "%d:%d%c", &h, &m, &extra) == 2 && h >= 0 &&
+				   h < 24 && m >= 0 && m < 60) {
 				cfg->alarm = 1;
 				cfg->alarm_minutes = h * 60 + m;
 			} else {

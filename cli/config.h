@@ -17,13 +17,13 @@
 #include "cli.h"
 
 struct cli_config {
-	char *path;        /* the file read; NULL: none */
+	char *path; /* the file read; NULL: none */
 	char *url;
 	char *username;
 	char *calendar;
 	char *password_command;
 	char *timezone;
-	int window_days;   /* 0: default */
+	int window_days; /* 0: default */
 	int plain;
 	int alarm;
 	int alarm_minutes;

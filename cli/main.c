@@ -38,7 +38,6 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "what the CalDAV server supports" },
 };
 
-
 static const char usage_text[] =
 	"Usage: kith [GLOBAL OPTIONS] COMMAND [ARGS]\n"
 	"\n"

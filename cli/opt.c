@@ -48,8 +48,14 @@ static void apply_global(struct cli *cli, int id, const char *value)
 	case GOPT_DB: cli->db_opt = value; break;
 	case GOPT_CONFIG: cli->config_path = value; break;
 	case GOPT_TODAY: cli->today_text = value; break;
-	case GOPT_QUIET: cli->quiet = 1; cli->verbose = 0; break;
-	case GOPT_VERBOSE: cli->verbose = 1; cli->quiet = 0; break;
+	case GOPT_QUIET:
+		cli->quiet = 1;
+		cli->verbose = 0;
+		break;
+	case GOPT_VERBOSE:
+		cli->verbose = 1;
+		cli->quiet = 0;
+		break;
 	default: break;
 	}
 }
@@ -61,8 +67,7 @@ static void apply_global(struct cli *cli, int id, const char *value)
  * or unwanted.
  */
 static const struct cli_option *match(const struct cli *cli, const struct cli_option *opts,
-				      int argc, char **argv, int *i, const char **value,
-				      int *err)
+				      int argc, char **argv, int *i, const char **value, int *err)
 {
 	const char *a = argv[*i];
 	const struct cli_option *o;
@@ -122,8 +127,8 @@ int cli_global_option(struct cli *cli, int argc, char **argv, int *i)
 	return 1;
 }
 
-void cli_opt_init(struct cli_optparser *p, struct cli *cli, const struct cli_option *opts,
-		  int argc, char **argv)
+void cli_opt_init(struct cli_optparser *p, struct cli *cli, const struct cli_option *opts, int argc,
+		  char **argv)
 {
 	p->cli = cli;
 	p->opts = opts;

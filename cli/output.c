@@ -224,7 +224,8 @@ void table_print(const struct table *t, FILE *f, int indent, int no_header, int 
 		/* unaligned is better than nothing */
 		for (size_t r = 0; r < t->nrows; r++)
 			for (size_t c = 0; c < t->ncols; c++)
-				fprintf(f, "%s%s", t->rows[r].cells[c], c + 1 < t->ncols ? "  " : "\n");
+				fprintf(f, "%s%s", t->rows[r].cells[c],
+					c + 1 < t->ncols ? "  " : "\n");
 		return;
 	}
 	for (size_t c = 0; c < t->ncols; c++) {
@@ -325,10 +326,22 @@ static void end(struct json *j, char c)
 	fputc(c, j->f);
 }
 
-void json_begin_object(struct json *j) { begin(j, '{'); }
-void json_end_object(struct json *j) { end(j, '}'); }
-void json_begin_array(struct json *j) { begin(j, '['); }
-void json_end_array(struct json *j) { end(j, ']'); }
+void json_begin_object(struct json *j)
+{
+	begin(j, '{');
+}
+void json_end_object(struct json *j)
+{
+	end(j, '}');
+}
+void json_begin_array(struct json *j)
+{
+	begin(j, '[');
+}
+void json_end_array(struct json *j)
+{
+	end(j, ']');
+}
 
 /* Length of a valid UTF-8 sequence at s, or 0. */
 static size_t utf8_len(const unsigned char *s)

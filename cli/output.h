@@ -68,7 +68,7 @@ struct json {
 	int depth;
 	int count[JSON_MAX_DEPTH + 1]; /* values written at each level */
 	int after_key;
-	int failed;                    /* nested too deep */
+	int failed; /* nested too deep */
 };
 
 void json_init(struct json *j, FILE *f);

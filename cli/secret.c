@@ -179,8 +179,8 @@ static int prompt(struct cli *cli, const char *user, const char *url, char **out
 	return EXIT_OK;
 }
 
-int cli_password(struct cli *cli, const struct cli_config *cfg, const char *user,
-		 const char *url, char **out)
+int cli_password(struct cli *cli, const struct cli_config *cfg, const char *user, const char *url,
+		 char **out)
 {
 	const char *env = getenv("KITH_PASSWORD");
 

@@ -13,8 +13,8 @@
  * *out is NULL when no password is to be had (no terminal to ask on).
  * Ownership: cli_secret_free(*out) wipes and frees it.  0 or an exit code.
  */
-int cli_password(struct cli *cli, const struct cli_config *cfg, const char *user,
-		 const char *url, char **out);
+int cli_password(struct cli *cli, const struct cli_config *cfg, const char *user, const char *url,
+		 char **out);
 void cli_secret_free(char *secret);
 
 /* Username: $KITH_USERNAME, else the configuration's. Borrowed; may be NULL. */

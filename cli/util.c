@@ -64,14 +64,12 @@ int cli_help(const char *usage)
 int cli_exit_code(enum kith_status st)
 {
 	switch (st) {
-	case KITH_OK:
-		return EXIT_OK;
+	case KITH_OK: return EXIT_OK;
 	case KITH_ERR_INVALID:
 	case KITH_ERR_NOT_FOUND:
 	case KITH_ERR_AMBIGUOUS:
 	case KITH_ERR_EXISTS:
-	case KITH_ERR_IN_USE:
-		return EXIT_USAGE;
+	case KITH_ERR_IN_USE: return EXIT_USAGE;
 	case KITH_ERR_NETWORK:
 	case KITH_ERR_AUTH:
 		/* The server, not the command line: a wrong password is no usage error. */
@@ -110,8 +108,8 @@ int cli_lib_error(struct cli *cli, enum kith_status st, const char *what)
  * "kith touch: bad date '2026-13-01': no such day".  The library's detail
  * usually names the value already; then it is the whole message.
  */
-static void bad_value(const struct cli *cli, const char *prefix, const char *kind,
-		      const char *text, const char *msg)
+static void bad_value(const struct cli *cli, const char *prefix, const char *kind, const char *text,
+		      const char *msg)
 {
 	char *quoted = out_printf("'%s'", text);
 
@@ -177,8 +175,7 @@ int cli_parse_cadence(struct cli *cli, const char *text, struct kith_cadence *ou
 	return EXIT_OK;
 }
 
-int cli_parse_int(struct cli *cli, const char *opt, const char *text, long min, long max,
-		  long *out)
+int cli_parse_int(struct cli *cli, const char *opt, const char *text, long min, long max, long *out)
 {
 	char *end;
 	long v;
@@ -186,8 +183,8 @@ int cli_parse_int(struct cli *cli, const char *opt, const char *text, long min, 
 	errno = 0;
 	v = strtol(text, &end, 10);
 	if (errno || end == text || *end || v < min || v > max) {
-		cli_err(cli, "bad value '%s' for %s: use a whole number from %ld to %ld", text,
-			opt, min, max);
+		cli_err(cli, "bad value '%s' for %s: use a whole number from %ld to %ld", text, opt,
+			min, max);
 		return EXIT_USAGE;
 	}
 	*out = v;
@@ -362,9 +359,7 @@ int cli_resolve_contact(struct cli *cli, const char *query, struct kith_contact 
 	}
 	st = kith_store_resolve_contact(cli->store, query, &c, &cands, &n);
 	switch (st) {
-	case KITH_OK:
-		*out = c;
-		return EXIT_OK;
+	case KITH_OK: *out = c; return EXIT_OK;
 	case KITH_ERR_NOT_FOUND:
 		cli_fail(cli, "no contact matches '%s'", query);
 		fputs("See 'kith list --all' for everyone in the store.\n", stderr);
@@ -395,8 +390,7 @@ int cli_resolve_contact(struct cli *cli, const char *query, struct kith_contact 
 		fputs("Use the id or an email to pick one.\n", stderr);
 		kith_contact_list_free(cands, n);
 		return EXIT_USAGE;
-	default:
-		return cli_lib_error(cli, st, "cannot look up the contact");
+	default: return cli_lib_error(cli, st, "cannot look up the contact");
 	}
 }
 
@@ -435,8 +429,8 @@ int cli_check_tier(struct cli *cli, const char *name, struct kith_tier **out)
 	return cli_unknown_tier(cli, name, 1);
 }
 
-int cli_effective_cadence(struct cli *cli, const struct kith_contact *c,
-			  struct kith_cadence *out, int *out_is_override)
+int cli_effective_cadence(struct cli *cli, const struct kith_contact *c, struct kith_cadence *out,
+			  int *out_is_override)
 {
 	struct kith_tier *t = NULL;
 	enum kith_status st;
@@ -542,21 +536,17 @@ void cli_overdue_text(const struct kith_standing *s, char *buf, size_t size)
 		else
 			snprintf(buf, size, "due in %ld day%s", -d, d == -1 ? "" : "s");
 		break;
-	case KITH_DUE_PAUSED:
-		snprintf(buf, size, "paused");
-		break;
+	case KITH_DUE_PAUSED: snprintf(buf, size, "paused"); break;
 	case KITH_DUE_OK:
-	default:
-		snprintf(buf, size, "-");
-		break;
+	default: snprintf(buf, size, "-"); break;
 	}
 }
 
 #define REPORT_NCOLS 13
 
 static const char *const report_keys[REPORT_NCOLS] = {
-	"id", "name", "tier", "cadence", "last_touch", "last_channel", "days_since",
-	"due", "days_overdue", "state", "via", "email", "phone",
+	"id",  "name",         "tier",  "cadence", "last_touch", "last_channel", "days_since",
+	"due", "days_overdue", "state", "via",     "email",      "phone",
 };
 
 void cli_json_report_row(struct json *j, const struct kith_report_row *r, struct kith_date today)
@@ -593,8 +583,8 @@ void cli_csv_report_header(FILE *f)
 void cli_csv_report_row(FILE *f, const struct kith_report_row *r, struct kith_date today)
 {
 	const struct kith_standing *s = &r->standing;
-	char id[24], cad[KITH_CADENCE_BUFSZ], last[KITH_DATE_BUFSZ], since[24], due[KITH_DATE_BUFSZ],
-		over[24];
+	char id[24], cad[KITH_CADENCE_BUFSZ], last[KITH_DATE_BUFSZ], since[24],
+		due[KITH_DATE_BUFSZ], over[24];
 	const char *cells[REPORT_NCOLS];
 	int touched = kith_date_is_set(s->last_touch);
 

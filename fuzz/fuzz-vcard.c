@@ -75,8 +75,8 @@ static void round_trip(const struct kith_card *card)
 		/* Trimming and CR removal aside, what was read is what is read back. */
 		if (!same(card->name, r->name) && strchr(card->name, '\r') == NULL)
 			abort();
-		if (card->emails.n && (!r->emails.n || strcmp(card->emails.items[0],
-							       r->emails.items[0])))
+		if (card->emails.n &&
+		    (!r->emails.n || strcmp(card->emails.items[0], r->emails.items[0])))
 			abort();
 		if (card->org && r->org && !same(card->org, r->org) && !strchr(card->org, '\r'))
 			abort();

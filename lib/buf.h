@@ -16,7 +16,10 @@ struct kith_buf {
 	int failed;
 };
 
-#define KITH_BUF_INIT { NULL, 0, 0, 0 }
+#define KITH_BUF_INIT         \
+	{                     \
+		NULL, 0, 0, 0 \
+	}
 
 void kith_buf_append(struct kith_buf *b, const char *s);
 void kith_buf_append_n(struct kith_buf *b, const char *s, size_t n);

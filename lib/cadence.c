@@ -15,16 +15,11 @@ static const struct {
 	enum kith_cadence_unit unit;
 	int n;
 } words[] = {
-	{ "daily", KITH_CADENCE_DAY, 1 },
-	{ "weekly", KITH_CADENCE_WEEK, 1 },
-	{ "biweekly", KITH_CADENCE_WEEK, 2 },
-	{ "fortnightly", KITH_CADENCE_WEEK, 2 },
-	{ "monthly", KITH_CADENCE_MONTH, 1 },
-	{ "quarterly", KITH_CADENCE_MONTH, 3 },
-	{ "semiannually", KITH_CADENCE_MONTH, 6 },
-	{ "yearly", KITH_CADENCE_YEAR, 1 },
-	{ "annually", KITH_CADENCE_YEAR, 1 },
-	{ "annual", KITH_CADENCE_YEAR, 1 },
+	{ "daily", KITH_CADENCE_DAY, 1 },          { "weekly", KITH_CADENCE_WEEK, 1 },
+	{ "biweekly", KITH_CADENCE_WEEK, 2 },      { "fortnightly", KITH_CADENCE_WEEK, 2 },
+	{ "monthly", KITH_CADENCE_MONTH, 1 },      { "quarterly", KITH_CADENCE_MONTH, 3 },
+	{ "semiannually", KITH_CADENCE_MONTH, 6 }, { "yearly", KITH_CADENCE_YEAR, 1 },
+	{ "annually", KITH_CADENCE_YEAR, 1 },      { "annual", KITH_CADENCE_YEAR, 1 },
 };
 
 static enum kith_cadence_unit unit_of(char c)
@@ -73,7 +68,8 @@ static size_t read_n(const char *s, int *out)
 	return i;
 }
 
-enum kith_status kith_cadence_parse(struct kith_ctx *ctx, const char *text, struct kith_cadence *out)
+enum kith_status kith_cadence_parse(struct kith_ctx *ctx, const char *text,
+				    struct kith_cadence *out)
 {
 	struct kith_cadence c = { KITH_CADENCE_NONE, 0 };
 	const char *s = text ? text : "";
@@ -103,7 +99,8 @@ enum kith_status kith_cadence_parse(struct kith_ctx *ctx, const char *text, stru
 	return kith_fail(ctx, KITH_ERR_INVALID,
 			 "unknown cadence '%.*s%s': use a number from 1 to %d with d, w, m or y "
 			 "(2w, 6w, 90d, 3m, 1y), ISO 8601 (P3M, P2W), or weekly, monthly, "
-			 "quarterly, yearly", KITH_ECHO(s), CADENCE_MAX_N);
+			 "quarterly, yearly",
+			 KITH_ECHO(s), CADENCE_MAX_N);
 ok:
 	*out = c;
 	return KITH_OK;

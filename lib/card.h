@@ -18,16 +18,16 @@
 #define KITH_CARD_MAX_RECORDS 200000
 
 struct kith_card {
-	long line;                 /* first line of the record in the file (1-based) */
-	char *error;               /* non-NULL: malformed, to be skipped; why */
-	char *name;                /* display name; see kith_card_finish() */
+	long line;                  /* first line of the record in the file (1-based) */
+	char *error;                /* non-NULL: malformed, to be skipped; why */
+	char *name;                 /* display name; see kith_card_finish() */
 	struct kith_strlist emails; /* preferred first */
 	struct kith_strlist phones; /* preferred first */
 	struct kith_strlist tags;
 	char *org;
 	char *title;
 	char *notes;
-	char *uid;                 /* vCard UID; may be NULL */
+	char *uid; /* vCard UID; may be NULL */
 	struct kith_date birthday;
 	/*
 	 * When the user was last in touch, if the source says so (a

@@ -72,8 +72,8 @@ static enum kith_status copy_n(struct kith_ctx *ctx, const char *s, size_t n, ch
 	return KITH_OK;
 }
 
-static enum kith_status convert(struct kith_ctx *ctx, const char *charset, const char *s,
-				size_t n, char **out, size_t *out_n)
+static enum kith_status convert(struct kith_ctx *ctx, const char *charset, const char *s, size_t n,
+				char **out, size_t *out_n)
 {
 	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 	iconv_t cd = iconv_open("UTF-8", charset);
@@ -85,7 +85,8 @@ static enum kith_status convert(struct kith_ctx *ctx, const char *charset, const
 	if (cd == (iconv_t)-1)
 		return kith_fail(ctx, KITH_ERR_INVALID,
 				 "unknown character set '%.40s'; use UTF-8, windows-1252 or "
-				 "ISO-8859-1", charset);
+				 "ISO-8859-1",
+				 charset);
 	/* Single-byte sets at most triple; a few extra bytes for U+FFFD. */
 	if (n > ((size_t)-1 - 16) / 4) {
 		rc = kith_nomem(ctx);
@@ -126,8 +127,8 @@ static enum kith_status convert(struct kith_ctx *ctx, const char *charset, const
 	*dst = '\0';
 	/* Belt and braces: never hand on anything but UTF-8. */
 	if (!kith_utf8_is_valid(buf, (size_t)(dst - buf))) {
-		rc = kith_fail(ctx, KITH_ERR_INVALID, "text in %.40s could not be converted to UTF-8",
-			       charset);
+		rc = kith_fail(ctx, KITH_ERR_INVALID,
+			       "text in %.40s could not be converted to UTF-8", charset);
 		goto out;
 	}
 	*out = buf;

@@ -35,7 +35,6 @@ enum kith_status kith_charset_to_utf8(struct kith_ctx *ctx, const char *charset,
  * Ownership: free(*out).
  */
 enum kith_status kith_charset_file_to_utf8(struct kith_ctx *ctx, const char *s, size_t n,
-					   char **out, size_t *out_n,
-					   const char **out_charset);
+					   char **out, size_t *out_n, const char **out_charset);
 
 #endif

@@ -89,7 +89,6 @@ struct kith_contact *kith_contact_new(void)
 	return calloc(1, sizeof(struct kith_contact));
 }
 
-
 void kith_contact_clear(struct kith_contact *c)
 {
 	free(c->name);
@@ -123,7 +122,6 @@ void kith_contact_list_free(struct kith_contact *contacts, size_t n)
 		kith_contact_clear(&contacts[i]);
 	free(contacts);
 }
-
 
 void kith_touch_clear(struct kith_touch *t)
 {

@@ -19,9 +19,9 @@ struct kith_csv {
 	const char *d;
 	size_t len;
 	size_t pos;
-	long line;  /* the line at pos */
+	long line; /* the line at pos */
 	char delim;
-	struct kith_buf text;  /* the fields of the current row, each NUL-terminated */
+	struct kith_buf text; /* the fields of the current row, each NUL-terminated */
 	size_t *offsets;
 	const char **fields;
 	size_t cap;
@@ -234,40 +234,70 @@ enum field {
 };
 
 static const char *const field_names[] = {
-	[F_IGNORE] = "ignore", [F_NAME] = "name", [F_GIVEN] = "given", [F_MIDDLE] = "middle",
-	[F_FAMILY] = "family", [F_EMAIL] = "email", [F_PHONE] = "phone", [F_ORG] = "org",
-	[F_TITLE] = "title", [F_NOTES] = "notes", [F_BIRTHDAY] = "birthday", [F_TAGS] = "tags",
-	[F_UID] = "uid", [F_LAST] = "last-contacted",
+	[F_IGNORE] = "ignore",     [F_NAME] = "name",
+	[F_GIVEN] = "given",       [F_MIDDLE] = "middle",
+	[F_FAMILY] = "family",     [F_EMAIL] = "email",
+	[F_PHONE] = "phone",       [F_ORG] = "org",
+	[F_TITLE] = "title",       [F_NOTES] = "notes",
+	[F_BIRTHDAY] = "birthday", [F_TAGS] = "tags",
+	[F_UID] = "uid",           [F_LAST] = "last-contacted",
 };
 
 static const struct {
 	const char *header;
 	enum field field;
 } known[] = {
-	{ "Name", F_NAME }, { "Full Name", F_NAME }, { "Display Name", F_NAME },
-	{ "First Name", F_GIVEN }, { "Given Name", F_GIVEN },
-	{ "Middle Name", F_MIDDLE }, { "Additional Name", F_MIDDLE },
-	{ "Last Name", F_FAMILY }, { "Family Name", F_FAMILY }, { "Surname", F_FAMILY },
-	{ "E-mail Address", F_EMAIL }, { "E-mail 2 Address", F_EMAIL },
-	{ "E-mail 3 Address", F_EMAIL }, { "Email", F_EMAIL }, { "E-mail", F_EMAIL },
-	{ "Email Address", F_EMAIL }, { "Primary Email", F_EMAIL },
+	{ "Name", F_NAME },
+	{ "Full Name", F_NAME },
+	{ "Display Name", F_NAME },
+	{ "First Name", F_GIVEN },
+	{ "Given Name", F_GIVEN },
+	{ "Middle Name", F_MIDDLE },
+	{ "Additional Name", F_MIDDLE },
+	{ "Last Name", F_FAMILY },
+	{ "Family Name", F_FAMILY },
+	{ "Surname", F_FAMILY },
+	{ "E-mail Address", F_EMAIL },
+	{ "E-mail 2 Address", F_EMAIL },
+	{ "E-mail 3 Address", F_EMAIL },
+	{ "Email", F_EMAIL },
+	{ "E-mail", F_EMAIL },
+	{ "Email Address", F_EMAIL },
+	{ "Primary Email", F_EMAIL },
 	{ "Secondary Email", F_EMAIL },
-	{ "Mobile Phone", F_PHONE }, { "Business Phone", F_PHONE },
-	{ "Business Phone 2", F_PHONE }, { "Home Phone", F_PHONE }, { "Home Phone 2", F_PHONE },
-	{ "Primary Phone", F_PHONE }, { "Other Phone", F_PHONE }, { "Car Phone", F_PHONE },
-	{ "Company Main Phone", F_PHONE }, { "Phone", F_PHONE }, { "Mobile", F_PHONE },
-	{ "Telephone", F_PHONE }, { "Phone Number", F_PHONE },
-	{ "Company", F_ORG }, { "Organization", F_ORG }, { "Organisation", F_ORG },
-	{ "Organization 1 - Name", F_ORG }, { "Organization Name", F_ORG },
-	{ "Job Title", F_TITLE }, { "Organization 1 - Title", F_TITLE },
+	{ "Mobile Phone", F_PHONE },
+	{ "Business Phone", F_PHONE },
+	{ "Business Phone 2", F_PHONE },
+	{ "Home Phone", F_PHONE },
+	{ "Home Phone 2", F_PHONE },
+	{ "Primary Phone", F_PHONE },
+	{ "Other Phone", F_PHONE },
+	{ "Car Phone", F_PHONE },
+	{ "Company Main Phone", F_PHONE },
+	{ "Phone", F_PHONE },
+	{ "Mobile", F_PHONE },
+	{ "Telephone", F_PHONE },
+	{ "Phone Number", F_PHONE },
+	{ "Company", F_ORG },
+	{ "Organization", F_ORG },
+	{ "Organisation", F_ORG },
+	{ "Organization 1 - Name", F_ORG },
+	{ "Organization Name", F_ORG },
+	{ "Job Title", F_TITLE },
+	{ "Organization 1 - Title", F_TITLE },
 	{ "Organization Title", F_TITLE },
-	{ "Notes", F_NOTES }, { "Note", F_NOTES },
+	{ "Notes", F_NOTES },
+	{ "Note", F_NOTES },
 	{ "Birthday", F_BIRTHDAY },
-	{ "Categories", F_TAGS }, { "Group Membership", F_TAGS }, { "Labels", F_TAGS },
+	{ "Categories", F_TAGS },
+	{ "Group Membership", F_TAGS },
+	{ "Labels", F_TAGS },
 	{ "Tags", F_TAGS },
 	{ "UID", F_UID },
-	{ "Last Contacted", F_LAST }, { "Last Contact", F_LAST },
-	{ "Last Contacted Date", F_LAST }, { "Last Contact Date", F_LAST },
+	{ "Last Contacted", F_LAST },
+	{ "Last Contact", F_LAST },
+	{ "Last Contacted Date", F_LAST },
+	{ "Last Contact Date", F_LAST },
 	{ "Last Touch", F_LAST },
 };
 
@@ -350,9 +380,10 @@ static enum kith_status apply_map(struct kith_ctx *ctx, const struct kith_csv_ro
 		if (field_names[f] && !strcasecmp(fname, field_names[f]))
 			break;
 	if (f == sizeof(field_names) / sizeof(field_names[0]))
-		return kith_fail(ctx, KITH_ERR_INVALID,
-				 "--map '%.80s': unknown field '%.40s'; use one of: " KITH_CSV_FIELDS,
-				 spec, fname);
+		return kith_fail(
+			ctx, KITH_ERR_INVALID,
+			"--map '%.80s': unknown field '%.40s'; use one of: " KITH_CSV_FIELDS, spec,
+			fname);
 	while (col < col_end && isspace((unsigned char)*col))
 		col++;
 	while (col_end > col && isspace((unsigned char)col_end[-1]))
@@ -377,9 +408,11 @@ static enum kith_status apply_map(struct kith_ctx *ctx, const struct kith_csv_ro
 
 		for (size_t i = 0; i < h->n && b.len < 200; i++)
 			kith_buf_printf(&b, "%s'%s'", i ? ", " : "", h->fields[i]);
-		rc = kith_fail(ctx, KITH_ERR_INVALID, "--map '%.80s': the header has no column "
-			       "'%.*s'; it has: %.250s%s", spec, (int)(eq - spec), spec,
-			       b.data ? b.data : "", b.len >= 200 ? ", ..." : "");
+		rc = kith_fail(ctx, KITH_ERR_INVALID,
+			       "--map '%.80s': the header has no column "
+			       "'%.*s'; it has: %.250s%s",
+			       spec, (int)(eq - spec), spec, b.data ? b.data : "",
+			       b.len >= 200 ? ", ..." : "");
 		kith_buf_free(&b);
 		return rc;
 	}
@@ -458,7 +491,8 @@ static enum kith_status row_to_card(const struct kith_csv_row *row, const enum f
 		return kith_card_fail(c, "%s", row->error);
 	for (size_t i = n_cols; i < row->n; i++)
 		if (row->fields[i][0])
-			return kith_card_fail(c, "the row has %zu fields, the header %zu "
+			return kith_card_fail(c,
+					      "the row has %zu fields, the header %zu "
 					      "(a comma that should have been quoted?)",
 					      row->n, n_cols);
 	for (size_t i = 0; i < row->n && i < n_cols && !fail; i++) {
@@ -483,8 +517,7 @@ static enum kith_status row_to_card(const struct kith_csv_row *row, const enum f
 		case F_UID: fail = set_text(&c->uid, v); break;
 		case F_LAST: kith_card_parse_date(v, &c->last_contact); break;
 		case F_IGNORE:
-		case F_HONORIFIC:
-			break;
+		case F_HONORIFIC: break;
 		}
 	}
 	if (fail)

@@ -31,8 +31,8 @@ void kith_ctx_clear(struct kith_ctx *ctx);
  * "'%.*s%s'" with KITH_ECHO(s) prints at most 60 bytes and an ellipsis.
  */
 #define KITH_ECHO_MAX 60
-#define KITH_ECHO(s) \
+#define KITH_ECHO(s)                                                       \
 	(int)(strlen(s) > KITH_ECHO_MAX ? KITH_ECHO_MAX : strlen(s)), (s), \
-	(strlen(s) > KITH_ECHO_MAX ? "..." : "")
+		(strlen(s) > KITH_ECHO_MAX ? "..." : "")
 
 #endif

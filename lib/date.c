@@ -143,8 +143,8 @@ int kith_date_is_set(struct kith_date d)
 
 int kith_date_is_valid(struct kith_date d)
 {
-	return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 &&
-	       d.day >= 1 && d.day <= kith_date_days_in_month(d.month, d.year);
+	return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+	       d.day <= kith_date_days_in_month(d.month, d.year);
 }
 
 static int digits(const char *s, size_t n)

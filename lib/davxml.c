@@ -35,7 +35,7 @@
 #include "ctx.h"
 #include "davxml.h"
 
-#define PARSE_OPTIONS                                                                      \
+#define PARSE_OPTIONS                                                                    \
 	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | \
 	 XML_PARSE_IGNORE_ENC)
 
@@ -107,8 +107,7 @@ static int has_doctype(const char *s, size_t n)
 }
 
 /* Parse an untrusted body.  Ownership: xmlFreeDoc(*out). */
-static enum kith_status parse_doc(struct kith_ctx *ctx, const char *body, size_t len,
-				  xmlDoc **out)
+static enum kith_status parse_doc(struct kith_ctx *ctx, const char *body, size_t len, xmlDoc **out)
 {
 	xmlParserCtxt *pc;
 	xmlDoc *doc;
@@ -294,8 +293,8 @@ static int read_props(struct kith_dav_item *it, const xmlNode *prop)
 		if (is(p, KITH_NS_DAV, "getetag")) {
 			rc = take_text(&it->etag, p, 1);
 		} else if (is(p, KITH_NS_CALDAV, "calendar-data")) {
-			if (!it->calendar_data && (text_of(p, 0, &it->calendar_data) < 0 ||
-						   crlf(&it->calendar_data) < 0))
+			if (!it->calendar_data &&
+			    (text_of(p, 0, &it->calendar_data) < 0 || crlf(&it->calendar_data) < 0))
 				rc = -1;
 		} else if (is(p, KITH_NS_DAV, "displayname")) {
 			rc = take_text(&it->displayname, p, 1);
@@ -419,9 +418,10 @@ static enum kith_status read_response(struct kith_ctx *ctx, const xmlNode *r,
 			if (rc == -2)
 				return kith_nomem(ctx);
 			if (rc < 0)
-				return kith_fail(ctx, KITH_ERR_PARSE,
-						 "the server's multistatus has a propstat with a bad "
-						 "status line");
+				return kith_fail(
+					ctx, KITH_ERR_PARSE,
+					"the server's multistatus has a propstat with a bad "
+					"status line");
 			if (!first_status)
 				first_status = ps_status;
 			/* Only the properties the server found (2xx) count. */
@@ -597,8 +597,7 @@ static int xml_text_ok(const char *s)
 	return 1;
 }
 
-enum kith_status kith_davxml_propfind(struct kith_ctx *ctx, enum kith_dav_propfind what,
-				      char **out)
+enum kith_status kith_davxml_propfind(struct kith_ctx *ctx, enum kith_dav_propfind what, char **out)
 {
 	struct builder b;
 	xmlNode *prop;
@@ -630,8 +629,7 @@ enum kith_status kith_davxml_propfind(struct kith_ctx *ctx, enum kith_dav_propfi
 		el(&b, prop, b.dav, "resourcetype", NULL);
 		el(&b, prop, b.dav, "getetag", NULL);
 		break;
-	default:
-		return kith_fail(ctx, KITH_ERR_INVALID, "unknown PROPFIND kind %d", (int)what);
+	default: return kith_fail(ctx, KITH_ERR_INVALID, "unknown PROPFIND kind %d", (int)what);
 	}
 	return finish(ctx, &b, out);
 }
@@ -660,7 +658,8 @@ enum kith_status kith_davxml_multiget(struct kith_ctx *ctx, const char *const *h
 	xmlNode *prop;
 
 	if (!hrefs || n == 0)
-		return kith_fail(ctx, KITH_ERR_INVALID, "a calendar-multiget needs at least one href");
+		return kith_fail(ctx, KITH_ERR_INVALID,
+				 "a calendar-multiget needs at least one href");
 	for (size_t i = 0; i < n; i++)
 		if (!hrefs[i] || !*hrefs[i] || !xml_text_ok(hrefs[i]))
 			return kith_fail(ctx, KITH_ERR_INVALID,
@@ -676,8 +675,7 @@ enum kith_status kith_davxml_multiget(struct kith_ctx *ctx, const char *const *h
 	return finish(ctx, &b, out);
 }
 
-enum kith_status kith_davxml_mkcalendar(struct kith_ctx *ctx, const char *displayname,
-					char **out)
+enum kith_status kith_davxml_mkcalendar(struct kith_ctx *ctx, const char *displayname, char **out)
 {
 	struct builder b;
 	xmlNode *prop, *set, *comps, *comp;

@@ -23,28 +23,28 @@
 
 /* One <response> of a 207 Multi-Status, with the properties kith uses. */
 struct kith_dav_item {
-	char *href;                 /* as sent (percent-encoded path or URL) */
-	int status;                 /* the response's own status (e.g. 404 in a sync report); 0: none */
-	int prop_status;            /* status of the propstat holding the found props; 0: none */
-	char *etag;                 /* DAV:getetag, exactly as sent; may be NULL */
-	char *calendar_data;        /* CALDAV:calendar-data text, line ends CRLF (XML parsing
-	                               turns a raw CRLF into LF; it is put back); may be NULL */
-	char *displayname;          /* DAV:displayname; may be NULL */
-	int is_collection;          /* DAV:resourcetype has DAV:collection */
-	int is_calendar;            /* ... and CALDAV:calendar */
-	int has_component_set;      /* CALDAV:supported-calendar-component-set present */
-	int supports_vtodo;         /* ... and lists VTODO */
-	int supports_sync;          /* DAV:supported-report-set lists DAV:sync-collection */
-	char *principal;            /* DAV:current-user-principal/DAV:href */
-	char *calendar_home;        /* CALDAV:calendar-home-set/DAV:href */
-	char *ctag;                 /* CS:getctag; may be NULL */
-	char *sync_token;           /* DAV:sync-token as a property; may be NULL */
+	char *href;            /* as sent (percent-encoded path or URL) */
+	int status;            /* the response's own status (e.g. 404 in a sync report); 0: none */
+	int prop_status;       /* status of the propstat holding the found props; 0: none */
+	char *etag;            /* DAV:getetag, exactly as sent; may be NULL */
+	char *calendar_data;   /* CALDAV:calendar-data text, line ends CRLF (XML parsing
+				  turns a raw CRLF into LF; it is put back); may be NULL */
+	char *displayname;     /* DAV:displayname; may be NULL */
+	int is_collection;     /* DAV:resourcetype has DAV:collection */
+	int is_calendar;       /* ... and CALDAV:calendar */
+	int has_component_set; /* CALDAV:supported-calendar-component-set present */
+	int supports_vtodo;    /* ... and lists VTODO */
+	int supports_sync;     /* DAV:supported-report-set lists DAV:sync-collection */
+	char *principal;       /* DAV:current-user-principal/DAV:href */
+	char *calendar_home;   /* CALDAV:calendar-home-set/DAV:href */
+	char *ctag;            /* CS:getctag; may be NULL */
+	char *sync_token;      /* DAV:sync-token as a property; may be NULL */
 };
 
 struct kith_dav_multistatus {
 	struct kith_dav_item *items;
 	size_t n;
-	char *sync_token;           /* the top-level DAV:sync-token of a sync-collection report */
+	char *sync_token; /* the top-level DAV:sync-token of a sync-collection report */
 };
 
 /*
@@ -67,10 +67,11 @@ int kith_davxml_error_has(const char *body, size_t len, const char *ns, const ch
 /* Request bodies.  Ownership: free(*out). */
 
 enum kith_dav_propfind {
-	KITH_PROPFIND_PRINCIPAL,    /* current-user-principal (on a root or well-known URL) */
-	KITH_PROPFIND_HOME,         /* calendar-home-set (on the principal) */
-	KITH_PROPFIND_CALENDARS,    /* resourcetype, displayname, component set, supported-report-set, getctag, sync-token */
-	KITH_PROPFIND_ETAGS,        /* getetag of every member (Depth: 1) */
+	KITH_PROPFIND_PRINCIPAL, /* current-user-principal (on a root or well-known URL) */
+	KITH_PROPFIND_HOME,      /* calendar-home-set (on the principal) */
+	KITH_PROPFIND_CALENDARS, /* resourcetype, displayname, component set, supported-report-set,
+				    getctag, sync-token */
+	KITH_PROPFIND_ETAGS,     /* getetag of every member (Depth: 1) */
 };
 
 enum kith_status kith_davxml_propfind(struct kith_ctx *ctx, enum kith_dav_propfind what,
@@ -81,7 +82,6 @@ enum kith_status kith_davxml_sync_collection(struct kith_ctx *ctx, const char *t
 enum kith_status kith_davxml_multiget(struct kith_ctx *ctx, const char *const *hrefs, size_t n,
 				      char **out);
 /* MKCALENDAR with a displayname and a VTODO-only component set. */
-enum kith_status kith_davxml_mkcalendar(struct kith_ctx *ctx, const char *displayname,
-					char **out);
+enum kith_status kith_davxml_mkcalendar(struct kith_ctx *ctx, const char *displayname, char **out);
 
 #endif

@@ -54,8 +54,8 @@ void kith_detection_clear(struct kith_detection *d)
 }
 
 /* When a VTODO says it was done, from the best evidence it carries. */
-static void when_done(const struct kith_todo *t, int completed_counts, time_t now,
-		      const char *tzid, struct kith_completion *c)
+static void when_done(const struct kith_todo *t, int completed_counts, time_t now, const char *tzid,
+		      struct kith_completion *c)
 {
 	if (completed_counts && t->has_completed && kith_date_is_set(t->completed_date)) {
 		c->on = t->completed_date;
@@ -75,9 +75,10 @@ static void when_done(const struct kith_todo *t, int completed_counts, time_t no
 		c->on = kith_ical_local_date(c->at, tzid);
 }
 
-static enum kith_status add(struct kith_detection *d, const char *processed, struct kith_date occurrence,
-	       const struct kith_todo *t, int completed_counts, const char *shape,
-	       const char *copy, time_t now, const char *tzid)
+static enum kith_status add(struct kith_detection *d, const char *processed,
+			    struct kith_date occurrence, const struct kith_todo *t,
+			    int completed_counts, const char *shape, const char *copy, time_t now,
+			    const char *tzid)
 {
 	struct kith_completion c;
 	char key[KITH_DATE_BUFSZ];
@@ -158,8 +159,8 @@ static int is_occurrence(const struct kith_detect_base *b, struct kith_date due,
 		return 0;
 	if (!kith_date_cmp(due, b->due))
 		return 1;
-	return b->rrule && kith_ical_rrule_hits(b->rrule, b->dtstart,
-						kith_date_add_days(due, -offset));
+	return b->rrule &&
+	       kith_ical_rrule_hits(b->rrule, b->dtstart, kith_date_add_days(due, -offset));
 }
 
 static int compare_occurrence(const void *x, const void *y)
@@ -169,9 +170,10 @@ static int compare_occurrence(const void *x, const void *y)
 	return kith_date_cmp(a->occurrence, b->occurrence);
 }
 
-static enum kith_status detect_copies(const struct kith_detect_base *b, const struct kith_detect_other *others,
-			 size_t n_others, const char *processed, long offset, time_t now,
-			 const char *tzid, struct kith_detection *d)
+static enum kith_status detect_copies(const struct kith_detect_base *b,
+				      const struct kith_detect_other *others, size_t n_others,
+				      const char *processed, long offset, time_t now,
+				      const char *tzid, struct kith_detection *d)
 {
 	for (size_t i = 0; i < n_others; i++) {
 		const struct kith_todos *todos = others[i].todos;
@@ -197,7 +199,8 @@ static enum kith_status detect_copies(const struct kith_detect_base *b, const st
 				continue;
 			if (!kith_date_is_set(due))
 				due = b->due;
-			if (add(d, processed, due, t, 1, "copy", others[i].name, now, tzid) != KITH_OK)
+			if (add(d, processed, due, t, 1, "copy", others[i].name, now, tzid) !=
+			    KITH_OK)
 				return KITH_ERR_NOMEM;
 		}
 	}
@@ -205,8 +208,9 @@ static enum kith_status detect_copies(const struct kith_detect_base *b, const st
 }
 
 enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith_todos *ours,
-		const struct kith_detect_other *others, size_t n_others, const char *processed,
-		time_t now, const char *tzid, struct kith_detection *out)
+			     const struct kith_detect_other *others, size_t n_others,
+			     const char *processed, time_t now, const char *tzid,
+			     struct kith_detection *out)
 {
 	struct kith_detection d;
 	const struct kith_todo *m;
@@ -250,12 +254,14 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 	/* (b) the master moved: advanced by the app, or moved by hand. */
 	if (!kith_todo_is_done(m)) {
 		struct kith_date due = due_of(m, offset);
-		struct kith_date start = kith_date_is_set(m->dtstart) ? m->dtstart
-								    : kith_date_add_days(due, -offset);
+		struct kith_date start = kith_date_is_set(m->dtstart)
+						 ? m->dtstart
+						 : kith_date_add_days(due, -offset);
 
 		if (kith_date_is_set(due) && kith_date_cmp(due, b->due)) {
 			struct kith_date lm = m->last_modified
-				? kith_ical_local_date(m->last_modified, tzid) : due;
+						      ? kith_ical_local_date(m->last_modified, tzid)
+						      : due;
 
 			/*
 			 * On the grid of DTSTART (as RFC 5545 means it), or of DUE
@@ -264,7 +270,8 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 			if (b->rrule && kith_date_cmp(due, b->due) > 0 &&
 			    (kith_ical_rrule_hits(b->rrule, b->dtstart, start) ||
 			     kith_ical_rrule_hits(b->rrule, b->due, due))) {
-				if (add(&d, processed, b->due, m, 0, "advanced", NULL, now, tzid) != KITH_OK)
+				if (add(&d, processed, b->due, m, 0, "advanced", NULL, now, tzid) !=
+				    KITH_OK)
 					goto nomem;
 			} else if (m->last_modified &&
 				   !kith_date_cmp(due, kith_cadence_add(b->cadence, lm))) {

@@ -11,9 +11,9 @@
 /* What kith last agreed with the target about one reminder. */
 struct kith_detect_base {
 	const char *uid;
-	const char *x_kith_id;       /* the X-KITH-ID in the agreed bytes; may be NULL */
-	const char *summary;         /* the SUMMARY in the agreed bytes */
-	const char *rrule;           /* NULL: plain mode */
+	const char *x_kith_id; /* the X-KITH-ID in the agreed bytes; may be NULL */
+	const char *summary;   /* the SUMMARY in the agreed bytes */
+	const char *rrule;     /* NULL: plain mode */
 	struct kith_cadence cadence;
 	struct kith_date dtstart, due; /* of the agreed master */
 };
@@ -25,30 +25,30 @@ struct kith_detect_other {
 };
 
 enum kith_time_source {
-	KITH_TIME_NOTICED = 0,  /* nothing in the data: when kith saw it */
+	KITH_TIME_NOTICED = 0, /* nothing in the data: when kith saw it */
 	KITH_TIME_DTSTAMP = 1,
 	KITH_TIME_LAST_MODIFIED = 2,
 	KITH_TIME_COMPLETED = 3,
 };
 
 struct kith_completion {
-	struct kith_date occurrence;  /* the due date of the occurrence completed */
-	struct kith_date on;          /* local date it was done */
-	time_t at;                    /* instant it was done (0: a date only) */
+	struct kith_date occurrence; /* the due date of the occurrence completed */
+	struct kith_date on;         /* local date it was done */
+	time_t at;                   /* instant it was done (0: a date only) */
 	enum kith_time_source source;
-	const char *shape;            /* "completed", "override", "advanced", "copy", ... */
-	const char *copy;             /* the foreign copy it came from; may be NULL */
+	const char *shape; /* "completed", "override", "advanced", "copy", ... */
+	const char *copy;  /* the foreign copy it came from; may be NULL */
 };
 
 struct kith_detection {
-	int deleted;                  /* the reminder is gone from a complete listing */
+	int deleted;                         /* the reminder is gone from a complete listing */
 	struct kith_completion *completions; /* one per occurrence, oldest first */
 	size_t n_completions;
-	int moved;                    /* moved by hand, not completed */
-	struct kith_date moved_to;    /* the due date it was moved to */
-	const char **copies;          /* foreign resources matched (completed or not) */
+	int moved;                 /* moved by hand, not completed */
+	struct kith_date moved_to; /* the due date it was moved to */
+	const char **copies;       /* foreign resources matched (completed or not) */
 	size_t n_copies;
-	int unreadable;               /* our resource has no master VTODO */
+	int unreadable; /* our resource has no master VTODO */
 };
 
 /*
@@ -59,8 +59,9 @@ struct kith_detection {
  * Ownership: kith_detection_clear(out).
  */
 enum kith_status kith_detect(const struct kith_detect_base *base, const struct kith_todos *ours,
-		const struct kith_detect_other *others, size_t n_others, const char *processed,
-		time_t now, const char *tzid, struct kith_detection *out);
+			     const struct kith_detect_other *others, size_t n_others,
+			     const char *processed, time_t now, const char *tzid,
+			     struct kith_detection *out);
 void kith_detection_clear(struct kith_detection *d);
 
 /* The master VTODO (the one with uid and no RECURRENCE-ID); NULL if none. */

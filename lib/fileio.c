@@ -36,7 +36,8 @@ enum kith_status kith_read_file(struct kith_ctx *ctx, const char *path, size_t m
 		if (b.len + n > max) {
 			fclose(f);
 			kith_buf_free(&b);
-			return kith_fail(ctx, KITH_ERR_PARSE, "%s is larger than %zu bytes", path, max);
+			return kith_fail(ctx, KITH_ERR_PARSE, "%s is larger than %zu bytes", path,
+					 max);
 		}
 		kith_buf_append_n(&b, chunk, n);
 	}
@@ -156,8 +157,8 @@ enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const
 	return replace(ctx, path, bytes, len, 0600);
 }
 
-enum kith_status kith_file_write_atomic(struct kith_ctx *ctx, const char *path,
-					const char *bytes, size_t len)
+enum kith_status kith_file_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
+					size_t len)
 {
 	struct stat st;
 	mode_t mode = 0600;
@@ -185,7 +186,8 @@ enum kith_status kith_lock_file(struct kith_ctx *ctx, const char *path, int *out
 		if (errno != EWOULDBLOCK || i >= 100) {
 			close(fd);
 			return kith_fail(ctx, KITH_ERR_BUSY,
-					 "another kith is syncing (lock %s is held); try again", path);
+					 "another kith is syncing (lock %s is held); try again",
+					 path);
 		}
 		nanosleep(&ts, NULL);
 	}

@@ -47,7 +47,8 @@ static size_t decode(const unsigned char *s, size_t len, uint32_t *out)
 		return *out >= 0x80 ? 2 : 0;
 	}
 	if ((s[0] & 0xF0) == 0xE0 && len >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*out = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+		*out = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+		       (s[2] & 0x3F);
 		return *out >= 0x800 ? 3 : 0;
 	}
 	return 0;

@@ -16,11 +16,15 @@ struct kith_hash {
 
 #define KITH_HASH_OFFSET 0xcbf29ce484222325ULL
 #define KITH_HASH_PRIME 0x100000001b3ULL
-#define KITH_HASH_INIT { KITH_HASH_OFFSET }
+#define KITH_HASH_INIT           \
+	{                        \
+		KITH_HASH_OFFSET \
+	}
 
 void kith_hash_init(struct kith_hash *h);
 void kith_hash_add(struct kith_hash *h, const void *bytes, size_t len);
-/* The bytes before the NUL; NULL adds nothing (callers that must tell NULL from "" add a marker). */
+/* The bytes before the NUL; NULL adds nothing (callers that must tell NULL from "" add a marker).
+ */
 void kith_hash_add_str(struct kith_hash *h, const char *s);
 /* One step with a whole word rather than its bytes, as sync's row digest mixes in a date. */
 void kith_hash_add_word(struct kith_hash *h, uint64_t v);

@@ -77,11 +77,11 @@ struct xfer {
 	struct kith_http_response *out;
 	CURL *easy;
 	struct curl_slist *headers;
-	char *host;      /* for messages: "dav.example.org" or "[::1]" */
-	char *hostport;  /* "dav.example.org:443" */
+	char *host;     /* for messages: "dav.example.org" or "[::1]" */
+	char *hostport; /* "dav.example.org:443" */
 	int https;
 	int loopback;
-	long auth;       /* the CURLAUTH_* mask of this attempt; 0: none */
+	long auth; /* the CURLAUTH_* mask of this attempt; 0: none */
 	int retried;
 	/* the response being received (reset at each status line) */
 	struct kith_buf body;
@@ -173,7 +173,8 @@ enum kith_status kith_http_new(struct kith_ctx *ctx, const struct kith_http_opti
 	http->log = opts->log;
 	http->log_arg = opts->log_arg;
 	http->username = kith_strdup0(opts->username);
-	http->password = kith_strdup0(opts->username ? (opts->password ? opts->password : "") : NULL);
+	http->password =
+		kith_strdup0(opts->username ? (opts->password ? opts->password : "") : NULL);
 	http->user_agent = strdup(opts->user_agent ? opts->user_agent : "kith/" KITH_VERSION);
 	if ((opts->username && (!http->username || !http->password)) || !http->user_agent) {
 		st = kith_nomem(ctx);
@@ -517,10 +518,10 @@ static long auth_mask(const struct xfer *x)
 	return CURLAUTH_BASIC | CURLAUTH_DIGEST;
 }
 
-#define SET(opt, val)                                                  \
-	do {                                                           \
+#define SET(opt, val)                                                    \
+	do {                                                             \
 		if (curl_easy_setopt(x->easy, (opt), (val)) != CURLE_OK) \
-			goto fail;                                     \
+			goto fail;                                       \
 	} while (0)
 
 /* Build the easy handle of x.  Returns -1 with out->error set. */
@@ -710,9 +711,7 @@ static void describe_failure(struct xfer *x, CURLcode res)
 			set_message(out, KITH_ERR_NETWORK, "cannot receive from %s: %s", x->host,
 				    detail);
 		break;
-	case CURLE_OUT_OF_MEMORY:
-		set_message(out, KITH_ERR_NOMEM, "out of memory");
-		break;
+	case CURLE_OUT_OF_MEMORY: set_message(out, KITH_ERR_NOMEM, "out of memory"); break;
 	case CURLE_GOT_NOTHING:
 		set_message(out, KITH_ERR_NETWORK, "%s closed the connection without answering",
 			    x->host);
@@ -771,8 +770,8 @@ static void complete(struct xfer *x, CURLcode res)
 
 		if (out->error == KITH_OK)
 			kith_buf_printf(&b, "* %s %s: %ld, %zu bytes",
-					x->req->method ? x->req->method : "GET",
-					shown ? shown : "", out->status, out->len);
+					x->req->method ? x->req->method : "GET", shown ? shown : "",
+					out->status, out->len);
 		else
 			kith_buf_printf(&b, "* %s %s: %s", x->req->method ? x->req->method : "GET",
 					shown ? shown : "", out->error_msg ? out->error_msg : "");
@@ -831,8 +830,9 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 			}
 			mc = curl_multi_add_handle(http->multi, x->easy);
 			if (mc != CURLM_OK) {
-				set_message(x->out, KITH_ERR_IO, "cannot start the request to %s: %s",
-					    x->host, curl_multi_strerror(mc));
+				set_message(x->out, KITH_ERR_IO,
+					    "cannot start the request to %s: %s", x->host,
+					    curl_multi_strerror(mc));
 				xfer_clear(x);
 				goto out;
 			}
@@ -859,7 +859,8 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 				x->auth = CURLAUTH_DIGEST;
 				reset_received(x);
 				x->errbuf[0] = '\0';
-				if (curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, x->auth) == CURLE_OK &&
+				if (curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, x->auth) ==
+					    CURLE_OK &&
 				    curl_multi_add_handle(http->multi, x->easy) == CURLM_OK)
 					continue;
 			}

@@ -22,16 +22,16 @@ struct kith_http;
 typedef void (*kith_http_log_fn)(const char *line, void *arg);
 
 struct kith_http_options {
-	const char *username;       /* NULL: no authentication */
-	const char *password;       /* never logged, never copied into messages */
-	int allow_insecure_http;    /* 1: http:// to any host (the user wrote it) */
-	long connect_timeout_s;     /* 0: 10 s */
-	long timeout_s;             /* whole request; 0: 60 s */
-	long low_speed_time_s;      /* abort below 1 byte/s for this long; 0: 30 s */
-	int max_parallel;           /* kith_http_run_many bound; 0: 6 */
-	size_t max_body;            /* response cap in bytes; 0: 32 MiB */
-	const char *user_agent;     /* NULL: "kith/VERSION" */
-	kith_http_log_fn log;       /* NULL: silent */
+	const char *username;    /* NULL: no authentication */
+	const char *password;    /* never logged, never copied into messages */
+	int allow_insecure_http; /* 1: http:// to any host (the user wrote it) */
+	long connect_timeout_s;  /* 0: 10 s */
+	long timeout_s;          /* whole request; 0: 60 s */
+	long low_speed_time_s;   /* abort below 1 byte/s for this long; 0: 30 s */
+	int max_parallel;        /* kith_http_run_many bound; 0: 6 */
+	size_t max_body;         /* response cap in bytes; 0: 32 MiB */
+	const char *user_agent;  /* NULL: "kith/VERSION" */
+	kith_http_log_fn log;    /* NULL: silent */
 	void *log_arg;
 };
 
@@ -41,25 +41,25 @@ enum kith_status kith_http_new(struct kith_ctx *ctx, const struct kith_http_opti
 void kith_http_free(struct kith_http *http);
 
 struct kith_http_request {
-	const char *method;          /* "PROPFIND", "REPORT", "PUT", ... */
-	const char *url;             /* absolute */
-	const char *const *headers;  /* "Name: value" lines, NULL-terminated; may be NULL */
-	const char *body;            /* may be NULL */
+	const char *method;         /* "PROPFIND", "REPORT", "PUT", ... */
+	const char *url;            /* absolute */
+	const char *const *headers; /* "Name: value" lines, NULL-terminated; may be NULL */
+	const char *body;           /* may be NULL */
 	size_t body_len;
 };
 
 struct kith_http_response {
-	long status;                 /* 0: no response (see the ctx message) */
-	char *body;                  /* NUL-terminated; may be empty */
+	long status; /* 0: no response (see the ctx message) */
+	char *body;  /* NUL-terminated; may be empty */
 	size_t len;
-	char *etag;                  /* ETag header exactly as sent (W/ kept); may be NULL */
-	char *location;              /* Location header; may be NULL */
-	char *content_type;          /* may be NULL */
-	char *dav;                   /* DAV header (capabilities); may be NULL */
-	char *allow;                 /* Allow header; may be NULL */
-	enum kith_status error;      /* KITH_OK, or why there is no response */
-	char *error_msg;             /* a message for people when error != KITH_OK (run_many
-	                                only: kith_http_run puts it in the ctx instead) */
+	char *etag;             /* ETag header exactly as sent (W/ kept); may be NULL */
+	char *location;         /* Location header; may be NULL */
+	char *content_type;     /* may be NULL */
+	char *dav;              /* DAV header (capabilities); may be NULL */
+	char *allow;            /* Allow header; may be NULL */
+	enum kith_status error; /* KITH_OK, or why there is no response */
+	char *error_msg;        /* a message for people when error != KITH_OK (run_many
+				   only: kith_http_run puts it in the ctx instead) */
 };
 
 void kith_http_response_clear(struct kith_http_response *r);

@@ -53,9 +53,7 @@ static int fill_rrule(struct kith_cadence c, struct icalrecurrencetype *r)
 			r->freq = ICAL_DAILY_RECURRENCE;
 		}
 		return 0;
-	case KITH_CADENCE_WEEK:
-		r->freq = ICAL_WEEKLY_RECURRENCE;
-		return 0;
+	case KITH_CADENCE_WEEK: r->freq = ICAL_WEEKLY_RECURRENCE; return 0;
 	case KITH_CADENCE_MONTH:
 		if (c.n % 12 == 0) {
 			r->freq = ICAL_YEARLY_RECURRENCE;
@@ -64,11 +62,8 @@ static int fill_rrule(struct kith_cadence c, struct icalrecurrencetype *r)
 			r->freq = ICAL_MONTHLY_RECURRENCE;
 		}
 		return 0;
-	case KITH_CADENCE_YEAR:
-		r->freq = ICAL_YEARLY_RECURRENCE;
-		return 0;
-	case KITH_CADENCE_NONE:
-		break;
+	case KITH_CADENCE_YEAR: r->freq = ICAL_YEARLY_RECURRENCE; return 0;
+	case KITH_CADENCE_NONE: break;
 	}
 	return -1;
 }
@@ -254,8 +249,10 @@ static enum kith_status precheck(struct kith_ctx *ctx, const char *bytes, size_t
 	if (!bytes || len == 0)
 		return kith_fail(ctx, KITH_ERR_PARSE, "empty calendar data");
 	if (len > max)
-		return kith_fail(ctx, KITH_ERR_PARSE, "calendar data of %zu bytes is over the "
-				 "limit of %zu", len, max);
+		return kith_fail(ctx, KITH_ERR_PARSE,
+				 "calendar data of %zu bytes is over the "
+				 "limit of %zu",
+				 len, max);
 	if (memchr(bytes, '\0', len))
 		return kith_fail(ctx, KITH_ERR_PARSE, "calendar data holds a NUL byte");
 	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
@@ -263,7 +260,8 @@ static enum kith_status precheck(struct kith_ctx *ctx, const char *bytes, size_t
 	while (p < bytes + len && (*p == ' ' || *p == '\r' || *p == '\n' || *p == '\t'))
 		p++;
 	if ((size_t)(bytes + len - p) < 15 || strncasecmp(p, "BEGIN:VCALENDAR", 15))
-		return kith_fail(ctx, KITH_ERR_PARSE, "not an iCalendar object (no BEGIN:VCALENDAR)");
+		return kith_fail(ctx, KITH_ERR_PARSE,
+				 "not an iCalendar object (no BEGIN:VCALENDAR)");
 	for (const char *q = p; (q = memchr(q, 'E', (size_t)(bytes + len - q))); q++)
 		if ((size_t)(bytes + len - q) >= 13 && !strncasecmp(q, "END:VCALENDAR", 13))
 			return KITH_OK;
@@ -581,10 +579,10 @@ enum kith_status kith_ical_rewrite(struct kith_ctx *ctx, const char *base, size_
 				   time_t now, char **out)
 {
 	static const icalproperty_kind owned[] = {
-		ICAL_DTSTART_PROPERTY, ICAL_DUE_PROPERTY, ICAL_DURATION_PROPERTY,
-		ICAL_RRULE_PROPERTY, ICAL_EXDATE_PROPERTY, ICAL_RDATE_PROPERTY,
-		ICAL_STATUS_PROPERTY, ICAL_COMPLETED_PROPERTY, ICAL_PERCENTCOMPLETE_PROPERTY,
-		ICAL_SUMMARY_PROPERTY, ICAL_DESCRIPTION_PROPERTY, ICAL_URL_PROPERTY,
+		ICAL_DTSTART_PROPERTY, ICAL_DUE_PROPERTY,          ICAL_DURATION_PROPERTY,
+		ICAL_RRULE_PROPERTY,   ICAL_EXDATE_PROPERTY,       ICAL_RDATE_PROPERTY,
+		ICAL_STATUS_PROPERTY,  ICAL_COMPLETED_PROPERTY,    ICAL_PERCENTCOMPLETE_PROPERTY,
+		ICAL_SUMMARY_PROPERTY, ICAL_DESCRIPTION_PROPERTY,  ICAL_URL_PROPERTY,
 		ICAL_DTSTAMP_PROPERTY, ICAL_LASTMODIFIED_PROPERTY, ICAL_SEQUENCE_PROPERTY,
 	};
 	enum kith_status rc;
@@ -800,7 +798,8 @@ enum kith_status kith_ical_join_file(struct kith_ctx *ctx, const char *rest,
 		for (c = icalcomponent_get_first_component(part, ICAL_ANY_COMPONENT); c; c = next) {
 			next = icalcomponent_get_next_component(part, ICAL_ANY_COMPONENT);
 			if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT) {
-				icalproperty *p = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+				icalproperty *p =
+					icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
 				const char *tzid = p ? icalproperty_get_tzid(p) : NULL;
 
 				if (!tzid || has_timezone(cal, tzid))

@@ -34,18 +34,18 @@ struct kith_todo {
 	char *uid;
 	char *summary;
 	char *description;
-	char *category;         /* the first CATEGORIES value; may be NULL */
+	char *category; /* the first CATEGORIES value; may be NULL */
 	char *url;
 	char *x_kith_id;
-	char *rrule;            /* the RRULE as text; NULL: none */
-	int rrule_count;        /* COUNT or UNTIL present */
+	char *rrule;     /* the RRULE as text; NULL: none */
+	int rrule_count; /* COUNT or UNTIL present */
 	int has_rid;
-	struct kith_date rid;   /* RECURRENCE-ID as a local date */
-	int rid_range;          /* RANGE=THISANDFUTURE */
+	struct kith_date rid; /* RECURRENCE-ID as a local date */
+	int rid_range;        /* RANGE=THISANDFUTURE */
 	enum kith_todo_status status;
-	int percent;            /* PERCENT-COMPLETE; -1: absent */
+	int percent; /* PERCENT-COMPLETE; -1: absent */
 	int has_completed;
-	time_t completed;       /* COMPLETED as an instant */
+	time_t completed;                /* COMPLETED as an instant */
 	struct kith_date completed_date; /* ... as a local date */
 	struct kith_date dtstart, due;   /* unset when absent */
 	time_t last_modified, dtstamp;   /* 0: absent */
@@ -105,7 +105,7 @@ struct kith_ical_split {
 	char **uids;
 	char **texts;
 	size_t n;
-	char *rest;             /* a VCALENDAR with everything else; may be NULL */
+	char *rest; /* a VCALENDAR with everything else; may be NULL */
 };
 
 enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, size_t len,

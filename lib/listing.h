@@ -33,7 +33,7 @@ struct kith_listing {
 };
 
 struct kith_fetched {
-	char *bytes;       /* NULL: not there */
+	char *bytes; /* NULL: not there */
 	size_t len;
 	char *tag;
 };

@@ -61,16 +61,17 @@ enum kith_status kith_store_standing(struct kith_store *store, const struct kith
 	enum kith_status rc;
 
 	/* A contact's own cadence needs no tier. */
-	rc = kith_cadence_is_set(contact->cadence) ? KITH_OK
-						  : kith_store_get_tier(store, contact->tier, &tier);
+	rc = kith_cadence_is_set(contact->cadence)
+		     ? KITH_OK
+		     : kith_store_get_tier(store, contact->tier, &tier);
 	if (!rc)
 		rc = kith_store_list_touches(store, &f, &touches, &n);
 	/* Newest first. */
 	if (!rc)
-		rc = kith_standing_compute(contact,
-					   kith_schedule_cadence(contact->cadence, contact->tier,
-								 tier, tier ? 1 : 0),
-					   n > 0 ? &touches[0] : NULL, today, window_days, out);
+		rc = kith_standing_compute(
+			contact,
+			kith_schedule_cadence(contact->cadence, contact->tier, tier, tier ? 1 : 0),
+			n > 0 ? &touches[0] : NULL, today, window_days, out);
 	if (rc == KITH_ERR_NOMEM)
 		kith_nomem(kith_store_ctx(store));
 	kith_touch_list_free(touches, n);
@@ -93,7 +94,7 @@ struct strblock {
 struct report_impl {
 	struct kith_report pub; /* first: the caller's pointer is this one */
 	struct strblock *blocks;
-	size_t cap;             /* of pub.rows */
+	size_t cap; /* of pub.rows */
 };
 
 static struct report_impl *impl_of(struct kith_report *r)
@@ -170,8 +171,8 @@ static enum kith_status collect(const struct kith_scan_row *row, void *arg)
 	struct kith_tier_summary *sum;
 
 	struct kith_schedule_facts f = {
-		row->cadence, row->last_touch, row->added, row->first_due, row->snoozed_until,
-		row->paused,
+		row->cadence,   row->last_touch,    row->added,
+		row->first_due, row->snoozed_until, row->paused,
 	};
 
 	kith_schedule_standing(&f, r->today, r->window_days, &s);
@@ -377,8 +378,8 @@ enum kith_status kith_review_build(struct kith_store *store, struct kith_date to
 	if (!kith_date_is_valid(today))
 		return kith_fail(ctx, KITH_ERR_INVALID, "a review needs a valid date");
 	if (days < 1 || days > 3660)
-		return kith_fail(ctx, KITH_ERR_INVALID,
-				 "a review covers 1 to 3660 days, not %d", days);
+		return kith_fail(ctx, KITH_ERR_INVALID, "a review covers 1 to 3660 days, not %d",
+				 days);
 	rv = calloc(1, sizeof(*rv));
 	if (!rv)
 		return kith_nomem(ctx);

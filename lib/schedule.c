@@ -50,8 +50,8 @@ struct kith_schedule_facts kith_schedule_facts_of(const struct kith_contact *c,
 struct kith_date kith_schedule_next_due(const struct kith_schedule_facts *f)
 {
 	struct kith_date base = kith_date_is_set(f->last_touch) ? f->last_touch : f->added;
-	struct kith_date due = kith_date_is_set(f->first_due) ? f->first_due
-							      : kith_cadence_add(f->cadence, base);
+	struct kith_date due =
+		kith_date_is_set(f->first_due) ? f->first_due : kith_cadence_add(f->cadence, base);
 
 	/* A snooze only ever postpones; a touch after it has already moved the date. */
 	if (kith_date_is_set(f->snoozed_until) && kith_date_cmp(f->snoozed_until, due) > 0)
@@ -69,8 +69,8 @@ void kith_schedule_standing(const struct kith_schedule_facts *f, struct kith_dat
 	memset(s, 0, sizeof(*s));
 	s->cadence = f->cadence;
 	s->last_touch = f->last_touch;
-	s->days_since = kith_date_is_set(f->last_touch) ? kith_date_diff_days(f->last_touch, today)
-							: -1;
+	s->days_since =
+		kith_date_is_set(f->last_touch) ? kith_date_diff_days(f->last_touch, today) : -1;
 	s->due = kith_schedule_next_due(f);
 	s->days_overdue = kith_date_diff_days(s->due, today);
 	s->quiet_ratio = period > 0 ? (double)kith_date_diff_days(base, today) / (double)period : 0;

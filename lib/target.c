@@ -55,7 +55,8 @@ static char *canonical_path(const char *path)
 }
 
 static enum kith_status open_caldav(struct kith_ctx *ctx, const char *url,
-				    const struct kith_target_options *opts, struct kith_target **out)
+				    const struct kith_target_options *opts,
+				    struct kith_target **out)
 {
 	struct kith_target *t = calloc(1, sizeof(*t));
 	enum kith_status rc;
@@ -109,7 +110,8 @@ enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct 
 	else if (strstr(url, "://"))
 		return kith_fail(ctx, KITH_ERR_INVALID,
 				 "sync target '%.*s%s': use a .ics file, a vdir directory, or an "
-				 "http:// or https:// CalDAV URL", KITH_ECHO(url));
+				 "http:// or https:// CalDAV URL",
+				 KITH_ECHO(url));
 	if (*path != '/')
 		return kith_fail(ctx, KITH_ERR_INVALID,
 				 "sync target '%.*s%s' must be an absolute path", KITH_ECHO(path));
@@ -133,7 +135,8 @@ enum kith_status kith_target_open(struct kith_ctx *ctx, const char *url, struct 
 	else
 		rc = kith_fail(ctx, KITH_ERR_INVALID,
 			       "sync target '%.*s%s' is neither a .ics file nor a directory "
-			       "(end a new vdir path with '/')", KITH_ECHO(path));
+			       "(end a new vdir path with '/')",
+			       KITH_ECHO(path));
 	if (rc) {
 		free(t->url);
 		free(t);

@@ -18,9 +18,9 @@ struct kith_put {
 	const char *name;
 	const char *bytes;
 	size_t len;
-	const char *if_match;     /* NULL: create */
-	enum kith_status status;  /* out: KITH_OK, KITH_ERR_CONFLICT, ... */
-	char *tag;                /* out: the new tag, or NULL (fetch to learn it) */
+	const char *if_match;    /* NULL: create */
+	enum kith_status status; /* out: KITH_OK, KITH_ERR_CONFLICT, ... */
+	char *tag;               /* out: the new tag, or NULL (fetch to learn it) */
 };
 
 struct kith_target_ops {

@@ -120,8 +120,7 @@ static void prop_list(struct kith_buf *b, struct kith_buf *line, const char *nam
 	}
 }
 
-void kith_vcard_write(struct kith_buf *b, const struct kith_contact *c,
-		      struct kith_date last_touch)
+void kith_vcard_write(struct kith_buf *b, const struct kith_contact *c, struct kith_date last_touch)
 {
 	struct kith_buf line = KITH_BUF_INIT;
 	char cad[KITH_CADENCE_BUFSZ];

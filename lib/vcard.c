@@ -157,7 +157,8 @@ static int logical(struct reader *r, struct logical *l)
 			physical(r, &s, &n);
 			logical_append(l, s + 1, n - 1);
 		} else if (c >= 0 && !l->too_long && qp_soft_break(l) &&
-			   !next_starts_with(r, "END:VCARD") && !next_starts_with(r, "BEGIN:VCARD")) {
+			   !next_starts_with(r, "END:VCARD") &&
+			   !next_starts_with(r, "BEGIN:VCARD")) {
 			/* Drop the '=' and join: that is what a soft line break means. */
 			l->b.len--;
 			l->b.data[l->b.len] = '\0';
@@ -188,7 +189,8 @@ static int split_prop(const char *s, size_t n, struct prop *p)
 {
 	size_t i = 0, colon, dot = (size_t)-1;
 
-	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.')) {
+	while (i < n &&
+	       (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.')) {
 		if (s[i] == '.')
 			dot = i;
 		i++;
@@ -406,7 +408,7 @@ struct card_state {
 	struct kith_card card;
 	int open;
 	int v21;
-	int after_agent;  /* the previous property was a 2.1 AGENT with an empty value */
+	int after_agent; /* the previous property was a 2.1 AGENT with an empty value */
 	char *fn;
 	char *n_name;
 	struct kith_strlist pref_emails, emails, pref_phones, phones;
@@ -661,8 +663,8 @@ static enum kith_status close_card(struct kith_ctx *ctx, struct card_state *st,
 	if (kith_card_finish(c))
 		return kith_nomem(ctx);
 	if (out->n >= KITH_CARD_MAX_RECORDS)
-		return kith_fail(ctx, KITH_ERR_INVALID,
-				 "more than %d cards in one file; split it", KITH_CARD_MAX_RECORDS);
+		return kith_fail(ctx, KITH_ERR_INVALID, "more than %d cards in one file; split it",
+				 KITH_CARD_MAX_RECORDS);
 	slot = kith_card_list_push(out);
 	if (!slot)
 		return kith_nomem(ctx);
@@ -738,8 +740,10 @@ enum kith_status kith_vcard_parse(struct kith_ctx *ctx, const char *data, size_t
 				continue;
 			}
 			if (st.open) {
-				rc = kith_card_fail(&st.card, "no END:VCARD before the BEGIN:VCARD "
-						    "on line %ld", l.line);
+				rc = kith_card_fail(&st.card,
+						    "no END:VCARD before the BEGIN:VCARD "
+						    "on line %ld",
+						    l.line);
 				if (!rc)
 					rc = close_card(ctx, &st, out);
 				if (rc)

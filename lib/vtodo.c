@@ -39,14 +39,12 @@ static int is_one_of(const char *s, const char *const *words)
 	return 0;
 }
 
-static const char *const phone_channels[] = {
-	"phone", "call", "sms", "text", "message", "whatsapp", "signal", "telegram", NULL
-};
+static const char *const phone_channels[] = { "phone",    "call",   "sms",      "text", "message",
+					      "whatsapp", "signal", "telegram", NULL };
 static const char *const email_channels[] = { "email", "e-mail", "mail", NULL };
 
 /* How to reach them: the address for the preferred channel, as a URL. */
-static char *contact_url(const struct kith_contact *c, const char **out_addr,
-			 const char **out_kind)
+static char *contact_url(const struct kith_contact *c, const char **out_addr, const char **out_kind)
 {
 	struct kith_buf b = KITH_BUF_INIT;
 	const char *email = c->emails.n ? c->emails.items[0] : NULL;
@@ -90,8 +88,8 @@ static char *contact_url(const struct kith_contact *c, const char **out_addr,
 	return kith_buf_steal(&b);
 }
 
-static char *describe(const struct kith_contact *c, const struct kith_standing *s,
-		      const char *addr, const char *kind)
+static char *describe(const struct kith_contact *c, const struct kith_standing *s, const char *addr,
+		      const char *kind)
 {
 	struct kith_buf b = KITH_BUF_INIT;
 	char date[KITH_DATE_BUFSZ], cad[KITH_CADENCE_BUFSZ];
@@ -172,8 +170,9 @@ enum kith_status kith_reminder_from(struct kith_ctx *ctx, const struct kith_cont
 	 * A monthly or yearly RRULE anchored on the 29th-31st skips the months
 	 * without that day (RFC 5545): open the window a few days earlier.
 	 */
-	if (r->recurring && (s->cadence.unit == KITH_CADENCE_MONTH ||
-			     s->cadence.unit == KITH_CADENCE_YEAR) && r->dtstart.day > 28)
+	if (r->recurring &&
+	    (s->cadence.unit == KITH_CADENCE_MONTH || s->cadence.unit == KITH_CADENCE_YEAR) &&
+	    r->dtstart.day > 28)
 		r->dtstart.day = 28;
 	r->alarm = opts->alarm;
 	r->alarm_minutes = opts->alarm_minutes;
@@ -215,7 +214,8 @@ enum kith_status kith_reminders_to_ics(struct kith_ctx *ctx, struct kith_reminde
 }
 
 enum kith_status kith_export_ics(struct kith_store *store, struct kith_date today,
-				 const struct kith_reminder_options *opts, char **out, size_t *out_n)
+				 const struct kith_reminder_options *opts, char **out,
+				 size_t *out_n)
 {
 	struct kith_ctx *ctx = kith_store_ctx(store);
 	struct kith_contact *contacts = NULL;

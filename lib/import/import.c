@@ -63,8 +63,8 @@ static char *touch_key(const struct kith_card *card, struct kith_date on)
 }
 
 /* Takes key.  A date no newer than what the contact has adds nothing. */
-static enum kith_status queue_touch(struct job *j, size_t entry, size_t record,
-				    struct kith_date on, char *key)
+static enum kith_status queue_touch(struct job *j, size_t entry, size_t record, struct kith_date on,
+				    char *key)
 {
 	struct pending_touch *t;
 	struct entry *e = &j->entries[entry];
@@ -304,8 +304,10 @@ static enum kith_status read_records(struct job *j, const char *data, size_t len
 		fmt = looks_like_vcard(data, len) ? KITH_IMPORT_VCARD : KITH_IMPORT_CSV;
 	if (fmt == KITH_IMPORT_VCARD) {
 		if (o->n_map) {
-			rc = kith_fail(j->ctx, KITH_ERR_INVALID, "--map is for CSV files; %s is a "
-				       "vCard file", o->source_name ? o->source_name : "the input");
+			rc = kith_fail(j->ctx, KITH_ERR_INVALID,
+				       "--map is for CSV files; %s is a "
+				       "vCard file",
+				       o->source_name ? o->source_name : "the input");
 			goto out;
 		}
 		j->sum->format = "vCard";
@@ -330,8 +332,9 @@ static enum kith_status resolve_tier(struct job *j)
 	if (!want) {
 		rc = kith_store_get_meta(j->store, "default_tier", &j->default_tier);
 		if (rc == KITH_ERR_NOT_FOUND)
-			return kith_fail(j->ctx, KITH_ERR_INVALID,
-					 "the store has no default tier; give the tier to import into");
+			return kith_fail(
+				j->ctx, KITH_ERR_INVALID,
+				"the store has no default tier; give the tier to import into");
 		if (rc)
 			return rc;
 		want = j->default_tier;
@@ -438,23 +441,25 @@ enum kith_status kith_import_parse_since(struct kith_ctx *ctx, const char *text,
 	char buf[KITH_DATE_BUFSZ];
 
 	if (!text || !*text)
-		return kith_fail(ctx, KITH_ERR_INVALID, "no --since value: use a date (YYYY-MM-DD) "
+		return kith_fail(ctx, KITH_ERR_INVALID,
+				 "no --since value: use a date (YYYY-MM-DD) "
 				 "or a duration such as 2y, 18m, 90d");
 	if (isdigit((unsigned char)text[0]) && strlen(text) >= 8 &&
 	    isdigit((unsigned char)text[strlen(text) - 1])) {
 		if (kith_date_parse(ctx, text, &d))
 			return KITH_ERR_INVALID;
 		if (kith_date_cmp(d, today) > 0)
-			return kith_fail(ctx, KITH_ERR_INVALID, "--since %s is after today (%s)", text,
-					 kith_date_format(today, buf));
+			return kith_fail(ctx, KITH_ERR_INVALID, "--since %s is after today (%s)",
+					 text, kith_date_format(today, buf));
 		*out = d;
 		return KITH_OK;
 	}
 	if (kith_cadence_parse(NULL, text, &c) != KITH_OK)
-		return kith_fail(ctx, KITH_ERR_INVALID, "bad --since '%.40s': use a date "
-				 "(YYYY-MM-DD) or a duration such as 2y, 18m, 90d", text);
+		return kith_fail(ctx, KITH_ERR_INVALID,
+				 "bad --since '%.40s': use a date "
+				 "(YYYY-MM-DD) or a duration such as 2y, 18m, 90d",
+				 text);
 	c.n = -c.n;
 	*out = kith_cadence_add(c, today);
 	return KITH_OK;
 }
-

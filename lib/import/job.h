@@ -63,9 +63,9 @@ struct job {
 	struct index only_emails, only_names;
 	struct kith_tier *tiers;
 	size_t n_tiers;
-	const char *tier;          /* the import's tier (borrowed from tiers or opts) */
-	char *default_tier;        /* owned, from the store */
-	enum outcome *outcomes;    /* per record */
+	const char *tier;       /* the import's tier (borrowed from tiers or opts) */
+	char *default_tier;     /* owned, from the store */
+	enum outcome *outcomes; /* per record */
 	struct pending_touch *touches;
 	size_t n_touches, cap_touches;
 };

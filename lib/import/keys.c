@@ -195,4 +195,3 @@ void import_flatten(char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = ' ';
 }
-

@@ -182,7 +182,8 @@ enum kith_status import_merge(struct job *j, size_t i, struct kith_card *card, i
 		c->birthday = card->birthday;
 		ch = 1;
 	}
-	if (card->uid && !(c->uid && !strcmp(c->uid, card->uid)) && fill(&c->vcard_uid, &card->uid)) {
+	if (card->uid && !(c->uid && !strcmp(c->uid, card->uid)) &&
+	    fill(&c->vcard_uid, &card->uid)) {
 		if (import_index_put(&j->by_uid, strdup(c->vcard_uid), i))
 			return kith_nomem(j->ctx);
 		ch = 1;
@@ -239,4 +240,3 @@ enum kith_status import_add_new(struct job *j, struct kith_card *card, size_t *o
 	*out = i;
 	return index_entry(j, i);
 }
-

@@ -155,4 +155,3 @@ out:
 	free(group_period);
 	return rc;
 }
-

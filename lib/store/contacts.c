@@ -61,8 +61,8 @@ static enum kith_status save_list(struct kith_store *s, int64_t id, const char *
 	}
 	if (rc || list->n == 0)
 		return rc;
-	snprintf(sql, sizeof(sql), "INSERT INTO contact_%ss (contact_id, pos, %s) VALUES (?1, ?2, ?3)",
-		 table, table);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO contact_%ss (contact_id, pos, %s) VALUES (?1, ?2, ?3)", table, table);
 	rc = prepare(s, sql, &st);
 	if (rc)
 		return rc;
@@ -89,9 +89,9 @@ static enum kith_status save_lists(struct kith_store *s, const struct kith_conta
 }
 
 /* Binds ?1.. in the column order of CONTACT_SET. */
-#define CONTACT_SET \
+#define CONTACT_SET                                                                          \
 	"name = ?1, org = ?2, tier = ?3, cadence = ?4, via = ?5, notes = ?6, how_met = ?7, " \
-	"added = ?8, snoozed_until = ?9, archived = ?10, paused = ?11, title = ?12, " \
+	"added = ?8, snoozed_until = ?9, archived = ?10, paused = ?11, title = ?12, "        \
 	"birthday = ?13, vcard_uid = ?14, first_due = ?15"
 
 static void bind_contact(sqlite3_stmt *st, const struct kith_contact *c, struct kith_date added)
@@ -128,10 +128,12 @@ static enum kith_status add_contact(struct kith_store *store, struct kith_contac
 		return rc;
 	if (!kith_date_is_set(added))
 		added = kith_date_today();
-	rc = prepare(store, "INSERT INTO contacts (name, org, tier, cadence, via, notes, how_met, "
-			    "added, snoozed_until, archived, paused, title, birthday, vcard_uid, "
-			    "first_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-			    "?13, ?14, ?15)", &st);
+	rc = prepare(store,
+		     "INSERT INTO contacts (name, org, tier, cadence, via, notes, how_met, "
+		     "added, snoozed_until, archived, paused, title, birthday, vcard_uid, "
+		     "first_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+		     "?13, ?14, ?15)",
+		     &st);
 	if (rc)
 		return rc;
 	bind_contact(st, contact, added);
@@ -170,8 +172,7 @@ enum kith_status kith_store_add_contact(struct kith_store *store, struct kith_co
 	return rc ? rc : release(store, add_contact(store, contact));
 }
 
-static enum kith_status update_contact(struct kith_store *store,
-				       const struct kith_contact *contact)
+static enum kith_status update_contact(struct kith_store *store, const struct kith_contact *contact)
 {
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
@@ -185,8 +186,10 @@ static enum kith_status update_contact(struct kith_store *store,
 	rc = bump(store);
 	if (rc)
 		return rc;
-	rc = prepare(store, "UPDATE contacts SET " CONTACT_SET ", "
-			    "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?16", &st);
+	rc = prepare(store,
+		     "UPDATE contacts SET " CONTACT_SET ", "
+		     "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?16",
+		     &st);
 	if (rc)
 		return rc;
 	bind_contact(st, contact, contact->added);
@@ -209,12 +212,11 @@ enum kith_status kith_store_update_contact(struct kith_store *store,
 	return rc ? rc : release(store, update_contact(store, contact));
 }
 
-#define CONTACT_COLUMNS \
+#define CONTACT_COLUMNS                                                                         \
 	"SELECT id, uid, name, org, tier, cadence, via, notes, how_met, added, snoozed_until, " \
 	"archived, paused, title, birthday, vcard_uid, first_due FROM contacts"
 
-static enum kith_status read_contact(struct kith_store *s, sqlite3_stmt *st,
-				     struct kith_contact *c)
+static enum kith_status read_contact(struct kith_store *s, sqlite3_stmt *st, struct kith_contact *c)
 {
 	int ok = 1;
 
@@ -262,8 +264,8 @@ static int cmp_id(const void *a, const void *b)
  * Fill the lists of contacts[0..n) (sorted by id) from one table with one
  * query, instead of one query per contact.
  */
-static enum kith_status load_lists_of(struct kith_store *s, struct kith_contact *contacts,
-				      size_t n, const char *table, size_t member)
+static enum kith_status load_lists_of(struct kith_store *s, struct kith_contact *contacts, size_t n,
+				      const char *table, size_t member)
 {
 	char sql[160];
 	sqlite3_stmt *st = NULL;
@@ -271,11 +273,15 @@ static enum kith_status load_lists_of(struct kith_store *s, struct kith_contact 
 	int step;
 
 	if (n == 1)
-		snprintf(sql, sizeof(sql), "SELECT contact_id, %s FROM contact_%ss "
-			 "WHERE contact_id = ?1 ORDER BY contact_id, pos", table, table);
+		snprintf(sql, sizeof(sql),
+			 "SELECT contact_id, %s FROM contact_%ss "
+			 "WHERE contact_id = ?1 ORDER BY contact_id, pos",
+			 table, table);
 	else
-		snprintf(sql, sizeof(sql), "SELECT contact_id, %s FROM contact_%ss "
-			 "ORDER BY contact_id, pos", table, table);
+		snprintf(sql, sizeof(sql),
+			 "SELECT contact_id, %s FROM contact_%ss "
+			 "ORDER BY contact_id, pos",
+			 table, table);
 	rc = prepare(s, sql, &st);
 	if (rc)
 		return rc;
@@ -395,8 +401,10 @@ enum kith_status kith_store_list_contacts(struct kith_store *store,
 
 	if (!filter)
 		filter = &none;
-	rc = prepare(store, CONTACT_COLUMNS " WHERE (?1 IS NULL OR tier = ?1) "
-			    "AND (?2 OR archived = 0) AND (?3 IS NULL OR added >= ?3)", &st);
+	rc = prepare(store,
+		     CONTACT_COLUMNS " WHERE (?1 IS NULL OR tier = ?1) "
+				     "AND (?2 OR archived = 0) AND (?3 IS NULL OR added >= ?3)",
+		     &st);
 	if (rc)
 		return rc;
 	bind_text(st, 1, filter->tier);
@@ -441,7 +449,7 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 {
 	static const char *const steps[] = {
 		CONTACT_COLUMNS " WHERE id IN (SELECT contact_id FROM contact_emails "
-		"WHERE email = ?1 COLLATE NOCASE)",
+				"WHERE email = ?1 COLLATE NOCASE)",
 		CONTACT_COLUMNS " WHERE kith_fold(name) = kith_fold(?1)",
 		CONTACT_COLUMNS " WHERE instr(kith_fold(name), kith_fold(?1)) > 0",
 	};
@@ -471,7 +479,8 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 	}
 	if (n == 0) {
 		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND,
-			       "no contact matches '%.*s%s'; 'kith list' shows them all", KITH_ECHO(q));
+			       "no contact matches '%.*s%s'; 'kith list' shows them all",
+			       KITH_ECHO(q));
 	} else if (n == 1) {
 		*out = list;
 		list = NULL;
@@ -479,7 +488,8 @@ enum kith_status kith_store_resolve_contact(struct kith_store *store, const char
 	} else {
 		qsort(list, n, sizeof(*list), by_name);
 		rc = kith_fail(store->ctx, KITH_ERR_AMBIGUOUS,
-			       "'%.*s%s' matches %zu contacts; give an id or an email", KITH_ECHO(q), n);
+			       "'%.*s%s' matches %zu contacts; give an id or an email",
+			       KITH_ECHO(q), n);
 		if (out_candidates && out_n_candidates) {
 			*out_candidates = list;
 			*out_n_candidates = n;

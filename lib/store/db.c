@@ -210,8 +210,7 @@ enum kith_status kith_store_get_meta(struct kith_store *store, const char *key, 
 	case SQLITE_DONE:
 		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no setting '%s'", key);
 		break;
-	default:
-		rc = db_fail(store, "reading a setting");
+	default: rc = db_fail(store, "reading a setting");
 	}
 	finish(store, st);
 	return rc;
@@ -222,8 +221,10 @@ enum kith_status kith_store_set_meta(struct kith_store *store, const char *key, 
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 
-	rc = prepare(store, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-			    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st);
+	rc = prepare(store,
+		     "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+		     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		     &st);
 	if (rc)
 		return rc;
 	bind_text(st, 1, key);

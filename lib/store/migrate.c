@@ -166,8 +166,10 @@ static enum kith_status read_schema_version(struct kith_store *s, int *out)
 	enum kith_status rc;
 	int exists = 0;
 
-	rc = prepare(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
-			"'schema_version'", &st);
+	rc = prepare(s,
+		     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+		     "'schema_version'",
+		     &st);
 	if (rc)
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -255,14 +257,15 @@ enum kith_status migrate(struct kith_store *s)
 		/* A wrong --db must not turn another program's database into ours. */
 		rc = kith_fail(s->ctx, KITH_ERR_SCHEMA,
 			       "%s is a database of another program, not a kith store; "
-			       "nothing was changed", s->path);
+			       "nothing was changed",
+			       s->path);
 		goto fail;
 	}
 	if (version > KITH_SCHEMA_VERSION) {
 		rc = kith_fail(s->ctx, KITH_ERR_SCHEMA,
 			       "store %s has schema version %d; this kith %s knows up to %d: "
-			       "upgrade kith", s->path, version, kith_version(),
-			       KITH_SCHEMA_VERSION);
+			       "upgrade kith",
+			       s->path, version, kith_version(), KITH_SCHEMA_VERSION);
 		goto fail;
 	}
 	if (version == KITH_SCHEMA_VERSION)

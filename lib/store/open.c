@@ -193,4 +193,3 @@ void kith_store_rollback(struct kith_store *store)
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	store->in_tx = 0;
 }
-

@@ -76,13 +76,16 @@ enum kith_status kith_store_scan(struct kith_store *store, const char *tier,
 			     "  c.snoozed_until, c.paused, c.last_on, c.last_channel, "
 			     "  c.last_note, c.first_due "
 			     "FROM contacts c WHERE c.archived = 0 AND (?1 IS NULL OR c.tier = ?1) "
-			     "ORDER BY c.id", &st);
+			     "ORDER BY c.id",
+			     &st);
 	if (!rc)
-		rc = first_of_open(store, &emails, "SELECT contact_id, email FROM contact_emails "
-						   "ORDER BY contact_id, pos");
+		rc = first_of_open(store, &emails,
+				   "SELECT contact_id, email FROM contact_emails "
+				   "ORDER BY contact_id, pos");
 	if (!rc)
-		rc = first_of_open(store, &phones, "SELECT contact_id, phone FROM contact_phones "
-						   "ORDER BY contact_id, pos");
+		rc = first_of_open(store, &phones,
+				   "SELECT contact_id, phone FROM contact_phones "
+				   "ORDER BY contact_id, pos");
 	if (rc)
 		goto out;
 	bind_text(st, 1, tier);

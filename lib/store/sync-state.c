@@ -14,7 +14,8 @@ enum kith_status kith_store_target_id(struct kith_store *store, const char *url,
 	enum kith_status rc;
 
 	if (create) {
-		rc = prepare(store, "INSERT INTO targets (url) VALUES (?1) ON CONFLICT (url) DO NOTHING",
+		rc = prepare(store,
+			     "INSERT INTO targets (url) VALUES (?1) ON CONFLICT (url) DO NOTHING",
 			     &st);
 		if (rc)
 			return rc;
@@ -29,14 +30,11 @@ enum kith_status kith_store_target_id(struct kith_store *store, const char *url,
 		return rc;
 	bind_text(st, 1, url);
 	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*out = sqlite3_column_int64(st, 0);
-		break;
+	case SQLITE_ROW: *out = sqlite3_column_int64(st, 0); break;
 	case SQLITE_DONE:
 		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no sync target %s", url);
 		break;
-	default:
-		rc = db_fail(store, "reading a sync target");
+	default: rc = db_fail(store, "reading a sync target");
 	}
 	finish(store, st);
 	return rc;
@@ -74,9 +72,11 @@ enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t targe
 	enum kith_status rc;
 	int step;
 
-	rc = prepare(store, "SELECT contact_id, resource, uid, etag, base, pending, processed, "
-			    "counted_copies, state, written_due, fingerprint FROM reminders "
-			    "WHERE target_id = ?1 ORDER BY contact_id", &st);
+	rc = prepare(store,
+		     "SELECT contact_id, resource, uid, etag, base, pending, processed, "
+		     "counted_copies, state, written_due, fingerprint FROM reminders "
+		     "WHERE target_id = ?1 ORDER BY contact_id",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -126,15 +126,17 @@ enum kith_status kith_store_rstate_save(struct kith_store *store, int64_t target
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 
-	rc = prepare(store, "INSERT INTO reminders (target_id, contact_id, resource, uid, etag, base, "
-			    "pending, processed, counted_copies, state, written_due, fingerprint) VALUES "
-			    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'ok'), ?11, ?12) "
-			    "ON CONFLICT (target_id, contact_id) DO UPDATE SET "
-			    "resource = excluded.resource, uid = excluded.uid, etag = excluded.etag, "
-			    "base = excluded.base, pending = excluded.pending, "
-			    "processed = excluded.processed, counted_copies = excluded.counted_copies, "
-			    "state = excluded.state, written_due = excluded.written_due, "
-			    "fingerprint = excluded.fingerprint", &st);
+	rc = prepare(store,
+		     "INSERT INTO reminders (target_id, contact_id, resource, uid, etag, base, "
+		     "pending, processed, counted_copies, state, written_due, fingerprint) VALUES "
+		     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'ok'), ?11, ?12) "
+		     "ON CONFLICT (target_id, contact_id) DO UPDATE SET "
+		     "resource = excluded.resource, uid = excluded.uid, etag = excluded.etag, "
+		     "base = excluded.base, pending = excluded.pending, "
+		     "processed = excluded.processed, counted_copies = excluded.counted_copies, "
+		     "state = excluded.state, written_due = excluded.written_due, "
+		     "fingerprint = excluded.fingerprint",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -191,8 +193,10 @@ enum kith_status kith_store_titems_load(struct kith_store *store, int64_t target
 	enum kith_status rc;
 	int step;
 
-	rc = prepare(store, "SELECT name, tag, uid, contact_id FROM target_items "
-			    "WHERE target_id = ?1 ORDER BY name", &st);
+	rc = prepare(store,
+		     "SELECT name, tag, uid, contact_id FROM target_items "
+		     "WHERE target_id = ?1 ORDER BY name",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -241,8 +245,10 @@ enum kith_status kith_store_titems_save(struct kith_store *store, int64_t target
 	finish(store, st);
 	if (rc || n == 0)
 		return rc;
-	rc = prepare(store, "INSERT INTO target_items (target_id, name, tag, uid, contact_id) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5)", &st);
+	rc = prepare(store,
+		     "INSERT INTO target_items (target_id, name, tag, uid, contact_id) "
+		     "VALUES (?1, ?2, ?3, ?4, ?5)",
+		     &st);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -282,8 +288,7 @@ enum kith_status kith_store_target_state(struct kith_store *store, int64_t targe
 		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no sync target #%lld",
 			       (long long)target_id);
 		break;
-	default:
-		rc = db_fail(store, "reading a sync target");
+	default: rc = db_fail(store, "reading a sync target");
 	}
 	finish(store, st);
 	return rc;
@@ -308,8 +313,10 @@ static enum kith_status set_target_text(struct kith_store *store, const char *sq
 enum kith_status kith_store_set_target_state(struct kith_store *store, int64_t target_id,
 					     const char *state)
 {
-	return set_target_text(store, "UPDATE targets SET state = ?2 WHERE id = ?1 AND "
-				      "state IS NOT ?2", target_id, state);
+	return set_target_text(store,
+			       "UPDATE targets SET state = ?2 WHERE id = ?1 AND "
+			       "state IS NOT ?2",
+			       target_id, state);
 }
 
 /* ---- a sync with nothing to do ---- */
@@ -321,13 +328,9 @@ static enum kith_status step_int64(struct kith_store *store, sqlite3_stmt *st, i
 	enum kith_status rc = KITH_OK;
 
 	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*out = sqlite3_column_int64(st, 0);
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = db_fail(store, what);
+	case SQLITE_ROW: *out = sqlite3_column_int64(st, 0); break;
+	case SQLITE_DONE: break;
+	default: rc = db_fail(store, what);
 	}
 	finish(store, st);
 	return rc;
@@ -339,7 +342,8 @@ enum kith_status kith_store_generation(struct kith_store *store, int64_t *out)
 	enum kith_status rc;
 
 	*out = 0;
-	rc = prepare(store, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &st);
+	rc = prepare(store, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'",
+		     &st);
 	return rc ? rc : step_int64(store, st, out, "reading the store's generation");
 }
 
@@ -351,9 +355,11 @@ enum kith_status kith_store_sync_quiet(struct kith_store *store, int64_t target_
 	int64_t quiet = 0;
 
 	*out = 0;
-	rc = prepare(store, "SELECT plan_key IS NOT NULL AND plan_key = ?2 AND NOT EXISTS "
-			    "(SELECT 1 FROM reminders WHERE target_id = ?1 AND pending IS NOT NULL) "
-			    "FROM targets WHERE id = ?1", &st);
+	rc = prepare(store,
+		     "SELECT plan_key IS NOT NULL AND plan_key = ?2 AND NOT EXISTS "
+		     "(SELECT 1 FROM reminders WHERE target_id = ?1 AND pending IS NOT NULL) "
+		     "FROM targets WHERE id = ?1",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -366,8 +372,10 @@ enum kith_status kith_store_sync_quiet(struct kith_store *store, int64_t target_
 enum kith_status kith_store_set_plan_key(struct kith_store *store, int64_t target_id,
 					 const char *plan_key)
 {
-	return set_target_text(store, "UPDATE targets SET plan_key = ?2 WHERE id = ?1 AND "
-				      "plan_key IS NOT ?2", target_id, plan_key);
+	return set_target_text(store,
+			       "UPDATE targets SET plan_key = ?2 WHERE id = ?1 AND "
+			       "plan_key IS NOT ?2",
+			       target_id, plan_key);
 }
 
 /* Appends (name, tag) rows of a prepared query to list[n..cap). */
@@ -434,10 +442,12 @@ enum kith_status kith_store_quiet_counts(struct kith_store *store, int64_t targe
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 
-	rc = prepare(store, "SELECT (SELECT count(*) FROM reminders r JOIN contacts c "
-			    "  ON c.id = r.contact_id WHERE r.target_id = ?1 AND c.archived = 0 "
-			    "  AND c.paused = 0 AND r.etag IS NOT NULL AND r.base IS NOT NULL), "
-			    "(SELECT count(*) FROM contacts WHERE archived = 0 AND paused = 1)", &st);
+	rc = prepare(store,
+		     "SELECT (SELECT count(*) FROM reminders r JOIN contacts c "
+		     "  ON c.id = r.contact_id WHERE r.target_id = ?1 AND c.archived = 0 "
+		     "  AND c.paused = 0 AND r.etag IS NOT NULL AND r.base IS NOT NULL), "
+		     "(SELECT count(*) FROM contacts WHERE archived = 0 AND paused = 1)",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);

@@ -11,16 +11,16 @@
 /* A reminder on a target, as last agreed with it. */
 struct kith_rstate {
 	int64_t contact_id;
-	char *resource;        /* its name on the target, derived from the UID */
+	char *resource; /* its name on the target, derived from the UID */
 	char *uid;
-	char *etag;            /* version tag last seen; NULL: none yet */
-	char *base;            /* the bytes last agreed with the target; NULL: none yet */
-	char *pending;         /* bytes being written (the intent); NULL: none */
-	char *processed;       /* occurrences already logged, one "YYYY-MM-DD" per line */
-	char *counted;         /* foreign copies already counted, one name per line */
-	char *state;           /* "ok", "deleted" (by the user: contact paused) */
+	char *etag;                   /* version tag last seen; NULL: none yet */
+	char *base;                   /* the bytes last agreed with the target; NULL: none yet */
+	char *pending;                /* bytes being written (the intent); NULL: none */
+	char *processed;              /* occurrences already logged, one "YYYY-MM-DD" per line */
+	char *counted;                /* foreign copies already counted, one name per line */
+	char *state;                  /* "ok", "deleted" (by the user: contact paused) */
 	struct kith_date written_due; /* for people reading the store */
-	char *fingerprint;     /* hash of the reminder content last written */
+	char *fingerprint;            /* hash of the reminder content last written */
 };
 
 void kith_rstate_clear(struct kith_rstate *r);
@@ -44,7 +44,7 @@ struct kith_titem {
 	char *name;
 	char *tag;
 	char *uid;
-	int64_t contact_id;    /* the contact whose reminder it copies; 0: none */
+	int64_t contact_id; /* the contact whose reminder it copies; 0: none */
 };
 
 void kith_titem_list_free(struct kith_titem *list, size_t n);

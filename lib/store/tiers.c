@@ -35,7 +35,7 @@ static enum kith_status read_tier(struct kith_store *s, sqlite3_stmt *st, struct
 	return KITH_OK;
 }
 
-#define TIER_COLUMNS \
+#define TIER_COLUMNS                               \
 	"SELECT t.name, t.cadence, t.description," \
 	"  (SELECT count(*) FROM contacts c WHERE c.tier = t.name AND c.archived = 0) FROM tiers t"
 
@@ -59,8 +59,9 @@ static enum kith_status list_tiers(struct kith_store *store, int counted, struct
 	enum kith_status rc;
 	int step;
 
-	rc = prepare(store, counted ? TIER_COLUMNS :
-		     "SELECT name, cadence, description, -1 FROM tiers", &st);
+	rc = prepare(store,
+		     counted ? TIER_COLUMNS : "SELECT name, cadence, description, -1 FROM tiers",
+		     &st);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -153,8 +154,7 @@ enum kith_status kith_store_get_tier(struct kith_store *store, const char *name,
 			       name, *names ? names : "(none)");
 		free(names);
 		break;
-	default:
-		rc = db_fail(store, "reading a tier");
+	default: rc = db_fail(store, "reading a tier");
 	}
 	finish(store, st);
 	return rc;
@@ -166,9 +166,10 @@ static enum kith_status check_tier_name(struct kith_ctx *ctx, const char *name)
 		return kith_fail(ctx, KITH_ERR_INVALID, "a tier needs a name");
 	for (const char *p = name; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == ',')
-			return kith_fail(ctx, KITH_ERR_INVALID,
-					 "tier name '%s' may not contain commas or control characters",
-					 name);
+			return kith_fail(
+				ctx, KITH_ERR_INVALID,
+				"tier name '%s' may not contain commas or control characters",
+				name);
 	return KITH_OK;
 }
 
@@ -186,9 +187,11 @@ enum kith_status kith_store_set_tier(struct kith_store *store, const char *name,
 	rc = bump(store);
 	if (rc)
 		return rc;
-	rc = prepare(store, "INSERT INTO tiers (name, cadence, description) VALUES (?1, ?2, ?3) "
-			    "ON CONFLICT (name) DO UPDATE SET cadence = excluded.cadence, "
-			    "description = coalesce(?3, description)", &st);
+	rc = prepare(store,
+		     "INSERT INTO tiers (name, cadence, description) VALUES (?1, ?2, ?3) "
+		     "ON CONFLICT (name) DO UPDATE SET cadence = excluded.cadence, "
+		     "description = coalesce(?3, description)",
+		     &st);
 	if (rc)
 		return rc;
 	bind_text(st, 1, name);
@@ -215,7 +218,8 @@ enum kith_status kith_store_remove_tier(struct kith_store *store, const char *na
 	if (users > 0)
 		return kith_fail(store->ctx, KITH_ERR_IN_USE,
 				 "tier '%s' still has %ld contact%s (archived ones included); "
-				 "move them to another tier first", name, users, users == 1 ? "" : "s");
+				 "move them to another tier first",
+				 name, users, users == 1 ? "" : "s");
 	rc = bump(store);
 	if (rc)
 		return rc;

@@ -17,8 +17,10 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 	rc = bump(store);
 	if (rc)
 		return rc;
-	rc = prepare(store, "INSERT INTO touches (contact_id, on_date, at, channel, direction, "
-			    "note, source, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st);
+	rc = prepare(store,
+		     "INSERT INTO touches (contact_id, on_date, at, channel, direction, "
+		     "note, source, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, touch->contact_id);
@@ -43,9 +45,11 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 		return rc;
 	touch->id = sqlite3_last_insert_rowid(store->db);
 	/* The newest touch (by day, then by order logged) is the contact's last one. */
-	rc = prepare(store, "UPDATE contacts SET last_touch_id = ?2, last_on = ?3, "
-			    "last_channel = ?4, last_note = ?5 WHERE id = ?1 AND "
-			    "(last_on IS NULL OR last_on <= ?3)", &st);
+	rc = prepare(store,
+		     "UPDATE contacts SET last_touch_id = ?2, last_on = ?3, "
+		     "last_channel = ?4, last_note = ?5 WHERE id = ?1 AND "
+		     "(last_on IS NULL OR last_on <= ?3)",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, touch->contact_id);
@@ -60,8 +64,10 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 	if (touch->source == KITH_SOURCE_IMPORT)
 		return KITH_OK;
 	/* A real touch replaces the spread-out first reminder. */
-	rc = prepare(store, "UPDATE contacts SET first_due = NULL WHERE id = ?1 AND "
-			    "first_due IS NOT NULL", &st);
+	rc = prepare(store,
+		     "UPDATE contacts SET first_due = NULL WHERE id = ?1 AND "
+		     "first_due IS NOT NULL",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, touch->contact_id);
@@ -141,10 +147,12 @@ enum kith_status kith_store_list_touches(struct kith_store *store,
 
 	if (!filter)
 		filter = &none;
-	rc = prepare(store, "SELECT id, contact_id, on_date, at, channel, direction, note, source, "
-			    "source_key FROM touches WHERE (?1 = 0 OR contact_id = ?1) "
-			    "AND (?2 IS NULL OR on_date >= ?2) AND (?3 IS NULL OR on_date <= ?3) "
-			    "ORDER BY on_date DESC, id DESC", &st);
+	rc = prepare(store,
+		     "SELECT id, contact_id, on_date, at, channel, direction, note, source, "
+		     "source_key FROM touches WHERE (?1 = 0 OR contact_id = ?1) "
+		     "AND (?2 IS NULL OR on_date >= ?2) AND (?3 IS NULL OR on_date <= ?3) "
+		     "ORDER BY on_date DESC, id DESC",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, filter->contact_id);
@@ -163,8 +171,10 @@ static enum kith_status snooze(struct kith_store *store, int64_t contact_id, str
 	rc = bump(store);
 	if (rc)
 		return rc;
-	rc = prepare(store, "UPDATE contacts SET snoozed_until = ?2, "
-			    "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1", &st);
+	rc = prepare(store,
+		     "UPDATE contacts SET snoozed_until = ?2, "
+		     "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1",
+		     &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, contact_id);
@@ -187,7 +197,7 @@ static enum kith_status snooze(struct kith_store *store, int64_t contact_id, str
 }
 
 enum kith_status kith_store_snooze(struct kith_store *store, int64_t contact_id,
-				  struct kith_date until)
+				   struct kith_date until)
 {
 	enum kith_status rc = savepoint(store);
 
@@ -200,9 +210,11 @@ enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_t
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 
-	rc = prepare(store, "SELECT t.id, t.contact_id, t.on_date, t.at, t.channel, t.direction, "
-			    "t.note, t.source, t.source_key FROM contacts c "
-			    "JOIN touches t ON t.id = c.last_touch_id ORDER BY t.contact_id", &st);
+	rc = prepare(store,
+		     "SELECT t.id, t.contact_id, t.on_date, t.at, t.channel, t.direction, "
+		     "t.note, t.source, t.source_key FROM contacts c "
+		     "JOIN touches t ON t.id = c.last_touch_id ORDER BY t.contact_id",
+		     &st);
 	if (rc)
 		return rc;
 	return run_touch_query(store, st, out, out_n);

@@ -37,21 +37,21 @@ struct engine {
 	size_t n_contacts;
 	struct kith_tier *tiers;
 	size_t n_tiers;
-	struct kith_touch *last;  /* newest touch per contact, by contact id */
+	struct kith_touch *last; /* newest touch per contact, by contact id */
 	size_t n_last;
 
-	struct kith_rstate *rs;   /* by contact id; creates appended */
+	struct kith_rstate *rs; /* by contact id; creates appended */
 	size_t n_rs, n_rs_loaded, cap_rs;
-	uint64_t *rs_was;         /* digests of the rows as loaded */
+	uint64_t *rs_was;              /* digests of the rows as loaded */
 	struct kith_strset rs_by_name; /* the loaded rows' resource names -> row */
 	int rs_by_name_built;
-	int rs_by_name_stale;     /* a loaded row was renamed since it was built */
-	char *rs_gone;            /* per rs: row removed this attempt */
-	long *rs_listed;          /* per rs: index in the listing, -1 if absent */
+	int rs_by_name_stale; /* a loaded row was renamed since it was built */
+	char *rs_gone;        /* per rs: row removed this attempt */
+	long *rs_listed;      /* per rs: index in the listing, -1 if absent */
 
 	struct kith_titem *old_items;
 	size_t n_old_items;
-	struct kith_titem *items; /* the new cache of foreign resources */
+	struct kith_titem *items;      /* the new cache of foreign resources */
 	struct kith_todos *item_todos; /* parsed, for new or changed ones */
 	size_t n_items;
 	int new_foreign;
@@ -59,11 +59,11 @@ struct engine {
 	struct kith_listing listing;
 	struct kith_fetched *fetched; /* parallel to the listing */
 
-	struct kith_sync_plan plan;   /* this attempt's; the writer marks its writes done */
+	struct kith_sync_plan plan; /* this attempt's; the writer marks its writes done */
 
-	int listed;               /* the listing was taken by the quiet check */
-	int stale;                /* listed, then gone before it could be read */
-	int64_t planned_gen;      /* the store's generation the plan covered */
+	int listed;          /* the listing was taken by the quiet check */
+	int stale;           /* listed, then gone before it could be read */
+	int64_t planned_gen; /* the store's generation the plan covered */
 };
 
 /* *slot becomes a copy of value (NULL too); -1 when out of memory. */
@@ -106,10 +106,9 @@ enum kith_status kith_sync_save_plan_key(struct engine *e, int64_t gen);
 enum kith_status kith_sync_add_row(struct engine *e, const struct kith_contact *c,
 				   const char *resource, long li, struct kith_rstate **out);
 enum kith_status kith_sync_sort_foreign(struct engine *e);
-int kith_sync_master_of(struct engine *e, const char *bytes, const char *uid,
-			struct kith_date *due, int *seq);
+int kith_sync_master_of(struct engine *e, const char *bytes, const char *uid, struct kith_date *due,
+			int *seq);
 enum kith_status kith_sync_settle(struct engine *e, int *skip);
-
 
 /* write.c */
 enum kith_status kith_sync_record(struct engine *e);

@@ -75,8 +75,7 @@ void kith_sync_plan_count_missing(const struct kith_rstate *rows, size_t n, cons
 
 static enum kith_status act(struct run *run, enum kith_sync_action_kind kind,
 			    const struct kith_contact *c, const char *resource, const char *fmt,
-			    ...)
-	__attribute__((format(printf, 5, 6)));
+			    ...) __attribute__((format(printf, 5, 6)));
 
 static enum kith_status act(struct run *run, enum kith_sync_action_kind kind,
 			    const struct kith_contact *c, const char *resource, const char *fmt,
@@ -271,10 +270,9 @@ static enum kith_status plan_contact(struct run *run, size_t ci)
 			run->p->paused++;
 		return KITH_OK;
 	}
-	rc = kith_standing_compute(c, kith_schedule_cadence(c->cadence, c->tier, in->tiers,
-							     in->n_tiers),
-				   last_touch_of(in, c->id), in->o->today,
-				   in->o->reminder.window_days, &s);
+	rc = kith_standing_compute(
+		c, kith_schedule_cadence(c->cadence, c->tier, in->tiers, in->n_tiers),
+		last_touch_of(in, c->id), in->o->today, in->o->reminder.window_days, &s);
 	if (rc)
 		return kith_nomem(run->ctx);
 	rc = kith_reminder_from(run->ctx, c, &s, &in->o->reminder, &r);
@@ -349,8 +347,8 @@ static enum kith_status check_deletions(struct run *run)
 		return kith_fail(run->ctx, KITH_ERR_INVALID,
 				 "the target %s would lose %zu of kith's %zu reminders (%zu gone "
 				 "from it, %zu to delete); nothing was changed. If that is what "
-				 "you want, run 'kith sync --force'", in->target_url,
-				 missing + deletes, expected, missing, deletes);
+				 "you want, run 'kith sync --force'",
+				 in->target_url, missing + deletes, expected, missing, deletes);
 	return KITH_OK;
 }
 

@@ -26,19 +26,19 @@ struct kith_sync_plan_input {
 	size_t n_contacts;
 	const struct kith_tier *tiers;
 	size_t n_tiers;
-	const struct kith_touch *last;       /* the newest touch per contact, by contact id */
+	const struct kith_touch *last; /* the newest touch per contact, by contact id */
 	size_t n_last;
 	/* One row per reminder: [0, n_sorted) by contact id, the rows added since after them. */
 	const struct kith_rstate *rows;
 	size_t n_rows, n_sorted;
-	const long *listed;                  /* per row: its index in the listing, -1 if absent */
-	const char *gone;                    /* per row: removed this attempt */
-	const int *skip;                     /* per row: left untouched (unreadable, maybe gone) */
+	const long *listed; /* per row: its index in the listing, -1 if absent */
+	const char *gone;   /* per row: removed this attempt */
+	const int *skip;    /* per row: left untouched (unreadable, maybe gone) */
 	const struct kith_listing *listing;
-	const struct kith_fetched *fetched;  /* parallel to the listing: what was read */
+	const struct kith_fetched *fetched; /* parallel to the listing: what was read */
 	const struct kith_sync_options *o;
 	time_t now;
-	const char *target_url;              /* for messages */
+	const char *target_url; /* for messages */
 	/* Agreed reminders, and those the listing lacked before detection (rule 9). */
 	size_t expected, missing;
 };
@@ -49,11 +49,11 @@ struct kith_sync_write {
 	/* In the input's rows; n_rows + k: the plan's k-th new row (new_rows[k]). */
 	size_t row;
 	enum kith_sync_op op;
-	char *bytes;        /* what to send, recorded first as the intent; NULL: a delete */
-	char *if_match;     /* the tag last seen; NULL for a create (If-None-Match: *) */
-	char *fingerprint;  /* of what is sent; NULL for a delete */
+	char *bytes;       /* what to send, recorded first as the intent; NULL: a delete */
+	char *if_match;    /* the tag last seen; NULL for a create (If-None-Match: *) */
+	char *fingerprint; /* of what is sent; NULL for a delete */
 	/* Filled by the writer. */
-	char *tag;          /* after the write; NULL: fetch to learn it */
+	char *tag; /* after the write; NULL: fetch to learn it */
 	int ok, conflict;
 };
 
@@ -69,7 +69,7 @@ struct kith_sync_edit {
 };
 
 struct kith_sync_plan {
-	struct kith_sync_write *writes;   /* in the order they are sent */
+	struct kith_sync_write *writes; /* in the order they are sent */
 	size_t n_writes;
 	/*
 	 * Contacts (indices into the input) that get a new row, named by the

@@ -68,4 +68,3 @@ enum kith_status kith_sync_save_plan_key(struct engine *e, int64_t gen)
 	free(key);
 	return rc;
 }
-

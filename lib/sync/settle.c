@@ -65,8 +65,7 @@ enum kith_status kith_sync_add_row(struct engine *e, const struct kith_contact *
 	e->rs_gone[e->n_rs] = 0;
 	e->rs_listed[e->n_rs] = li;
 	e->n_rs++;
-	if (replace(&r->resource, resource) || replace(&r->uid, c->uid) ||
-	    replace(&r->state, "ok"))
+	if (replace(&r->resource, resource) || replace(&r->uid, c->uid) || replace(&r->state, "ok"))
 		return kith_nomem(e->ctx);
 	*out = r;
 	return KITH_OK;
@@ -171,7 +170,6 @@ int kith_sync_master_of(struct engine *e, const char *bytes, const char *uid, st
 	kith_todos_clear(&todos);
 	return found;
 }
-
 
 /*
  * 1 when `now` reads as the intent itself, or as an app's edit of it that
@@ -412,7 +410,6 @@ out:
 	return rc;
 }
 
-
 /*
  * Settles every row: an intent left by an interrupted run, then what
  * happened to its reminder (touches, snoozes, pauses recorded in the
@@ -459,7 +456,8 @@ enum kith_status kith_sync_settle(struct engine *e, int *skip)
 			/* A create that never reached the target: plan it again. */
 			if (li < 0) {
 				e->rs_gone[i] = 1;
-				rc = kith_store_rstate_remove(e->store, e->target_id, r->contact_id);
+				rc = kith_store_rstate_remove(e->store, e->target_id,
+							      r->contact_id);
 				continue;
 			}
 			if (replace(&r->base, kith_sync_server_bytes(e, i)) ||

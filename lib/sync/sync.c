@@ -224,7 +224,7 @@ static void clear_attempt(struct engine *e)
 /* A digest of a row's content, to save only the rows that changed. */
 static uint64_t rs_digest(const struct kith_rstate *r)
 {
-	const char *fields[] = { r->resource, r->uid, r->etag, r->base, r->pending,
+	const char *fields[] = { r->resource,  r->uid,     r->etag,  r->base,       r->pending,
 				 r->processed, r->counted, r->state, r->fingerprint };
 	struct kith_hash h = KITH_HASH_INIT;
 
@@ -235,8 +235,8 @@ static uint64_t rs_digest(const struct kith_rstate *r)
 		kith_hash_add(&h, &marker, 1);
 		kith_hash_add_str(&h, fields[f]);
 	}
-	kith_hash_add_word(&h, (uint64_t)(r->written_due.year * 10000 +
-					  r->written_due.month * 100 + r->written_due.day));
+	kith_hash_add_word(&h, (uint64_t)(r->written_due.year * 10000 + r->written_due.month * 100 +
+					  r->written_due.day));
 	return kith_hash_result(&h);
 }
 
@@ -478,7 +478,8 @@ static enum kith_status list_and_fetch(struct engine *e)
 			goto out;
 		}
 		if (kith_sync_fault(e, "fetch")) {
-			rc = kith_fail(e->ctx, KITH_ERR_IO, "stopped by a test fault before fetching");
+			rc = kith_fail(e->ctx, KITH_ERR_IO,
+				       "stopped by a test fault before fetching");
 			goto out;
 		}
 		rc = e->t->ops->fetch(e->t, names, n, got);
@@ -742,7 +743,8 @@ enum kith_status kith_sync_with_hooks(struct kith_store *store, struct kith_targ
 		if (i + 1 == MAX_ATTEMPTS)
 			rc = kith_fail(e.ctx, KITH_ERR_CONFLICT,
 				       "%s kept changing during the sync (%d tries); nothing was "
-				       "lost; run 'kith sync' again", target->url, MAX_ATTEMPTS);
+				       "lost; run 'kith sync' again",
+				       target->url, MAX_ATTEMPTS);
 	}
 	clear_attempt(&e);
 	return rc;

@@ -24,10 +24,9 @@ struct kith_sync_hooks {
 };
 
 /* As kith_sync(); hooks may be NULL.  Not exported from libkith.so. */
-enum kith_status kith_sync_with_hooks(struct kith_store *store,
-					       struct kith_target *target,
-					       const struct kith_sync_options *opts,
-					       const struct kith_sync_hooks *hooks,
-					       struct kith_sync_result **out);
+enum kith_status kith_sync_with_hooks(struct kith_store *store, struct kith_target *target,
+				      const struct kith_sync_options *opts,
+				      const struct kith_sync_hooks *hooks,
+				      struct kith_sync_result **out);
 
 #endif

@@ -142,7 +142,8 @@ enum kith_status kith_sync_send(struct engine *e, int *conflicts)
 			return rc;
 		w->ok = 1;
 		if (kith_sync_fault(e, "write"))
-			return kith_fail(e->ctx, KITH_ERR_IO, "stopped by a test fault after a write");
+			return kith_fail(e->ctx, KITH_ERR_IO,
+					 "stopped by a test fault after a write");
 	}
 	rc = ops->flush(e->t);
 	if (rc == KITH_ERR_CONFLICT) {
@@ -297,4 +298,3 @@ enum kith_status kith_sync_describe(struct engine *e)
 	}
 	return rc;
 }
-

@@ -13,20 +13,19 @@
 #include "davxml.h"
 #include "http.h"
 
-static const char probe_ics[] =
-	"BEGIN:VCALENDAR\r\n"
-	"VERSION:2.0\r\n"
-	"PRODID:-//kith//kith check//EN\r\n"
-	"BEGIN:VTODO\r\n"
-	"UID:kith-check-probe@kith\r\n"
-	"DTSTAMP:20260101T000000Z\r\n"
-	"SUMMARY:kith check (a probe; kith removes it)\r\n"
-	"DTSTART;VALUE=DATE:20260101\r\n"
-	"DUE;VALUE=DATE:20260108\r\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
-	"STATUS:NEEDS-ACTION\r\n"
-	"END:VTODO\r\n"
-	"END:VCALENDAR\r\n";
+static const char probe_ics[] = "BEGIN:VCALENDAR\r\n"
+				"VERSION:2.0\r\n"
+				"PRODID:-//kith//kith check//EN\r\n"
+				"BEGIN:VTODO\r\n"
+				"UID:kith-check-probe@kith\r\n"
+				"DTSTAMP:20260101T000000Z\r\n"
+				"SUMMARY:kith check (a probe; kith removes it)\r\n"
+				"DTSTART;VALUE=DATE:20260101\r\n"
+				"DUE;VALUE=DATE:20260108\r\n"
+				"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
+				"STATUS:NEEDS-ACTION\r\n"
+				"END:VTODO\r\n"
+				"END:VCALENDAR\r\n";
 
 void kith_server_check_clear(struct kith_server_check *check)
 {

@@ -58,7 +58,8 @@ static enum kith_status well_known(struct kith_target *t, char **out)
 			if (c->have_credentials && !kith_http_same_origin(url, next)) {
 				rc = kith_fail(t->ctx, KITH_ERR_INVALID,
 					       "%s redirects to another server (%s); give that "
-					       "server's URL if you trust it", url, next);
+					       "server's URL if you trust it",
+					       url, next);
 				free(next);
 				break;
 			}
@@ -109,7 +110,8 @@ static enum kith_status find_home(struct kith_target *t)
 	if (!principal)
 		return kith_fail(t->ctx, KITH_ERR_NOT_FOUND,
 				 "%s: no CalDAV service found (no current-user-principal, and "
-				 "/.well-known/caldav leads nowhere); give the calendar's URL", c->url);
+				 "/.well-known/caldav leads nowhere); give the calendar's URL",
+				 c->url);
 	rc = caldav_propfind(t, principal, "0", KITH_PROPFIND_HOME, &status, &ms);
 	if (!rc) {
 		for (size_t i = 0; i < ms.n && !c->home; i++)
@@ -133,7 +135,8 @@ static int matches(const struct kith_dav_item *it, const char *home, const char 
 	if (it->displayname && !strcasecmp(it->displayname, want))
 		return 1;
 	url = kith_url_resolve(home, it->href);
-	yes = url && (caldav_same_path(caldav_path_of(url), caldav_href_path(want)) || !strcmp(url, want));
+	yes = url &&
+	      (caldav_same_path(caldav_path_of(url), caldav_href_path(want)) || !strcmp(url, want));
 	free(url);
 	return yes;
 }
@@ -232,12 +235,14 @@ enum kith_status caldav_discover(struct kith_target *t)
 	for (size_t i = 0; i < ms.n; i++) {
 		const struct kith_dav_item *it = &ms.items[i];
 
-		if (it->is_calendar && caldav_same_path(caldav_href_path(it->href), caldav_path_of(c->url))) {
+		if (it->is_calendar &&
+		    caldav_same_path(caldav_href_path(it->href), caldav_path_of(c->url))) {
 			if (it->has_component_set && !it->supports_vtodo) {
 				kith_dav_multistatus_clear(&ms);
 				return kith_fail(t->ctx, KITH_ERR_INVALID,
 						 "the calendar %s does not accept tasks (VTODO); "
-						 "pick another or use --create-calendar NAME", c->url);
+						 "pick another or use --create-calendar NAME",
+						 c->url);
 			}
 			c->collection = strdup(c->url);
 		}
@@ -263,7 +268,8 @@ enum kith_status caldav_discover(struct kith_target *t)
 			kith_buf_free(&names);
 			return kith_fail(t->ctx, KITH_ERR_INVALID,
 					 "the calendar '%s' does not accept tasks (VTODO); pick "
-					 "another or use --create-calendar NAME", want);
+					 "another or use --create-calendar NAME",
+					 want);
 		}
 		c->collection = kith_url_resolve(c->home, it->href);
 		if (!c->collection)
@@ -277,15 +283,14 @@ enum kith_status caldav_discover(struct kith_target *t)
 		else
 			rc = kith_fail(t->ctx, KITH_ERR_NOT_FOUND,
 				       "no calendar '%s' at %s (there: %s); create it with "
-				       "'kith sync --create-calendar \"%s\"'", want, c->home,
-				       names.len ? names.data : "none", want);
+				       "'kith sync --create-calendar \"%s\"'",
+				       want, c->home, names.len ? names.data : "none", want);
 	}
 	kith_buf_free(&names);
 	return rc;
 }
 
-enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out,
-				  size_t *out_n)
+enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out, size_t *out_n)
 {
 	struct kith_dav_multistatus ms;
 	struct kith_calendar *list;

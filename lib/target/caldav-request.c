@@ -14,7 +14,8 @@
 #include "http.h"
 
 static const char *const xml_headers[] = {
-	"Content-Type: application/xml; charset=utf-8", NULL,
+	"Content-Type: application/xml; charset=utf-8",
+	NULL,
 };
 
 enum kith_status caldav_set(char **slot, const char *v)
@@ -65,8 +66,10 @@ enum kith_status caldav_http_error(struct kith_target *t, const char *what, cons
 	case 401:
 		return kith_fail(t->ctx, KITH_ERR_AUTH,
 				 "%s: the server refused the %s (HTTP 401): check the username "
-				 "and password", url, c->have_credentials ? "username or password"
-									 : "request without a password");
+				 "and password",
+				 url,
+				 c->have_credentials ? "username or password"
+						     : "request without a password");
 	case 403:
 		return kith_fail(t->ctx, KITH_ERR_AUTH, "%s: %s was refused (HTTP 403)", url, what);
 	case 404:

@@ -61,7 +61,8 @@ static enum kith_status put_result(struct kith_target *t, const char *name,
 {
 	*out_tag = NULL;
 	if (r->error)
-		return kith_fail(t->ctx, r->error, "%s", r->error_msg ? r->error_msg : "no response");
+		return kith_fail(t->ctx, r->error, "%s",
+				 r->error_msg ? r->error_msg : "no response");
 	switch (r->status) {
 	case 200:
 	case 201:
@@ -70,8 +71,7 @@ static enum kith_status put_result(struct kith_target *t, const char *name,
 		if (r->etag && !(*out_tag = strdup(r->etag)))
 			return kith_nomem(t->ctx);
 		return KITH_OK;
-	case 412:
-		return KITH_ERR_CONFLICT;
+	case 412: return KITH_ERR_CONFLICT;
 	case 403:
 	case 415:
 	case 409:
@@ -84,7 +84,8 @@ static enum kith_status put_result(struct kith_target *t, const char *name,
 			return kith_fail(t->ctx, KITH_ERR_INVALID,
 					 "the server refused the reminder %s as invalid calendar "
 					 "data; if it refuses recurring tasks, set 'mode = plain' "
-					 "or use 'kith sync --plain'", name);
+					 "or use 'kith sync --plain'",
+					 name);
 		/* fall through */
 	default: {
 		struct kith_http_response copy = *r;
@@ -145,14 +146,15 @@ out:
 	return rc;
 }
 
-enum kith_status caldav_put(struct kith_target *t, const char *name, const char *bytes,
-			    size_t len, const char *if_match, char **out_tag)
+enum kith_status caldav_put(struct kith_target *t, const char *name, const char *bytes, size_t len,
+			    const char *if_match, char **out_tag)
 {
 	struct kith_put p = { name, bytes, len, if_match, KITH_OK, NULL };
 	enum kith_status rc = caldav_put_many(t, &p, 1);
 
 	if (!rc && p.status == KITH_ERR_CONFLICT)
-		rc = kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s changed on the server meanwhile", name);
+		rc = kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s changed on the server meanwhile",
+			       name);
 	if (rc) {
 		free(p.tag);
 		return rc;
@@ -176,10 +178,13 @@ enum kith_status caldav_del(struct kith_target *t, const char *name, const char 
 	url = kith_url_resolve(c->collection, name);
 	/* Never the collection, never outside it (rule 10). */
 	if (url && (caldav_same_path(caldav_path_of(url), caldav_path_of(c->collection)) ||
-		    strncmp(caldav_path_of(url), caldav_path_of(c->collection), strlen(caldav_path_of(c->collection))))) {
+		    strncmp(caldav_path_of(url), caldav_path_of(c->collection),
+			    strlen(caldav_path_of(c->collection))))) {
 		free(url);
-		return kith_fail(t->ctx, KITH_ERR_INVALID, "refusing to delete %s: not a reminder "
-				 "in the calendar", name);
+		return kith_fail(t->ctx, KITH_ERR_INVALID,
+				 "refusing to delete %s: not a reminder "
+				 "in the calendar",
+				 name);
 	}
 	kith_buf_printf(&b, "If-Match: %s", if_match ? if_match : "*");
 	cond = kith_buf_steal(&b);
@@ -197,8 +202,8 @@ enum kith_status caldav_del(struct kith_target *t, const char *name, const char 
 	rc = kith_http_run(c->http, &req, &r);
 	if (!rc) {
 		if (r.status == 412)
-			rc = kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s changed on the server meanwhile",
-				       name);
+			rc = kith_fail(t->ctx, KITH_ERR_CONFLICT,
+				       "%s changed on the server meanwhile", name);
 		else if (r.status / 100 != 2 && r.status != 404)
 			rc = caldav_http_error(t, "removing a reminder", url, &r);
 		kith_http_response_clear(&r);

@@ -51,7 +51,8 @@ static enum kith_status full_listing(struct kith_target *t, struct kith_listing 
 	}
 	for (size_t i = 0; i < ms.n && !rc; i++)
 		if (member(c, &ms.items[i]) && ms.items[i].prop_status / 100 == 2 &&
-		    kith_listing_add(out, caldav_href_path(ms.items[i].href), ms.items[i].etag) != KITH_OK)
+		    kith_listing_add(out, caldav_href_path(ms.items[i].href), ms.items[i].etag) !=
+			    KITH_OK)
 			rc = kith_nomem(t->ctx);
 	kith_dav_multistatus_clear(&ms);
 	return rc;
@@ -86,8 +87,8 @@ static enum kith_status sync_report(struct kith_target *t, const char *token,
 	} else if (!token && (r.status == 400 || r.status == 403 || r.status == 405 ||
 			      r.status == 415 || r.status == 501)) {
 		*out_unsupported = 1;
-	} else if (token && (r.status == 403 || r.status == 409 || r.status == 412 ||
-			      r.status == 500)) {
+	} else if (token &&
+		   (r.status == 403 || r.status == 409 || r.status == 412 || r.status == 500)) {
 		/* Some servers say no more than that about an old token (Xandikos: 500). */
 		*out_invalid = 1;
 	} else {
@@ -133,9 +134,12 @@ static enum kith_status caldav_list(struct kith_target *t, struct kith_listing *
 					continue;
 				if (it->status == 404) {
 					/* Only a delta names what went; a full listing omits it. */
-					if (l.delta && kith_listing_gone(&l, caldav_href_path(it->href)) != KITH_OK)
+					if (l.delta &&
+					    kith_listing_gone(&l, caldav_href_path(it->href)) !=
+						    KITH_OK)
 						rc = kith_nomem(t->ctx);
-				} else if (kith_listing_add(&l, caldav_href_path(it->href), it->etag) != KITH_OK) {
+				} else if (kith_listing_add(&l, caldav_href_path(it->href),
+							    it->etag) != KITH_OK) {
 					rc = kith_nomem(t->ctx);
 				}
 			}
@@ -199,7 +203,8 @@ static enum kith_status caldav_fetch(struct kith_target *t, const char *const *n
 			if (!it->calendar_data)
 				continue;
 			for (size_t i = start; i < start + count; i++) {
-				if (out[i].bytes || !caldav_same_path(caldav_href_path(it->href), names[i]))
+				if (out[i].bytes ||
+				    !caldav_same_path(caldav_href_path(it->href), names[i]))
 					continue;
 				out[i].bytes = strdup(it->calendar_data);
 				out[i].len = out[i].bytes ? strlen(out[i].bytes) : 0;
@@ -242,8 +247,8 @@ static enum kith_status caldav_load_state(struct kith_target *t, const char *sta
 				c->sync = atoi(eq + 1);
 			else if (!strcmp(line, "token"))
 				caldav_set(&c->token, eq + 1);
-			else if (!strcmp(line, "for") && strcmp(eq + 1, c->calendar ? c->calendar
-										       : DEFAULT_CALENDAR)) {
+			else if (!strcmp(line, "for") &&
+				 strcmp(eq + 1, c->calendar ? c->calendar : DEFAULT_CALENDAR)) {
 				/* Another calendar was configured: rediscover. */
 				free(line);
 				caldav_set(&c->collection, NULL);
@@ -316,8 +321,7 @@ static const struct kith_target_ops caldav_ops = {
 };
 
 enum kith_status kith_target_caldav_open(struct kith_ctx *ctx, const char *url,
-					 const struct kith_target_options *o,
-					 struct kith_target *t)
+					 const struct kith_target_options *o, struct kith_target *t)
 {
 	struct kith_http_options ho;
 	struct caldav *c = calloc(1, sizeof(*c));
@@ -340,7 +344,8 @@ enum kith_status kith_target_caldav_open(struct kith_ctx *ctx, const char *url,
 	}
 	if (caldav_set(&c->url, url) ||
 	    caldav_set(&c->calendar, o && o->create_calendar ? o->create_calendar
-						      : o ? o->calendar : NULL)) {
+				     : o                     ? o->calendar
+							     : NULL)) {
 		caldav_close(&(struct kith_target){ .impl = c });
 		return kith_nomem(ctx);
 	}

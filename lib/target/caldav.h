@@ -21,12 +21,12 @@
 
 struct caldav {
 	struct kith_http *http;
-	char *url;            /* as the user gave it */
-	char *calendar;       /* wanted: display name or URL; NULL: DEFAULT_CALENDAR */
-	int create;           /* MKCALENDAR it when missing */
-	char *collection;     /* the calendar collection URL (ends in '/') */
-	char *home;           /* calendar-home-set URL */
-	int sync;             /* sync-collection: -1 unknown, 0 no, 1 yes */
+	char *url;        /* as the user gave it */
+	char *calendar;   /* wanted: display name or URL; NULL: DEFAULT_CALENDAR */
+	int create;       /* MKCALENDAR it when missing */
+	char *collection; /* the calendar collection URL (ends in '/') */
+	char *home;       /* calendar-home-set URL */
+	int sync;         /* sync-collection: -1 unknown, 0 no, 1 yes */
 	char *token;
 	int have_credentials;
 	void (*progress)(size_t done, size_t total, void *arg);
@@ -48,13 +48,12 @@ enum kith_status caldav_propfind(struct kith_target *t, const char *url, const c
 
 /* caldav-discover.c */
 enum kith_status caldav_discover(struct kith_target *t);
-enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out,
-				  size_t *out_n);
+enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out, size_t *out_n);
 
 /* caldav-write.c */
 enum kith_status caldav_put_many(struct kith_target *t, struct kith_put *puts, size_t n);
-enum kith_status caldav_put(struct kith_target *t, const char *name, const char *bytes,
-			    size_t len, const char *if_match, char **out_tag);
+enum kith_status caldav_put(struct kith_target *t, const char *name, const char *bytes, size_t len,
+			    const char *if_match, char **out_tag);
 enum kith_status caldav_del(struct kith_target *t, const char *name, const char *if_match);
 enum kith_status caldav_flush(struct kith_target *t);
 char *caldav_resource_name(struct kith_target *t, const char *uid);

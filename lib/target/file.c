@@ -24,9 +24,9 @@ struct file_impl {
 	char *path;
 	int lock_fd;
 	int loaded;
-	char *file_tag;           /* hash of the whole file as read; NULL: absent */
+	char *file_tag; /* hash of the whole file as read; NULL: absent */
 	struct kith_ical_split split;
-	char **tags;              /* per resource */
+	char **tags; /* per resource */
 	int dirty;
 };
 
@@ -88,8 +88,10 @@ static enum kith_status load(struct kith_target *t)
 	if (bytes && !blank(bytes, len)) {
 		rc = kith_ical_split_file(t->ctx, bytes, len, &f->split);
 		if (rc) {
-			kith_fail(t->ctx, rc, "%s is not a calendar kith can read (%s); "
-				  "it was left untouched", f->path, kith_ctx_errmsg(t->ctx));
+			kith_fail(t->ctx, rc,
+				  "%s is not a calendar kith can read (%s); "
+				  "it was left untouched",
+				  f->path, kith_ctx_errmsg(t->ctx));
 			free(bytes);
 			return rc;
 		}
@@ -122,7 +124,8 @@ static enum kith_status file_list(struct kith_target *t, struct kith_listing *ou
 	enum kith_status rc;
 
 	if (f->dirty)
-		return kith_fail(t->ctx, KITH_ERR_INVALID, "listing %s with unflushed writes", f->path);
+		return kith_fail(t->ctx, KITH_ERR_INVALID, "listing %s with unflushed writes",
+				 f->path);
 	rc = load(t);
 	if (rc)
 		return rc;
@@ -174,7 +177,8 @@ static enum kith_status file_put(struct kith_target *t, const char *name, const 
 		return rc;
 	k = find(f, name);
 	if (!if_match && k >= 0)
-		return kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s in %s exists already", name, f->path);
+		return kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s in %s exists already", name,
+				 f->path);
 	if (if_match && (k < 0 || strcmp(f->tags[k], if_match)))
 		return kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s in %s changed meanwhile", name,
 				 f->path);
@@ -264,8 +268,10 @@ static enum kith_status file_flush(struct kith_target *t)
 	free(now_tag);
 	if (!same) {
 		unload(f);
-		return kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s was changed by another program "
-				 "during the sync", f->path);
+		return kith_fail(t->ctx, KITH_ERR_CONFLICT,
+				 "%s was changed by another program "
+				 "during the sync",
+				 f->path);
 	}
 	rc = kith_ical_join_file(t->ctx, f->split.rest, (const char *const *)f->split.texts,
 				 f->split.n, &out);
@@ -334,8 +340,10 @@ enum kith_status kith_target_file_open(struct kith_ctx *ctx, const char *path,
 
 		*slash = '\0';
 		if (*f->path && stat(f->path, &st) < 0) {
-			rc = kith_fail(ctx, KITH_ERR_IO, "the directory %s of the calendar file does "
-				       "not exist", f->path);
+			rc = kith_fail(ctx, KITH_ERR_IO,
+				       "the directory %s of the calendar file does "
+				       "not exist",
+				       f->path);
 			*slash = '/';
 			free(lock);
 			free(f->path);

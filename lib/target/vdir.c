@@ -25,7 +25,7 @@
 struct vdir_impl {
 	char *dir;
 	int lock_fd;
-	int dirty;      /* entries changed: fsync the directory at flush */
+	int dirty; /* entries changed: fsync the directory at flush */
 };
 
 static char *item_path(const struct vdir_impl *v, const char *name)
@@ -108,7 +108,8 @@ static enum kith_status vdir_list(struct kith_target *t, struct kith_listing *ou
 		return KITH_OK;
 	}
 	if (!d)
-		return kith_fail(t->ctx, KITH_ERR_IO, "cannot list %s: %s", v->dir, strerror(errno));
+		return kith_fail(t->ctx, KITH_ERR_IO, "cannot list %s: %s", v->dir,
+				 strerror(errno));
 	errno = 0;
 	while ((e = readdir(d))) {
 		char *bytes = NULL, *tag = NULL;
@@ -128,8 +129,9 @@ static enum kith_status vdir_list(struct kith_target *t, struct kith_listing *ou
 		free(tag);
 		if (rc == KITH_ERR_PARSE) {
 			/* Too large to be a reminder: list it untagged, never touch it. */
-			rc = kith_listing_add(&l, e->d_name, "oversized") != KITH_OK ? kith_nomem(t->ctx)
-									       : KITH_OK;
+			rc = kith_listing_add(&l, e->d_name, "oversized") != KITH_OK
+				     ? kith_nomem(t->ctx)
+				     : KITH_OK;
 		}
 		if (rc)
 			break;
@@ -222,7 +224,8 @@ static enum kith_status vdir_put(struct kith_target *t, const char *name, const 
 		rc = kith_write_temp(t->ctx, path, bytes, len, &tmp);
 		if (!rc && link(tmp, path) < 0) {
 			if (errno == EEXIST)
-				rc = kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s exists already", name);
+				rc = kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s exists already",
+					       name);
 			else
 				rc = kith_fail(t->ctx, KITH_ERR_IO, "cannot create %s: %s", path,
 					       strerror(errno));
@@ -255,9 +258,9 @@ static enum kith_status vdir_del(struct kith_target *t, const char *name, const 
 	path = item_path(v, name);
 	if (!path)
 		return kith_nomem(t->ctx);
-	rc = unlink(path) < 0 ? kith_fail(t->ctx, KITH_ERR_IO, "cannot delete %s: %s", path,
-					  strerror(errno))
-			      : KITH_OK;
+	rc = unlink(path) < 0
+		     ? kith_fail(t->ctx, KITH_ERR_IO, "cannot delete %s: %s", path, strerror(errno))
+		     : KITH_OK;
 	free(path);
 	if (!rc)
 		v->dirty = 1;
@@ -289,8 +292,8 @@ static char *vdir_resource_name(struct kith_target *t, const char *uid)
 
 	for (const char *p = uid; *p; p++) {
 		char c = *p;
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			 c == '-' || c == '_' || c == '.' || c == '@';
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '@';
 
 		kith_buf_append_n(&b, ok ? p : "_", 1);
 	}

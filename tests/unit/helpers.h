@@ -29,11 +29,11 @@
  * KITH_UNIT_KNOWN_BUGS=1 is set in the environment, which runs it (and
  * shows it failing until the bug is fixed).
  */
-#define KNOWN_BUG()                                          \
-	do {                                                 \
+#define KNOWN_BUG()                                              \
+	do {                                                     \
 		const char *e_ = getenv("KITH_UNIT_KNOWN_BUGS"); \
 		if (!e_ || strcmp(e_, "1"))                      \
-			skip();                              \
+			skip();                                  \
 	} while (0)
 
 /* A date literal: D(2026, 1, 31). */
@@ -42,16 +42,16 @@
 #define CAD(n, u) ((struct kith_cadence){ KITH_CADENCE_##u, (n) })
 
 /* Compare dates as text, so a failure prints both. */
-#define assert_date(actual, y, m, dd)                                             \
-	do {                                                                      \
-		char got_[KITH_DATE_BUFSZ], want_[KITH_DATE_BUFSZ];               \
-		kith_date_format((actual), got_);                                 \
-		kith_date_format(D((y), (m), (dd)), want_);                       \
-		assert_string_equal(got_, want_);                                 \
+#define assert_date(actual, y, m, dd)                               \
+	do {                                                        \
+		char got_[KITH_DATE_BUFSZ], want_[KITH_DATE_BUFSZ]; \
+		kith_date_format((actual), got_);                   \
+		kith_date_format(D((y), (m), (dd)), want_);         \
+		assert_string_equal(got_, want_);                   \
 	} while (0)
 
 /* The status by name, so a failure says "not found" rather than 3. */
-#define assert_status(actual, want)                                               \
+#define assert_status(actual, want) \
 	assert_string_equal(kith_status_str(actual), kith_status_str(want))
 
 #define assert_ok(expr) assert_status((expr), KITH_OK)
@@ -262,18 +262,17 @@ static inline int contains(const char *haystack, const char *needle)
 	return haystack && needle && strstr(haystack, needle) != NULL;
 }
 
-#define assert_contains(haystack, needle)                                          \
-	do {                                                                       \
-		const char *h_ = (haystack);                                       \
-		if (!contains(h_, (needle)))                                       \
-			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", \
-				 (needle));                                        \
+#define assert_contains(haystack, needle)                                                     \
+	do {                                                                                  \
+		const char *h_ = (haystack);                                                  \
+		if (!contains(h_, (needle)))                                                  \
+			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", (needle)); \
 	} while (0)
 
-#define assert_not_contains(haystack, needle)                                  \
-	do {                                                                   \
-		const char *h_ = (haystack);                                   \
-		if (contains(h_, (needle)))                                    \
+#define assert_not_contains(haystack, needle)                                      \
+	do {                                                                       \
+		const char *h_ = (haystack);                                       \
+		if (contains(h_, (needle)))                                        \
 			fail_msg("'%s' unexpectedly contains '%s'", h_, (needle)); \
 	} while (0)
 

@@ -400,8 +400,8 @@ static long count_contacts(struct fixture *f)
 	int was = paused;
 
 	paused = 1;
-	assert_ok(kith_store_list_contacts(f->store, &(struct kith_contact_filter){ NULL, 1, { 0, 0, 0 } },
-					   &list, &n));
+	assert_ok(kith_store_list_contacts(
+		f->store, &(struct kith_contact_filter){ NULL, 1, { 0, 0, 0 } }, &list, &n));
 	kith_contact_list_free(list, n);
 	paused = was;
 	return (long)n;
@@ -426,7 +426,8 @@ static enum kith_status op_add_contact_autocommit(struct fixture *f)
 		assert_int_equal(c.id, 0);
 		if (count_contacts(f) != before)
 			fail_msg("kith_store_add_contact() with allocation %ld failing: %s, "
-				 "and it left a contact behind", fail_at, kith_status_str(rc));
+				 "and it left a contact behind",
+				 fail_at, kith_status_str(rc));
 	}
 	free(c.uid);
 	return rc;
@@ -478,8 +479,7 @@ static void test_alloc_failure_ctx_and_strlist(void **state)
 	assert_true(alloc_loop(NULL, "kith_listing_apply", op_listing_apply) >= 5);
 }
 
-#define LOOP(f, op) \
-	assert_true(alloc_loop((f), #op, (op)) >= 1)
+#define LOOP(f, op) assert_true(alloc_loop((f), #op, (op)) >= 1)
 
 static void test_alloc_failure_rrule(void **state)
 {

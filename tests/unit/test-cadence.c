@@ -117,9 +117,10 @@ static void test_cadence_parse_is_case_insensitive(void **state)
 static void test_cadence_parse_rejects_bad_input(void **state)
 {
 	static const char *const bad[] = {
-		"", "0m", "0d", "1000d", "3x", "m", "3", "P3", "P", "P3MX", "P0M", "PT3M",
-		"P3M2W", "-1m", "+1m", " 3m", "3m ", "3mm", "3 parsecs", "3  months",
-		"monthlyish", "1.5m", "1e3d", "0x10d", "\t3m",
+		"",     "0m",   "0d",    "1000d", "3x",        "m",         "3",
+		"P3",   "P",    "P3MX",  "P0M",   "PT3M",      "P3M2W",     "-1m",
+		"+1m",  " 3m",  "3m ",   "3mm",   "3 parsecs", "3  months", "monthlyish",
+		"1.5m", "1e3d", "0x10d", "\t3m",
 	};
 
 	(void)state;
@@ -231,8 +232,10 @@ static void test_cadence_approx_days_orders_cadences(void **state)
 	assert_int_equal(kith_cadence_approx_days(CAD(2, WEEK)), 14);
 	assert_int_equal(kith_cadence_approx_days(CAD(1, YEAR)), 365);
 	assert_in_range(kith_cadence_approx_days(CAD(3, MONTH)), 89, 92);
-	assert_true(kith_cadence_approx_days(CAD(2, MONTH)) < kith_cadence_approx_days(CAD(9, WEEK)));
-	assert_true(kith_cadence_approx_days(CAD(6, MONTH)) < kith_cadence_approx_days(CAD(1, YEAR)));
+	assert_true(kith_cadence_approx_days(CAD(2, MONTH)) <
+		    kith_cadence_approx_days(CAD(9, WEEK)));
+	assert_true(kith_cadence_approx_days(CAD(6, MONTH)) <
+		    kith_cadence_approx_days(CAD(1, YEAR)));
 	assert_int_equal(kith_cadence_approx_days(CAD(12, MONTH)),
 			 kith_cadence_approx_days(CAD(1, YEAR)));
 	assert_int_equal(kith_cadence_approx_days(CAD(0, NONE)), 0);

@@ -15,11 +15,11 @@ static void test_utf8_valid_accepts_text_and_rejects_bad_forms(void **state)
 		assert_true(kith_utf8_is_valid(ok, strlen(ok)));
 	}
 	assert_false(kith_utf8_is_valid("\xff", 1));
-	assert_false(kith_utf8_is_valid("\xc0\xaf", 2));             /* overlong '/' */
-	assert_false(kith_utf8_is_valid("\xe0\x80\xaf", 3));         /* overlong */
-	assert_false(kith_utf8_is_valid("\xed\xa0\x80", 3));         /* surrogate */
-	assert_false(kith_utf8_is_valid("\xf4\x90\x80\x80", 4));     /* > U+10FFFF */
-	assert_false(kith_utf8_is_valid("\xc3", 1));                 /* cut off */
+	assert_false(kith_utf8_is_valid("\xc0\xaf", 2));         /* overlong '/' */
+	assert_false(kith_utf8_is_valid("\xe0\x80\xaf", 3));     /* overlong */
+	assert_false(kith_utf8_is_valid("\xed\xa0\x80", 3));     /* surrogate */
+	assert_false(kith_utf8_is_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	assert_false(kith_utf8_is_valid("\xc3", 1));             /* cut off */
 	assert_false(kith_utf8_is_valid("a\xe2\x82", 3));
 }
 
@@ -54,8 +54,12 @@ static void test_iso_8859_1_converts(void **state)
 	char *out = NULL;
 
 	(void)state;
-	assert_ok(kith_charset_to_utf8(NULL, "ISO-8859-1", "Mar\xed" "a", 5, &out, NULL));
-	assert_string_equal(out, "Mar\xc3\xad" "a");
+	assert_ok(kith_charset_to_utf8(NULL, "ISO-8859-1",
+				       "Mar\xed"
+				       "a",
+				       5, &out, NULL));
+	assert_string_equal(out, "Mar\xc3\xad"
+				 "a");
 	free(out);
 }
 
@@ -74,8 +78,12 @@ static void test_invalid_utf8_without_charset_reads_as_windows_1252(void **state
 	char *out = NULL;
 
 	(void)state;
-	assert_ok(kith_charset_to_utf8(NULL, NULL, "Ren\xe9" "e", 5, &out, NULL));
-	assert_string_equal(out, "Ren\xc3\xa9" "e");
+	assert_ok(kith_charset_to_utf8(NULL, NULL,
+				       "Ren\xe9"
+				       "e",
+				       5, &out, NULL));
+	assert_string_equal(out, "Ren\xc3\xa9"
+				 "e");
 	free(out);
 	/* "UTF-8" that is not UTF-8 is treated the same way. */
 	assert_ok(kith_charset_to_utf8(NULL, "utf-8", "\xff", 1, &out, NULL));

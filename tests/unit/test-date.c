@@ -81,9 +81,11 @@ static void test_date_parse_rejects_days_that_do_not_exist(void **state)
 static void test_date_parse_rejects_garbage(void **state)
 {
 	static const char *const bad[] = {
-		"", "today", "2026-1-1", "2026/01/01", "26-01-01", "2026-01-01x", " 2026-01-01",
-		"2026-01-01 ", "abcd-ef-gh", "2026-01-0a", "2026-0101", "202601-01", "2026013",
-		"202601011", "-2026-01-01", "2026-+1-01", "2026--1-01", "+2026-01-01",
+		"",           "today",       "2026-1-1",    "2026/01/01",
+		"26-01-01",   "2026-01-01x", " 2026-01-01", "2026-01-01 ",
+		"abcd-ef-gh", "2026-01-0a",  "2026-0101",   "202601-01",
+		"2026013",    "202601011",   "-2026-01-01", "2026-+1-01",
+		"2026--1-01", "+2026-01-01",
 	};
 
 	(void)state;
@@ -379,8 +381,8 @@ static void test_date_sweep_1583_to_2600(void **state)
 						 expect);
 				back = kith_date_from_day_number(n);
 				if (kith_date_cmp(back, day))
-					fail_msg("day %ld is %04d-%02d-%02d, want %04d-%02d-%02d", n,
-						 back.year, back.month, back.day, y, m, d);
+					fail_msg("day %ld is %04d-%02d-%02d, want %04d-%02d-%02d",
+						 n, back.year, back.month, back.day, y, m, d);
 				expect++;
 			}
 			assert_int_equal(kith_date_diff_days(D(y, m, 1),

@@ -63,8 +63,9 @@ static void test_davxml_radicale_sync_reports(void **state)
 	(void)state;
 	parse_file("radicale-3.1.8-06-sync-initial.xml", &ms);
 	assert_int_equal(ms.n, 3);
-	assert_string_equal(ms.sync_token, "http://radicale.org/ns/sync/"
-					   "49a46160bb436221b9fe39c9cfeebd268bca0d8c350813918ff7a647664b2e3c");
+	assert_string_equal(ms.sync_token,
+			    "http://radicale.org/ns/sync/"
+			    "49a46160bb436221b9fe39c9cfeebd268bca0d8c350813918ff7a647664b2e3c");
 	it = find(&ms, "/alice/kith-tasks/kith-fixture-1.ics");
 	assert_string_equal(it->etag,
 			    "\"57ecec280ddb5e6576d62196c20ece2858fbac6984b627d6d44562367bb44318\"");
@@ -75,8 +76,9 @@ static void test_davxml_radicale_sync_reports(void **state)
 
 	parse_file("radicale-3.1.8-07-sync-delta.xml", &ms);
 	assert_int_equal(ms.n, 2);
-	assert_string_equal(ms.sync_token, "http://radicale.org/ns/sync/"
-					   "3d40fe91b330a446dcf5bed8f5228005bd24b85b54be93197563d0bd3292b92f");
+	assert_string_equal(ms.sync_token,
+			    "http://radicale.org/ns/sync/"
+			    "3d40fe91b330a446dcf5bed8f5228005bd24b85b54be93197563d0bd3292b92f");
 	it = find(&ms, "/alice/kith-tasks/kith-fixture-2.ics");
 	assert_int_equal(it->status, 404);
 	assert_int_equal(it->prop_status, 0);
@@ -128,8 +130,7 @@ static void test_davxml_davical_style_pretty_printed(void **state)
 	assert_string_equal(ms.sync_token, "data:,17");
 	it = find(&ms, "/caldav.php/alice/kith-tasks/kith-fixture-3.ics");
 	assert_string_equal(it->etag, "\"8d3c0a0a2c7b4f4d0b6b0d8b3fa0f0a1\"");
-	assert_int_equal(find(&ms, "/caldav.php/alice/kith-tasks/kith-fixture-2.ics")->status,
-			 404);
+	assert_int_equal(find(&ms, "/caldav.php/alice/kith-tasks/kith-fixture-2.ics")->status, 404);
 	kith_dav_multistatus_clear(&ms);
 }
 
@@ -168,8 +169,9 @@ static void test_davxml_discovery_properties(void **state)
 	assert_true(it->supports_sync);
 	assert_string_equal(it->ctag,
 			    "\"5f949a8e783e676281ee27388a894c8146ae9c158f5e5a395d203df30a3dcf43\"");
-	assert_string_equal(it->sync_token, "http://radicale.org/ns/sync/"
-					    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(it->sync_token,
+			    "http://radicale.org/ns/sync/"
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	kith_dav_multistatus_clear(&ms);
 
 	parse_file("xandikos-0.2.8-04-calendars.xml", &ms);
@@ -215,7 +217,8 @@ static void test_davxml_multiget_calendar_data(void **state)
 {
 	struct kith_dav_multistatus ms;
 	const struct kith_dav_item *it;
-	const char *files[] = { "radicale-3.1.8-08-multiget.xml", "xandikos-0.2.8-08-multiget.xml" };
+	const char *files[] = { "radicale-3.1.8-08-multiget.xml",
+				"xandikos-0.2.8-08-multiget.xml" };
 	const char *prefix[] = { "/alice/kith-tasks/", "/user/calendars/kith-tasks/" };
 	char href[128];
 
@@ -275,9 +278,10 @@ static void test_davxml_calendar_data_in_cdata(void **state)
 	(void)state;
 	assert_ok(kith_davxml_parse_multistatus(NULL, body, strlen(body), &ms));
 	assert_int_equal(ms.n, 1);
-	assert_string_equal(ms.items[0].calendar_data,
-			    "BEGIN:VCALENDAR&#13;\r\nX-ALT-DESC;FMTTYPE=text/html:<!DOCTYPE HTML "
-			    "PUBLIC \"-//W3C//DTD HTML 3.2//EN\"><b>&amp;</b>\r\nEND:VCALENDAR\r\n");
+	assert_string_equal(
+		ms.items[0].calendar_data,
+		"BEGIN:VCALENDAR&#13;\r\nX-ALT-DESC;FMTTYPE=text/html:<!DOCTYPE HTML "
+		"PUBLIC \"-//W3C//DTD HTML 3.2//EN\"><b>&amp;</b>\r\nEND:VCALENDAR\r\n");
 	kith_dav_multistatus_clear(&ms);
 }
 
@@ -327,7 +331,8 @@ static void test_davxml_namespaces_by_uri_not_prefix(void **state)
 		struct kith_ctx *ctx = NULL;
 
 		assert_ok(kith_ctx_new(&ctx));
-		if (kith_davxml_parse_multistatus(ctx, styles[i], strlen(styles[i]), &ms) != KITH_OK)
+		if (kith_davxml_parse_multistatus(ctx, styles[i], strlen(styles[i]), &ms) !=
+		    KITH_OK)
 			fail_msg("style %zu: %s", i, kith_ctx_errmsg(ctx));
 		kith_ctx_free(ctx);
 		assert_int_equal(ms.n, 2);
@@ -603,7 +608,8 @@ static void test_davxml_error_has(void **state)
 	(void)state;
 	body = slurp("dav", "radicale-3.1.8-09-sync-invalid-token.xml", &n);
 	assert_true(kith_davxml_error_has(body, n, KITH_NS_DAV, "valid-sync-token"));
-	assert_false(kith_davxml_error_has(body, n, KITH_NS_DAV, "number-of-matches-within-limits"));
+	assert_false(
+		kith_davxml_error_has(body, n, KITH_NS_DAV, "number-of-matches-within-limits"));
 	assert_false(kith_davxml_error_has(body, n, KITH_NS_CALDAV, "valid-sync-token"));
 	free(body);
 	assert_true(kith_davxml_error_has(sabre, strlen(sabre), KITH_NS_DAV, "valid-sync-token"));
@@ -623,8 +629,8 @@ static void test_davxml_error_has(void **state)
 	free(body);
 	assert_false(kith_davxml_error_has(NULL, 0, KITH_NS_DAV, "valid-sync-token"));
 	/* unclosed */
-	assert_false(kith_davxml_error_has(unclosed, strlen(unclosed), KITH_NS_DAV,
-					   "valid-sync-token"));
+	assert_false(
+		kith_davxml_error_has(unclosed, strlen(unclosed), KITH_NS_DAV, "valid-sync-token"));
 }
 
 /* ---- request bodies, read back with libxml2 itself ---- */
@@ -642,7 +648,8 @@ static xmlDoc *read_back(const char *xml)
 static int el_is(const xmlNode *n, const char *ns, const char *name)
 {
 	return n && n->type == XML_ELEMENT_NODE && n->ns &&
-	       strcmp((const char *)n->ns->href, ns) == 0 && strcmp((const char *)n->name, name) == 0;
+	       strcmp((const char *)n->ns->href, ns) == 0 &&
+	       strcmp((const char *)n->name, name) == 0;
 }
 
 static const xmlNode *next_el(const xmlNode *n)
@@ -657,12 +664,12 @@ static const xmlNode *first_el(const xmlNode *n)
 	return next_el(n->children);
 }
 
-#define assert_el(NODE, NS, NAME)                                                      \
-	do {                                                                           \
-		const xmlNode *n_ = (NODE);                                            \
-		if (!el_is(n_, (NS), (NAME)))                                          \
-			fail_msg("expected {%s}%s, got %s", (NS), (NAME),              \
-				 n_ ? (const char *)n_->name : "nothing");            \
+#define assert_el(NODE, NS, NAME)                                          \
+	do {                                                               \
+		const xmlNode *n_ = (NODE);                                \
+		if (!el_is(n_, (NS), (NAME)))                              \
+			fail_msg("expected {%s}%s, got %s", (NS), (NAME),  \
+				 n_ ? (const char *)n_->name : "nothing"); \
 	} while (0)
 
 static void assert_text(const xmlNode *n, const char *want)

@@ -140,24 +140,23 @@ static size_t split_resources(const char *text, char **out, size_t max)
  * ";TZID=Europe/Berlin:".  With a zone, a VTIMEZONE is put before the
  * first VTODO of each VCALENDAR.
  */
-static const char berlin_vtimezone[] =
-	"BEGIN:VTIMEZONE\n"
-	"TZID:Europe/Berlin\n"
-	"BEGIN:DAYLIGHT\n"
-	"TZOFFSETFROM:+0100\n"
-	"TZOFFSETTO:+0200\n"
-	"TZNAME:CEST\n"
-	"DTSTART:19700329T020000\n"
-	"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\n"
-	"END:DAYLIGHT\n"
-	"BEGIN:STANDARD\n"
-	"TZOFFSETFROM:+0200\n"
-	"TZOFFSETTO:+0100\n"
-	"TZNAME:CET\n"
-	"DTSTART:19701025T030000\n"
-	"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
-	"END:STANDARD\n"
-	"END:VTIMEZONE\n";
+static const char berlin_vtimezone[] = "BEGIN:VTIMEZONE\n"
+				       "TZID:Europe/Berlin\n"
+				       "BEGIN:DAYLIGHT\n"
+				       "TZOFFSETFROM:+0100\n"
+				       "TZOFFSETTO:+0200\n"
+				       "TZNAME:CEST\n"
+				       "DTSTART:19700329T020000\n"
+				       "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\n"
+				       "END:DAYLIGHT\n"
+				       "BEGIN:STANDARD\n"
+				       "TZOFFSETFROM:+0200\n"
+				       "TZOFFSETTO:+0100\n"
+				       "TZNAME:CET\n"
+				       "DTSTART:19701025T030000\n"
+				       "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
+				       "END:STANDARD\n"
+				       "END:VTIMEZONE\n";
 
 static char *as_date_times(const char *text, const char *prefix, const char *time_part,
 			   int berlin_zone)
@@ -298,7 +297,8 @@ static void scene_server(struct scene *s, const char *text, const char *tzid)
 		} else {
 			size_t k = s->n_others++;
 
-			snprintf(s->other_names[k], sizeof(s->other_names[k]), "foreign-%zu.ics", k);
+			snprintf(s->other_names[k], sizeof(s->other_names[k]), "foreign-%zu.ics",
+				 k);
 			s->other_todos[k] = t;
 			s->others[k].name = s->other_names[k];
 			s->others[k].todos = &s->other_todos[k];
@@ -340,8 +340,7 @@ static char *describe(const struct kith_detection *d)
 
 	len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 				"deleted=%d moved=%d unreadable=%d copies=%zu completions=%zu:",
-				d->deleted, d->moved, d->unreadable, d->n_copies,
-				d->n_completions);
+				d->deleted, d->moved, d->unreadable, d->n_copies, d->n_completions);
 	for (size_t i = 0; i < d->n_completions && len < sizeof(buf) - 64; i++) {
 		char occ[KITH_DATE_BUFSZ], on[KITH_DATE_BUFSZ];
 
@@ -489,7 +488,7 @@ static void test_detect_completion_near_midnight_takes_the_users_date(void **sta
 		for (size_t z = 0; z < N_ZONES; z++) {
 			struct scene *s = scene_of(NULL, server, zones[z]);
 			struct kith_date want = !strcmp(zones[z], "Europe/Berlin") ? D(2026, 2, 20)
-										  : D(2026, 2, 19);
+										   : D(2026, 2, 19);
 
 			snprintf(what, sizeof(what), "%s ticked 23:00Z in %s", client_files[i],
 				 zones[z]);
@@ -581,43 +580,42 @@ static void test_detect_tzid_midnight_keeps_its_wall_date(void **state)
 
 /* ---- Outlook through the CalDav Synchronizer ---- */
 
-static const char outlook[] =
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\n"
-	"%TZ%"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"DTSTAMP:20260220T173500Z\n"
-	"LAST-MODIFIED:20260220T173000Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;TZID=Europe/Berlin:20260601T235959\n"
-	"DUE;TZID=Europe/Berlin:20260601T235959\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
-	"STATUS:NEEDS-ACTION\n"
-	"PRIORITY:5\n"
-	"CLASS:PUBLIC\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n"
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\n"
-	"%TZ%"
-	"BEGIN:VTODO\n"
-	"UID:AAAAAEc1E1C4D47B4D8A4C5B7F39D2A1E06C0700\n"
-	"DTSTAMP:20260220T173500Z\n"
-	"LAST-MODIFIED:20260220T173000Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;TZID=Europe/Berlin:20260301T235959\n"
-	"DUE;TZID=Europe/Berlin:20260301T235959\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
-	"STATUS:COMPLETED\n"
-	"COMPLETED:20260220T173000Z\n"
-	"PERCENT-COMPLETE:100\n"
-	"PRIORITY:5\n"
-	"CLASS:PUBLIC\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n";
+static const char outlook[] = "BEGIN:VCALENDAR\n"
+			      "VERSION:2.0\n"
+			      "PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\n"
+			      "%TZ%"
+			      "BEGIN:VTODO\n"
+			      "UID:kith-anna-0042@kith.example\n"
+			      "DTSTAMP:20260220T173500Z\n"
+			      "LAST-MODIFIED:20260220T173000Z\n"
+			      "SUMMARY:Keep in touch with Anna\n"
+			      "DTSTART;TZID=Europe/Berlin:20260601T235959\n"
+			      "DUE;TZID=Europe/Berlin:20260601T235959\n"
+			      "RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+			      "STATUS:NEEDS-ACTION\n"
+			      "PRIORITY:5\n"
+			      "CLASS:PUBLIC\n"
+			      "END:VTODO\n"
+			      "END:VCALENDAR\n"
+			      "BEGIN:VCALENDAR\n"
+			      "VERSION:2.0\n"
+			      "PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\n"
+			      "%TZ%"
+			      "BEGIN:VTODO\n"
+			      "UID:AAAAAEc1E1C4D47B4D8A4C5B7F39D2A1E06C0700\n"
+			      "DTSTAMP:20260220T173500Z\n"
+			      "LAST-MODIFIED:20260220T173000Z\n"
+			      "SUMMARY:Keep in touch with Anna\n"
+			      "DTSTART;TZID=Europe/Berlin:20260301T235959\n"
+			      "DUE;TZID=Europe/Berlin:20260301T235959\n"
+			      "RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+			      "STATUS:COMPLETED\n"
+			      "COMPLETED:20260220T173000Z\n"
+			      "PERCENT-COMPLETE:100\n"
+			      "PRIORITY:5\n"
+			      "CLASS:PUBLIC\n"
+			      "END:VTODO\n"
+			      "END:VCALENDAR\n";
 
 static void test_detect_outlook_copy_without_x_properties(void **state)
 {
@@ -696,55 +694,53 @@ static void test_detect_two_offline_overrides_sorted_by_occurrence(void **state)
 	scene_free(s);
 }
 
-static const char unticked_master[] =
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//kith.example//kith 0.1//EN\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"DTSTAMP:20260220T173500Z\n"
-	"CREATED:20251201T080000Z\n"
-	"LAST-MODIFIED:20260220T173500Z\n"
-	"SEQUENCE:2\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
-	"STATUS:NEEDS-ACTION\n"
-	"PERCENT-COMPLETE:0\n"
-	"X-KITH-ID:anna-0042\n"
-	"X-KITH-CADENCE:P3M\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n";
+static const char unticked_master[] = "BEGIN:VCALENDAR\n"
+				      "VERSION:2.0\n"
+				      "PRODID:-//kith.example//kith 0.1//EN\n"
+				      "BEGIN:VTODO\n"
+				      "UID:kith-anna-0042@kith.example\n"
+				      "DTSTAMP:20260220T173500Z\n"
+				      "CREATED:20251201T080000Z\n"
+				      "LAST-MODIFIED:20260220T173500Z\n"
+				      "SEQUENCE:2\n"
+				      "SUMMARY:Keep in touch with Anna\n"
+				      "DTSTART;VALUE=DATE:20260301\n"
+				      "DUE;VALUE=DATE:20260301\n"
+				      "RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+				      "STATUS:NEEDS-ACTION\n"
+				      "PERCENT-COMPLETE:0\n"
+				      "X-KITH-ID:anna-0042\n"
+				      "X-KITH-CADENCE:P3M\n"
+				      "END:VTODO\n"
+				      "END:VCALENDAR\n";
 
-static const char unticked_override[] =
-	"BEGIN:VCALENDAR\n"
-	"PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\n"
-	"VERSION:2.0\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"LAST-MODIFIED:20260220T173500Z\n"
-	"DTSTAMP:20260220T173500Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"STATUS:NEEDS-ACTION\n"
-	"X-KITH-ID:anna-0042\n"
-	"X-KITH-CADENCE:P3M\n"
-	"END:VTODO\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"RECURRENCE-ID;VALUE=DATE:20260301\n"
-	"LAST-MODIFIED:20260220T173500Z\n"
-	"DTSTAMP:20260220T173500Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"STATUS:NEEDS-ACTION\n"
-	"PERCENT-COMPLETE:0\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n";
+static const char unticked_override[] = "BEGIN:VCALENDAR\n"
+					"PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\n"
+					"VERSION:2.0\n"
+					"BEGIN:VTODO\n"
+					"UID:kith-anna-0042@kith.example\n"
+					"LAST-MODIFIED:20260220T173500Z\n"
+					"DTSTAMP:20260220T173500Z\n"
+					"SUMMARY:Keep in touch with Anna\n"
+					"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+					"DTSTART;VALUE=DATE:20260301\n"
+					"DUE;VALUE=DATE:20260301\n"
+					"STATUS:NEEDS-ACTION\n"
+					"X-KITH-ID:anna-0042\n"
+					"X-KITH-CADENCE:P3M\n"
+					"END:VTODO\n"
+					"BEGIN:VTODO\n"
+					"UID:kith-anna-0042@kith.example\n"
+					"RECURRENCE-ID;VALUE=DATE:20260301\n"
+					"LAST-MODIFIED:20260220T173500Z\n"
+					"DTSTAMP:20260220T173500Z\n"
+					"SUMMARY:Keep in touch with Anna\n"
+					"STATUS:NEEDS-ACTION\n"
+					"PERCENT-COMPLETE:0\n"
+					"DTSTART;VALUE=DATE:20260301\n"
+					"DUE;VALUE=DATE:20260301\n"
+					"END:VTODO\n"
+					"END:VCALENDAR\n";
 
 static void test_detect_unticked_completion_is_nothing(void **state)
 {
@@ -780,7 +776,8 @@ static void test_detect_snooze_is_a_move_not_a_completion(void **state)
 	struct scene *s;
 
 	(void)state;
-	due_only = subst_free(due_only, "DTSTART;VALUE=DATE:20260601", "DTSTART;VALUE=DATE:20260301");
+	due_only =
+		subst_free(due_only, "DTSTART;VALUE=DATE:20260601", "DTSTART;VALUE=DATE:20260301");
 	s = scene_of(NULL, server, "UTC");
 	if (s->d.n_completions || !s->d.moved)
 		fail_msg("snooze: got %s", describe(&s->d));
@@ -878,9 +875,11 @@ static void test_detect_no_master_is_unreadable(void **state)
 static void test_detect_count_decremented_is_one_completion(void **state)
 {
 	char *initial = read_data("initial.ics");
-	char *base = subst(initial, "RRULE:FREQ=MONTHLY;INTERVAL=3", "RRULE:FREQ=MONTHLY;COUNT=4;INTERVAL=3");
+	char *base = subst(initial, "RRULE:FREQ=MONTHLY;INTERVAL=3",
+			   "RRULE:FREQ=MONTHLY;COUNT=4;INTERVAL=3");
 	char *raw = read_data("tasks-org.ics");
-	char *server = subst(raw, "RRULE:FREQ=MONTHLY;INTERVAL=3", "RRULE:FREQ=MONTHLY;COUNT=3;INTERVAL=3");
+	char *server = subst(raw, "RRULE:FREQ=MONTHLY;INTERVAL=3",
+			     "RRULE:FREQ=MONTHLY;COUNT=3;INTERVAL=3");
 	char *server_only = subst(raw, "RRULE:FREQ=MONTHLY;INTERVAL=3",
 				  "RRULE:FREQ=MONTHLY;INTERVAL=3;COUNT=3");
 	struct scene *s;
@@ -900,35 +899,34 @@ static void test_detect_count_decremented_is_one_completion(void **state)
 	free(initial);
 }
 
-static const char jtx_percent_only[] =
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:DAVx5/4.5 ical4j/3.2 (at.techbee.jtx)\n"
-	"BEGIN:VTODO\n"
-	"DTSTAMP:20260220T173001Z\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"SEQUENCE:1\n"
-	"LAST-MODIFIED:20260220T173000Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"STATUS:NEEDS-ACTION\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"X-KITH-ID:anna-0042\n"
-	"X-KITH-CADENCE:P3M\n"
-	"END:VTODO\n"
-	"BEGIN:VTODO\n"
-	"DTSTAMP:20260220T173001Z\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"RECURRENCE-ID;VALUE=DATE:20260301\n"
-	"SEQUENCE:1\n"
-	"LAST-MODIFIED:20260220T173000Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"PERCENT-COMPLETE:100\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n";
+static const char jtx_percent_only[] = "BEGIN:VCALENDAR\n"
+				       "VERSION:2.0\n"
+				       "PRODID:DAVx5/4.5 ical4j/3.2 (at.techbee.jtx)\n"
+				       "BEGIN:VTODO\n"
+				       "DTSTAMP:20260220T173001Z\n"
+				       "UID:kith-anna-0042@kith.example\n"
+				       "SEQUENCE:1\n"
+				       "LAST-MODIFIED:20260220T173000Z\n"
+				       "SUMMARY:Keep in touch with Anna\n"
+				       "STATUS:NEEDS-ACTION\n"
+				       "RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+				       "DTSTART;VALUE=DATE:20260301\n"
+				       "DUE;VALUE=DATE:20260301\n"
+				       "X-KITH-ID:anna-0042\n"
+				       "X-KITH-CADENCE:P3M\n"
+				       "END:VTODO\n"
+				       "BEGIN:VTODO\n"
+				       "DTSTAMP:20260220T173001Z\n"
+				       "UID:kith-anna-0042@kith.example\n"
+				       "RECURRENCE-ID;VALUE=DATE:20260301\n"
+				       "SEQUENCE:1\n"
+				       "LAST-MODIFIED:20260220T173000Z\n"
+				       "SUMMARY:Keep in touch with Anna\n"
+				       "DTSTART;VALUE=DATE:20260301\n"
+				       "DUE;VALUE=DATE:20260301\n"
+				       "PERCENT-COMPLETE:100\n"
+				       "END:VTODO\n"
+				       "END:VCALENDAR\n";
 
 static void test_detect_percent_complete_alone_on_override(void **state)
 {
@@ -957,49 +955,48 @@ static void test_detect_thisandfuture_completed_override(void **state)
 }
 
 /* python-caldav: a completed override, and the series continues in a THISANDFUTURE one. */
-static const char caldav_chain[] =
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//python-caldav//caldav//en_DK\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"DTSTAMP:20251201T080000Z\n"
-	"LAST-MODIFIED:20251201T080000Z\n"
-	"SEQUENCE:0\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
-	"STATUS:NEEDS-ACTION\n"
-	"X-KITH-ID:anna-0042\n"
-	"X-KITH-CADENCE:P3M\n"
-	"END:VTODO\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"DTSTAMP:20251201T080000Z\n"
-	"SEQUENCE:1\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"RECURRENCE-ID;VALUE=DATE:20260301\n"
-	"STATUS:COMPLETED\n"
-	"COMPLETED:20260220T173000Z\n"
-	"X-KITH-ID:anna-0042\n"
-	"X-KITH-CADENCE:P3M\n"
-	"END:VTODO\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"DTSTAMP:20251201T080000Z\n"
-	"SEQUENCE:1\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;VALUE=DATE:20260601\n"
-	"DUE;VALUE=DATE:20260601\n"
-	"RECURRENCE-ID;RANGE=THISANDFUTURE;VALUE=DATE:20260601\n"
-	"STATUS:NEEDS-ACTION\n"
-	"X-KITH-ID:anna-0042\n"
-	"X-KITH-CADENCE:P3M\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n";
+static const char caldav_chain[] = "BEGIN:VCALENDAR\n"
+				   "VERSION:2.0\n"
+				   "PRODID:-//python-caldav//caldav//en_DK\n"
+				   "BEGIN:VTODO\n"
+				   "UID:kith-anna-0042@kith.example\n"
+				   "DTSTAMP:20251201T080000Z\n"
+				   "LAST-MODIFIED:20251201T080000Z\n"
+				   "SEQUENCE:0\n"
+				   "SUMMARY:Keep in touch with Anna\n"
+				   "DTSTART;VALUE=DATE:20260301\n"
+				   "DUE;VALUE=DATE:20260301\n"
+				   "RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+				   "STATUS:NEEDS-ACTION\n"
+				   "X-KITH-ID:anna-0042\n"
+				   "X-KITH-CADENCE:P3M\n"
+				   "END:VTODO\n"
+				   "BEGIN:VTODO\n"
+				   "UID:kith-anna-0042@kith.example\n"
+				   "DTSTAMP:20251201T080000Z\n"
+				   "SEQUENCE:1\n"
+				   "SUMMARY:Keep in touch with Anna\n"
+				   "DTSTART;VALUE=DATE:20260301\n"
+				   "DUE;VALUE=DATE:20260301\n"
+				   "RECURRENCE-ID;VALUE=DATE:20260301\n"
+				   "STATUS:COMPLETED\n"
+				   "COMPLETED:20260220T173000Z\n"
+				   "X-KITH-ID:anna-0042\n"
+				   "X-KITH-CADENCE:P3M\n"
+				   "END:VTODO\n"
+				   "BEGIN:VTODO\n"
+				   "UID:kith-anna-0042@kith.example\n"
+				   "DTSTAMP:20251201T080000Z\n"
+				   "SEQUENCE:1\n"
+				   "SUMMARY:Keep in touch with Anna\n"
+				   "DTSTART;VALUE=DATE:20260601\n"
+				   "DUE;VALUE=DATE:20260601\n"
+				   "RECURRENCE-ID;RANGE=THISANDFUTURE;VALUE=DATE:20260601\n"
+				   "STATUS:NEEDS-ACTION\n"
+				   "X-KITH-ID:anna-0042\n"
+				   "X-KITH-CADENCE:P3M\n"
+				   "END:VTODO\n"
+				   "END:VCALENDAR\n";
 
 static void test_detect_python_caldav_thisandfuture_chain(void **state)
 {
@@ -1032,44 +1029,43 @@ static void test_detect_processed_occurrence_is_not_counted_again(void **state)
 	}
 }
 
-static const char unrelated[] =
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//Apple Inc.//iOS 18.3//EN\n"
-	"BEGIN:VTODO\n"
-	"UID:1F0C2B3A-0000-4000-8000-000000000001\n"
-	"DTSTAMP:20260220T173004Z\n"
-	"SUMMARY:Buy milk\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"STATUS:COMPLETED\n"
-	"COMPLETED:20260220T173000Z\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n"
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//Apple Inc.//iOS 18.3//EN\n"
-	"BEGIN:VTODO\n"
-	"UID:1F0C2B3A-0000-4000-8000-000000000002\n"
-	"DTSTAMP:20260220T173004Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DUE;VALUE=DATE:20260415\n"
-	"STATUS:COMPLETED\n"
-	"COMPLETED:20260220T173000Z\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n"
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//kith//kith 0.1//EN\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-bob-0007@kith.example\n"
-	"DTSTAMP:20260220T173004Z\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"STATUS:COMPLETED\n"
-	"COMPLETED:20260220T173000Z\n"
-	"X-KITH-ID:bob-0007\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n";
+static const char unrelated[] = "BEGIN:VCALENDAR\n"
+				"VERSION:2.0\n"
+				"PRODID:-//Apple Inc.//iOS 18.3//EN\n"
+				"BEGIN:VTODO\n"
+				"UID:1F0C2B3A-0000-4000-8000-000000000001\n"
+				"DTSTAMP:20260220T173004Z\n"
+				"SUMMARY:Buy milk\n"
+				"DUE;VALUE=DATE:20260301\n"
+				"STATUS:COMPLETED\n"
+				"COMPLETED:20260220T173000Z\n"
+				"END:VTODO\n"
+				"END:VCALENDAR\n"
+				"BEGIN:VCALENDAR\n"
+				"VERSION:2.0\n"
+				"PRODID:-//Apple Inc.//iOS 18.3//EN\n"
+				"BEGIN:VTODO\n"
+				"UID:1F0C2B3A-0000-4000-8000-000000000002\n"
+				"DTSTAMP:20260220T173004Z\n"
+				"SUMMARY:Keep in touch with Anna\n"
+				"DUE;VALUE=DATE:20260415\n"
+				"STATUS:COMPLETED\n"
+				"COMPLETED:20260220T173000Z\n"
+				"END:VTODO\n"
+				"END:VCALENDAR\n"
+				"BEGIN:VCALENDAR\n"
+				"VERSION:2.0\n"
+				"PRODID:-//kith//kith 0.1//EN\n"
+				"BEGIN:VTODO\n"
+				"UID:kith-bob-0007@kith.example\n"
+				"DTSTAMP:20260220T173004Z\n"
+				"SUMMARY:Keep in touch with Anna\n"
+				"DUE;VALUE=DATE:20260301\n"
+				"STATUS:COMPLETED\n"
+				"COMPLETED:20260220T173000Z\n"
+				"X-KITH-ID:bob-0007\n"
+				"END:VTODO\n"
+				"END:VCALENDAR\n";
 
 static void test_detect_unrelated_foreign_todo_is_not_a_copy(void **state)
 {
@@ -1092,43 +1088,42 @@ static void test_detect_unrelated_foreign_todo_is_not_a_copy(void **state)
 }
 
 /* todoman: ours completed (RRULE dropped), the series goes on under a new UID. */
-static const char todoman[] =
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//kith.example//kith 0.1//EN\n"
-	"BEGIN:VTODO\n"
-	"UID:kith-anna-0042@kith.example\n"
-	"DTSTAMP:20260220T173000Z\n"
-	"CREATED:20251201T080000Z\n"
-	"LAST-MODIFIED:20260220T173000Z\n"
-	"SEQUENCE:0\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;VALUE=DATE:20260301\n"
-	"DUE;VALUE=DATE:20260301\n"
-	"STATUS:COMPLETED\n"
-	"COMPLETED:20260220T173000Z\n"
-	"PERCENT-COMPLETE:100\n"
-	"X-KITH-ID:anna-0042\n"
-	"X-KITH-CADENCE:P3M\n"
-	"END:VTODO\n"
-	"END:VCALENDAR\n"
-	"BEGIN:VCALENDAR\n"
-	"VERSION:2.0\n"
-	"PRODID:-//todoman//todoman 4.4//EN\n"
-	"BEGIN:VTODO\n"
-	"UID:5bd0a3c5e8c54e2a8f0d6c5a3a1e9b77@laptop\n"
-	"DTSTAMP:20260220T173000Z\n"
-	"CREATED:20260220T173000Z\n"
-	"LAST-MODIFIED:20260220T173000Z\n"
-	"SEQUENCE:0\n"
-	"SUMMARY:Keep in touch with Anna\n"
-	"DTSTART;VALUE=DATE:20260601\n"
-	"DUE;VALUE=DATE:20260601\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\n"
-	"STATUS:NEEDS-ACTION\n"
-	"%X%"
-	"END:VTODO\n"
-	"END:VCALENDAR\n";
+static const char todoman[] = "BEGIN:VCALENDAR\n"
+			      "VERSION:2.0\n"
+			      "PRODID:-//kith.example//kith 0.1//EN\n"
+			      "BEGIN:VTODO\n"
+			      "UID:kith-anna-0042@kith.example\n"
+			      "DTSTAMP:20260220T173000Z\n"
+			      "CREATED:20251201T080000Z\n"
+			      "LAST-MODIFIED:20260220T173000Z\n"
+			      "SEQUENCE:0\n"
+			      "SUMMARY:Keep in touch with Anna\n"
+			      "DTSTART;VALUE=DATE:20260301\n"
+			      "DUE;VALUE=DATE:20260301\n"
+			      "STATUS:COMPLETED\n"
+			      "COMPLETED:20260220T173000Z\n"
+			      "PERCENT-COMPLETE:100\n"
+			      "X-KITH-ID:anna-0042\n"
+			      "X-KITH-CADENCE:P3M\n"
+			      "END:VTODO\n"
+			      "END:VCALENDAR\n"
+			      "BEGIN:VCALENDAR\n"
+			      "VERSION:2.0\n"
+			      "PRODID:-//todoman//todoman 4.4//EN\n"
+			      "BEGIN:VTODO\n"
+			      "UID:5bd0a3c5e8c54e2a8f0d6c5a3a1e9b77@laptop\n"
+			      "DTSTAMP:20260220T173000Z\n"
+			      "CREATED:20260220T173000Z\n"
+			      "LAST-MODIFIED:20260220T173000Z\n"
+			      "SEQUENCE:0\n"
+			      "SUMMARY:Keep in touch with Anna\n"
+			      "DTSTART;VALUE=DATE:20260601\n"
+			      "DUE;VALUE=DATE:20260601\n"
+			      "RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+			      "STATUS:NEEDS-ACTION\n"
+			      "%X%"
+			      "END:VTODO\n"
+			      "END:VCALENDAR\n";
 
 static void test_detect_reverse_copy(void **state)
 {
@@ -1157,23 +1152,22 @@ static void test_detect_reverse_copy(void **state)
  * to DUE and shifting DTSTART by as much (tasks.org: 06-01 / 05-25).  Both
  * are the tick of 2026-03-01.
  */
-static const char windowed_base[] =
-	"BEGIN:VCALENDAR\r\n"
-	"VERSION:2.0\r\n"
-	"PRODID:-//kith//kith 0.1.0//EN\r\n"
-	"BEGIN:VTODO\r\n"
-	"UID:kith-anna-0042@kith.example\r\n"
-	"DTSTAMP:20251201T080000Z\r\n"
-	"SUMMARY:Keep in touch: Anna Berg\r\n"
-	"DTSTART;VALUE=DATE:20260222\r\n"
-	"DUE;VALUE=DATE:20260301\r\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
-	"STATUS:NEEDS-ACTION\r\n"
-	"CATEGORIES:regular\r\n"
-	"X-KITH-ID:1\r\n"
-	"X-KITH-CADENCE:P3M\r\n"
-	"END:VTODO\r\n"
-	"END:VCALENDAR\r\n";
+static const char windowed_base[] = "BEGIN:VCALENDAR\r\n"
+				    "VERSION:2.0\r\n"
+				    "PRODID:-//kith//kith 0.1.0//EN\r\n"
+				    "BEGIN:VTODO\r\n"
+				    "UID:kith-anna-0042@kith.example\r\n"
+				    "DTSTAMP:20251201T080000Z\r\n"
+				    "SUMMARY:Keep in touch: Anna Berg\r\n"
+				    "DTSTART;VALUE=DATE:20260222\r\n"
+				    "DUE;VALUE=DATE:20260301\r\n"
+				    "RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
+				    "STATUS:NEEDS-ACTION\r\n"
+				    "CATEGORIES:regular\r\n"
+				    "X-KITH-ID:1\r\n"
+				    "X-KITH-CADENCE:P3M\r\n"
+				    "END:VTODO\r\n"
+				    "END:VCALENDAR\r\n";
 
 static void check_windowed_advance(const char *dtstart, const char *due, const char *what)
 {
@@ -1223,11 +1217,13 @@ static void test_detect_rrule_hits_the_grid_only(void **state)
 	assert_int_equal(kith_ical_rrule_hits(q, D(2026, 3, 1), D(2025, 12, 1)), 0);
 	/* COUNT and UNTIL do not end the grid. */
 	assert_int_equal(kith_ical_rrule_hits("FREQ=MONTHLY;COUNT=1;INTERVAL=3", D(2026, 3, 1),
-					      D(2026, 9, 1)), 1);
+					      D(2026, 9, 1)),
+			 1);
 	assert_int_equal(kith_ical_rrule_hits("FREQ=MONTHLY;INTERVAL=3;UNTIL=20260302",
-					      D(2026, 3, 1), D(2026, 6, 1)), 1);
-	assert_int_equal(kith_ical_rrule_hits("FREQ=WEEKLY;INTERVAL=2", D(2026, 3, 1),
-					      D(2026, 3, 15)), 1);
+					      D(2026, 3, 1), D(2026, 6, 1)),
+			 1);
+	assert_int_equal(
+		kith_ical_rrule_hits("FREQ=WEEKLY;INTERVAL=2", D(2026, 3, 1), D(2026, 3, 15)), 1);
 	assert_int_equal(kith_ical_rrule_hits("", D(2026, 3, 1), D(2026, 6, 1)), 0);
 	assert_int_equal(kith_ical_rrule_hits("garbage", D(2026, 3, 1), D(2026, 6, 1)), 0);
 }

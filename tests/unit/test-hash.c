@@ -91,7 +91,8 @@ static uint64_t target_tag(const char *bytes, size_t len) /* lib/target.c, befor
 	return h;
 }
 
-static uint64_t sync_digest(const char *const *fields, size_t n, uint64_t word) /* lib/sync.c, before hash.h */
+static uint64_t sync_digest(const char *const *fields, size_t n,
+			    uint64_t word) /* lib/sync.c, before hash.h */
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -106,7 +107,12 @@ static uint64_t sync_digest(const char *const *fields, size_t n, uint64_t word) 
 static void test_hash_matches_the_old_copies(void **state)
 {
 	static const char *const samples[] = {
-		"", "x", "alice@example.org", "Zoë Ødegård", "\xff\xfe\x80", "/cal/abc-123.ics",
+		"",
+		"x",
+		"alice@example.org",
+		"Zoë Ødegård",
+		"\xff\xfe\x80",
+		"/cal/abc-123.ics",
 		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
 	};
 	const char *fields[] = { "r.ics", NULL, "\"etag\"", "", "Zoë", NULL };

@@ -40,9 +40,9 @@ struct conn {
 	int fd;
 	char in[65536];
 	size_t in_len;
-	int waiting;           /* a request is received, its answer is not sent */
-	int stalled;           /* never answer on this connection */
-	struct timespec due;   /* when the answer goes out */
+	int waiting;         /* a request is received, its answer is not sent */
+	int stalled;         /* never answer on this connection */
+	struct timespec due; /* when the answer goes out */
 	char *answer;
 	size_t answer_len;
 };
@@ -613,7 +613,8 @@ static void test_http_low_speed_limit_gives_up(void **state)
 	open_http(f, &o);
 	assert_status(run(f, "GET", "/trickle", NULL, NULL, &r), KITH_ERR_NETWORK);
 	assert_true(now_s() - t0 < 2.5);
-	assert_contains(kith_ctx_errmsg(f->ctx), "127.0.0.1 sent less than 1 byte/s for 1 s; gave up");
+	assert_contains(kith_ctx_errmsg(f->ctx),
+			"127.0.0.1 sent less than 1 byte/s for 1 s; gave up");
 	kith_http_response_clear(&r);
 }
 
@@ -916,7 +917,8 @@ static void test_http_resolve_hrefs(void **state)
 	(void)state;
 	check_resolve(base, "/cal/alice/tasks/kith-1.ics",
 		      "https://dav.example.org:8443/cal/alice/tasks/kith-1.ics");
-	check_resolve(base, "kith-2.ics", "https://dav.example.org:8443/cal/alice/tasks/kith-2.ics");
+	check_resolve(base, "kith-2.ics",
+		      "https://dav.example.org:8443/cal/alice/tasks/kith-2.ics");
 	check_resolve(base, "https://other.example.org/x/", "https://other.example.org/x/");
 	check_resolve(base, "/cal/alice/tasks/a%20b%2Fc.ics",
 		      "https://dav.example.org:8443/cal/alice/tasks/a%20b%2Fc.ics");
@@ -933,11 +935,14 @@ static void test_http_resolve_hrefs(void **state)
 static void test_http_same_origin(void **state)
 {
 	(void)state;
-	assert_true(kith_http_same_origin("https://dav.example.org/a", "https://DAV.example.org:443/b"));
+	assert_true(kith_http_same_origin("https://dav.example.org/a",
+					  "https://DAV.example.org:443/b"));
 	assert_true(kith_http_same_origin("http://127.0.0.1:5232/", "http://127.0.0.1:5232/x/y"));
 	assert_false(kith_http_same_origin("http://dav.example.org/", "https://dav.example.org/"));
-	assert_false(kith_http_same_origin("https://dav.example.org/", "https://dav.example.org:8443/"));
-	assert_false(kith_http_same_origin("https://dav.example.org/", "https://evil.example.org/"));
+	assert_false(
+		kith_http_same_origin("https://dav.example.org/", "https://dav.example.org:8443/"));
+	assert_false(
+		kith_http_same_origin("https://dav.example.org/", "https://evil.example.org/"));
 	assert_false(kith_http_same_origin("https://dav.example.org/", "/relative"));
 	assert_false(kith_http_same_origin(NULL, "https://dav.example.org/"));
 }
@@ -945,16 +950,22 @@ static void test_http_same_origin(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_http_keeps_one_connection_alive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_keeps_one_connection_alive, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_http_run_many_bounds_parallel_transfers,
 						setup_slow, teardown),
-		cmocka_unit_test_setup_teardown(test_http_does_not_follow_redirects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_http_error_status_is_a_response, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_does_not_follow_redirects, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_http_error_status_is_a_response, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_http_headers_parsed_and_weak_etag_kept, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_http_body_over_cap_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_http_stalled_server_times_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_http_low_speed_limit_gives_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_body_over_cap_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_http_stalled_server_times_out, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_http_low_speed_limit_gives_up, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_http_basic_auth_first_request_and_redacted,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_digest_only_server_switches_to_digest,
@@ -962,8 +973,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_http_wrong_password_is_a_401, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_upload_sends_no_expect_and_the_whole_body,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_http_custom_methods_with_and_without_body, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_http_custom_methods_with_and_without_body,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_refuses_plain_http_to_other_hosts, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(

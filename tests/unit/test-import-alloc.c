@@ -56,8 +56,8 @@ static size_t vcards_n, google_n, outlook_n;
 
 static int inputs_setup(void **state)
 {
-	const char *files[] = { "outlook-21.vcf", "apple-30.vcf", "v40.vcf", "nested-begin.vcf",
-				"invalid-utf8.vcf", "truncated.vcf" };
+	const char *files[] = { "outlook-21.vcf",   "apple-30.vcf",     "v40.vcf",
+				"nested-begin.vcf", "invalid-utf8.vcf", "truncated.vcf" };
 	size_t cap = 0;
 
 	(void)state;
@@ -282,7 +282,8 @@ static void test_export_survives_every_allocation_failure(void **state)
 	struct fixture *f = *state;
 	const char *emails[] = { "anna@example.org", NULL };
 	const char *phones[] = { "+46 8 555 0100", NULL };
-	int64_t id = add_contact_full(f, "Anna Berg", "core", D(2025, 1, 1), emails, phones, "lunch");
+	int64_t id =
+		add_contact_full(f, "Anna Berg", "core", D(2025, 1, 1), emails, phones, "lunch");
 
 	add_touch(f, id, D(2026, 5, 1), "lunch", NULL);
 	add_contact(f, "Ben Okafor", "annual", D(2026, 1, 1));

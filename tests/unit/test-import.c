@@ -179,8 +179,10 @@ static void test_dedupe_within_file_by_email_name_and_uid(void **state)
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-1\nFN:Carl Holm (work)\nEMAIL:carl@example.com\n"
 		"END:VCARD\n"
 		/* Case beyond ASCII does not make another person. */
-		"BEGIN:VCARD\nVERSION:3.0\nFN:\xc3\x85sa \xc3\x96" "berg\nEND:VCARD\n"
-		"BEGIN:VCARD\nVERSION:3.0\nFN:\xc3\xa5sa \xc3\xb6" "berg\nTEL:+46 8 555 0199\nEND:VCARD\n"
+		"BEGIN:VCARD\nVERSION:3.0\nFN:\xc3\x85sa \xc3\x96"
+		"berg\nEND:VCARD\n"
+		"BEGIN:VCARD\nVERSION:3.0\nFN:\xc3\xa5sa \xc3\xb6"
+		"berg\nTEL:+46 8 555 0199\nEND:VCARD\n"
 		/* Same name, different UIDs: two people. */
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-2\nFN:Sam Lee\nEND:VCARD\n"
 		"BEGIN:VCARD\nVERSION:3.0\nUID:u-3\nFN:Sam Lee\nEND:VCARD\n"
@@ -248,8 +250,8 @@ static void test_since_uses_rev_as_a_proxy_but_logs_no_touch(void **state)
 	opts_init(&o);
 	assert_ok(kith_import_parse_since(f->ctx, "2024-06-01", TODAY, &o.since));
 	s = run_file(f, "outlook-21.vcf", &o);
-	assert_int_equal(s->imported, 1);       /* REV 2025-01-15 */
-	assert_int_equal(s->skipped_since, 1);  /* REV 2019 */
+	assert_int_equal(s->imported, 1);      /* REV 2025-01-15 */
+	assert_int_equal(s->skipped_since, 1); /* REV 2019 */
 	assert_int_equal(s->skipped_undated, 1);
 	assert_int_equal(s->touches, 0);
 	kith_import_summary_free(s);
@@ -365,7 +367,8 @@ static char *many_cards(size_t n, size_t *out_len)
 		char card[160];
 		int k = snprintf(card, sizeof(card),
 				 "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person %zu\r\n"
-				 "EMAIL:p%zu@example.com\r\nEND:VCARD\r\n", i, i);
+				 "EMAIL:p%zu@example.com\r\nEND:VCARD\r\n",
+				 i, i);
 
 		if (b.len + (size_t)k + 1 > b.cap) {
 			b.cap = (b.cap + (size_t)k + 1) * 2;
@@ -481,10 +484,9 @@ static void test_spread_puts_the_longest_silent_first(void **state)
 	struct fixture *f = *state;
 	struct kith_import_options o;
 	struct kith_contact *recent, *old, *never;
-	const char *text =
-		"BEGIN:VCARD\nFN:Recent\nX-LAST-CONTACTED:20260501\nEND:VCARD\n"
-		"BEGIN:VCARD\nFN:Old\nX-LAST-CONTACTED:20240701\nEND:VCARD\n"
-		"BEGIN:VCARD\nFN:Never\nEND:VCARD\n";
+	const char *text = "BEGIN:VCARD\nFN:Recent\nX-LAST-CONTACTED:20260501\nEND:VCARD\n"
+			   "BEGIN:VCARD\nFN:Old\nX-LAST-CONTACTED:20240701\nEND:VCARD\n"
+			   "BEGIN:VCARD\nFN:Never\nEND:VCARD\n";
 
 	opts_init(&o);
 	kith_import_summary_free(run(f, text, strlen(text), &o));

@@ -71,7 +71,8 @@ static void test_migrate_v1_keeps_contacts_and_touches(void **state)
 	assert_int_equal(kith_ctx_new(&ctx), KITH_OK);
 	assert_int_equal(kith_store_open(ctx, path, &s), KITH_OK);
 	assert_int_equal(kith_store_schema_version(s), KITH_SCHEMA_VERSION);
-	assert_int_equal(kith_store_resolve_contact(s, "anna@example.org", &c, NULL, NULL), KITH_OK);
+	assert_int_equal(kith_store_resolve_contact(s, "anna@example.org", &c, NULL, NULL),
+			 KITH_OK);
 	assert_string_equal(c->name, "Anna Berg");
 	assert_string_equal(c->tier, "core");
 	/* The UID made at v1 is kept: reminders on calendars keep matching. */
@@ -138,8 +139,9 @@ static void test_migrate_v1_writes_a_private_backup_first(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 	/* The backup is the old store, still at version 1. */
 	assert_int_equal(sqlite3_open_v2(bak, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &q,
-					    NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &q, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(q, 0), 1);
 	sqlite3_finalize(q);
@@ -162,16 +164,21 @@ static void test_migrate_is_recorded_once_per_version(void **state)
 	kith_store_close(s);
 	kith_ctx_free(ctx);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(version) FROM "
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT group_concat(version) FROM "
 					    "(SELECT version FROM schema_version ORDER BY version)",
-					    -1, &q, NULL), SQLITE_OK);
+					    -1, &q, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(q, 0), "1,2,3,4,5,6,7");
 	sqlite3_finalize(q);
 	/* v7: the quiet sync's indexes reach stores made by older versions. */
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = "
-					    "'index' AND name IN ('reminders_pending', 'reminders_known')",
-					    -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT count(*) FROM sqlite_master WHERE type = "
+				   "'index' AND name IN ('reminders_pending', 'reminders_known')",
+				   -1, &q, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(q, 0), 2);
 	sqlite3_finalize(q);
@@ -189,8 +196,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1_report_shows_the_old_touch, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_v1_writes_a_private_backup_first, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1_writes_a_private_backup_first,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_is_recorded_once_per_version, setup,
 						teardown),
 	};

@@ -4,11 +4,11 @@
 
 #define TODAY D(2026, 6, 1)
 
-#define assert_near(a, b)                                                        \
-	do {                                                                     \
-		double a_ = (a), b_ = (b);                                       \
-		if (a_ - b_ > 1e-9 || b_ - a_ > 1e-9)                            \
-			fail_msg("%s is %.12f, want %.12f", #a, a_, b_);          \
+#define assert_near(a, b)                                                \
+	do {                                                             \
+		double a_ = (a), b_ = (b);                               \
+		if (a_ - b_ > 1e-9 || b_ - a_ > 1e-9)                    \
+			fail_msg("%s is %.12f, want %.12f", #a, a_, b_); \
 	} while (0)
 
 /* Set a contact field the helpers do not take. */
@@ -173,8 +173,8 @@ static const struct kith_tier_summary *summary_of(const struct kith_report *r, c
 	return NULL;
 }
 
-static void assert_summary(const struct kith_report *r, const char *tier, long total,
-			   long overdue, long due_soon, long never, long paused)
+static void assert_summary(const struct kith_report *r, const char *tier, long total, long overdue,
+			   long due_soon, long never, long paused)
 {
 	const struct kith_tier_summary *s = summary_of(r, tier);
 
@@ -213,7 +213,8 @@ static void test_report_all_adds_ok_rows_by_due_then_paused(void **state)
 	struct fixture *f = *state;
 	struct kith_report *r = build(f, NULL, 1, 0);
 	static const char *const want[] = {
-		"Alice", "Cara", "Bob", "Nia", "Dan", "Finn", "Eve", "Ivy", "Gus", "Lou", "Hana", "Jon",
+		"Alice", "Cara", "Bob", "Nia", "Dan",  "Finn",
+		"Eve",   "Ivy",  "Gus", "Lou", "Hana", "Jon",
 	};
 
 	assert_row_names(r, want, sizeof(want) / sizeof(want[0]));

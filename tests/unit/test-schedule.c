@@ -7,14 +7,14 @@
 
 /* Next due of a contact without an import's first date. */
 static struct kith_date NEXT(struct kith_cadence cadence, struct kith_date last,
-			     struct kith_date added, struct kith_date snoozed)
-{
+			     struct kith_date added, struct kith_date snoozed) {
 	struct kith_schedule_facts f = { cadence, last, added, NODATE, snoozed, 0 };
 
 	return kith_schedule_next_due(&f);
 }
 
-static struct kith_standing standing(struct kith_schedule_facts f, struct kith_date today)
+static struct kith_standing
+standing(struct kith_schedule_facts f, struct kith_date today)
 {
 	struct kith_standing s;
 
@@ -27,50 +27,40 @@ static struct kith_standing standing(struct kith_schedule_facts f, struct kith_d
 static void test_next_due_from_last_touch(void **state)
 {
 	(void)state;
-	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1), NODATE),
-		    2026, 5, 10);
-	assert_date(NEXT(CAD(1, MONTH), D(2026, 1, 31), D(2025, 1, 1), NODATE),
-		    2026, 2, 28);
+	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1), NODATE), 2026, 5, 10);
+	assert_date(NEXT(CAD(1, MONTH), D(2026, 1, 31), D(2025, 1, 1), NODATE), 2026, 2, 28);
 }
 
 static void test_next_due_never_touched_uses_added(void **state)
 {
 	(void)state;
-	assert_date(NEXT(CAD(2, WEEK), NODATE, D(2026, 3, 1), NODATE),
-		    2026, 3, 15);
-	assert_date(NEXT(CAD(1, YEAR), NODATE, D(2024, 2, 29), NODATE),
-		    2025, 2, 28);
+	assert_date(NEXT(CAD(2, WEEK), NODATE, D(2026, 3, 1), NODATE), 2026, 3, 15);
+	assert_date(NEXT(CAD(1, YEAR), NODATE, D(2024, 2, 29), NODATE), 2025, 2, 28);
 }
 
 static void test_next_due_later_snooze_wins(void **state)
 {
 	(void)state;
-	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1),
-			 D(2026, 6, 1)),
-		    2026, 6, 1);
-	assert_date(NEXT(CAD(2, WEEK), NODATE, D(2026, 3, 1), D(2026, 3, 16)),
-		    2026, 3, 16);
+	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1), D(2026, 6, 1)), 2026, 6, 1);
+	assert_date(NEXT(CAD(2, WEEK), NODATE, D(2026, 3, 1), D(2026, 3, 16)), 2026, 3, 16);
 }
 
 static void test_next_due_earlier_snooze_is_ignored(void **state)
 {
 	(void)state;
 	/* A touch after the snooze already moved the date further. */
-	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1),
-			 D(2026, 3, 1)),
-		    2026, 5, 10);
+	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1), D(2026, 3, 1)), 2026, 5, 10);
 	/* A snooze to the due day itself changes nothing. */
-	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1),
-			 D(2026, 5, 10)),
-		    2026, 5, 10);
+	assert_date(NEXT(CAD(3, MONTH), D(2026, 2, 10), D(2025, 1, 1), D(2026, 5, 10)), 2026, 5,
+		    10);
 }
 
 /* ---- an import's first date ---- */
 
 static void test_first_due_stands_instead_of_the_cadence(void **state)
 {
-	struct kith_schedule_facts f = { CAD(3, MONTH), D(2026, 1, 5), D(2026, 2, 1),
-					 D(2026, 2, 20), NODATE, 0 };
+	struct kith_schedule_facts f = { CAD(3, MONTH),  D(2026, 1, 5), D(2026, 2, 1),
+					 D(2026, 2, 20), NODATE,        0 };
 
 	(void)state;
 	/* last + 3 months would be 2026-04-05; the spread date is earlier and stands. */
@@ -81,8 +71,8 @@ static void test_first_due_stands_instead_of_the_cadence(void **state)
 
 static void test_first_due_postponed_by_a_later_snooze(void **state)
 {
-	struct kith_schedule_facts f = { CAD(3, MONTH), NODATE, D(2026, 2, 1), D(2026, 2, 20),
-					 D(2026, 3, 1), 0 };
+	struct kith_schedule_facts f = { CAD(3, MONTH),  NODATE,        D(2026, 2, 1),
+					 D(2026, 2, 20), D(2026, 3, 1), 0 };
 
 	(void)state;
 	assert_date(kith_schedule_next_due(&f), 2026, 3, 1);
@@ -118,8 +108,8 @@ static void test_cadence_own_else_tier_else_none(void **state)
 
 static void test_standing_states(void **state)
 {
-	struct kith_schedule_facts f = { CAD(1, MONTH), D(2026, 1, 10), D(2025, 1, 1), NODATE,
-					 NODATE, 0 };
+	struct kith_schedule_facts f = { CAD(1, MONTH), D(2026, 1, 10), D(2025, 1, 1),
+					 NODATE,        NODATE,         0 };
 	struct kith_standing s;
 
 	(void)state;
@@ -161,8 +151,8 @@ static void test_standing_never_touched_counts_from_added(void **state)
 
 static void test_standing_without_cadence_has_no_ratio(void **state)
 {
-	struct kith_schedule_facts f = { CAD(0, NONE), D(2026, 3, 1), D(2026, 1, 1), NODATE,
-					 NODATE, 0 };
+	struct kith_schedule_facts f = { CAD(0, NONE), D(2026, 3, 1), D(2026, 1, 1),
+					 NODATE,       NODATE,        0 };
 	struct kith_standing s = standing(f, D(2026, 3, 21));
 
 	(void)state;

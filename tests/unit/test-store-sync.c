@@ -80,7 +80,8 @@ static sqlite3 *count_writes_of(struct fixture *f, const char *column)
 	snprintf(sql, sizeof(sql),
 		 "CREATE TABLE IF NOT EXISTS writes (n INTEGER);"
 		 "CREATE TRIGGER count_%s AFTER UPDATE OF %s ON targets "
-		 "BEGIN INSERT INTO writes VALUES (1); END;", column, column);
+		 "BEGIN INSERT INTO writes VALUES (1); END;",
+		 column, column);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	return db;
 }
@@ -167,9 +168,17 @@ static void test_rstate_nulls_stay_null_and_state_defaults_to_ok(void **state)
 	int64_t t = target(f, "https://a.example/cal/");
 	int64_t anna = add_contact(f, "Anna", "core", D(2026, 1, 5));
 	struct kith_rstate full = {
-		.contact_id = anna, .resource = "r.ics", .uid = "u@kith", .etag = "e",
-		.base = "b", .pending = "p", .processed = "2026-01-01\n", .counted = "c\n",
-		.state = "deleted", .written_due = D(2026, 3, 1), .fingerprint = "x",
+		.contact_id = anna,
+		.resource = "r.ics",
+		.uid = "u@kith",
+		.etag = "e",
+		.base = "b",
+		.pending = "p",
+		.processed = "2026-01-01\n",
+		.counted = "c\n",
+		.state = "deleted",
+		.written_due = D(2026, 3, 1),
+		.fingerprint = "x",
 	};
 	struct kith_rstate bare = { .contact_id = anna, .resource = "r2.ics", .uid = "u2@kith" };
 	struct kith_rstate *list = NULL;
@@ -431,7 +440,7 @@ static void test_known_items_reminders_by_contact_then_foreign_by_name(void **st
 
 	/* Resource names in the opposite order to the contacts. */
 	save_rstate(f, a, anna, "z-anna.ics", "\"ea\"", "base", NULL);
-	save_rstate(f, a, ben, "y-ben.ics", NULL, "base", NULL);   /* no version yet */
+	save_rstate(f, a, ben, "y-ben.ics", NULL, "base", NULL);     /* no version yet */
 	save_rstate(f, a, cleo, "x-cleo.ics", "\"ec\"", NULL, NULL); /* no bytes yet */
 	save_rstate(f, a, dan, "w-dan.ics", "\"ed\"", "base", "pending");
 	save_rstate(f, b, ben, "b-ben.ics", "\"eb\"", "base", NULL);

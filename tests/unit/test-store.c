@@ -343,8 +343,9 @@ static void test_store_open_refuses_foreign_database(void **state)
 	dir = make_tmpdir();
 	path = path_join(dir, "places.sqlite");
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(raw_exec(db, "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);"
-				      "INSERT INTO moz_places (url) VALUES ('https://example.org/');"),
+	assert_int_equal(raw_exec(db,
+				  "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);"
+				  "INSERT INTO moz_places (url) VALUES ('https://example.org/');"),
 			 SQLITE_OK);
 	sqlite3_close(db);
 	assert_ok(kith_ctx_new(&ctx));
@@ -482,7 +483,8 @@ static void test_store_tier_list_is_ordered_by_cadence_length(void **state)
 	struct kith_tier *tiers = NULL;
 	size_t n = 0;
 	static const char *const want[] = {
-		"weekly", "fortnight", "regular-ish", "core", "regular", "outer", "annual", "decade",
+		"weekly",  "fortnight", "regular-ish", "core",
+		"regular", "outer",     "annual",      "decade",
 	};
 
 	assert_ok(kith_store_set_tier(f->store, "decade", CAD(10, YEAR), NULL));
@@ -866,7 +868,8 @@ static void assert_unresolved(struct fixture *f, const char *query, enum kith_st
 	enum kith_status rc = kith_store_resolve_contact(f->store, query, &c, NULL, NULL);
 
 	if (rc != want)
-		fail_msg("'%s' gave %s, want %s", query, kith_status_str(rc), kith_status_str(want));
+		fail_msg("'%s' gave %s, want %s", query, kith_status_str(rc),
+			 kith_status_str(want));
 	assert_null(c);
 }
 
@@ -1213,8 +1216,10 @@ static void test_snooze_sets_until_and_keeps_history(void **state)
 	assert_status(kith_store_snooze(f->store, id + 1, D(2026, 4, 1)), KITH_ERR_NOT_FOUND);
 	db = raw_open(f->path);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM snoozes"), 2);
-	assert_raw_text(db, "SELECT group_concat(until, ' ') FROM "
-			    "(SELECT until FROM snoozes ORDER BY id)", "2026-04-01 2026-05-01");
+	assert_raw_text(db,
+			"SELECT group_concat(until, ' ') FROM "
+			"(SELECT until FROM snoozes ORDER BY id)",
+			"2026-04-01 2026-05-01");
 	assert_int_equal(raw_int(db, "SELECT count(DISTINCT contact_id) FROM snoozes"), 1);
 	sqlite3_close(db);
 }
@@ -1239,8 +1244,8 @@ static void test_transaction_rollback_undoes_everything(void **state)
 	assert_status(kith_store_add_touch(f->store, &t), KITH_ERR_NOT_FOUND);
 	kith_store_rollback(f->store);
 
-	assert_ok(kith_store_list_contacts(f->store, &(struct kith_contact_filter){ NULL, 1, { 0, 0, 0 } },
-					   &list, &n));
+	assert_ok(kith_store_list_contacts(
+		f->store, &(struct kith_contact_filter){ NULL, 1, { 0, 0, 0 } }, &list, &n));
 	assert_int_equal(n, 0);
 	kith_contact_list_free(list, n);
 	assert_unresolved(f, "Ghost", KITH_ERR_NOT_FOUND);

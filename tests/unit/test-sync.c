@@ -36,8 +36,9 @@
 enum kind { VDIR, FILE1 };
 
 static const char *const client_files[] = {
-	"nextcloud-tasks-0.17.ics", "tasks-org.ics", "evolution.ics",	 "thunderbird.ics",
-	"jtx-board.ics",	    "opentasks-davx5.ics", "apple-reminders.ics",
+	"nextcloud-tasks-0.17.ics", "tasks-org.ics", "evolution.ics",
+	"thunderbird.ics",          "jtx-board.ics", "opentasks-davx5.ics",
+	"apple-reminders.ics",
 };
 #define N_CLIENTS (sizeof(client_files) / sizeof(client_files[0]))
 
@@ -144,10 +145,10 @@ static char *uid_of(const char *text)
 struct world {
 	struct fixture *f;
 	enum kind kind;
-	char *tpath;      /* the vdir directory or the .ics file */
+	char *tpath; /* the vdir directory or the .ics file */
 	struct kith_target *t;
 	int64_t anna;
-	int64_t bob;      /* 0: not in this test */
+	int64_t bob; /* 0: not in this test */
 };
 
 static void open_target(struct world *w)
@@ -342,7 +343,8 @@ static void world_put_server(struct world *w, const char *text)
 			memcpy(all, parts[0], (size_t)(first - parts[0]));
 			all[first - parts[0]] = '\0';
 		} else {
-			strcpy(all, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//test//EN\r\n");
+			strcpy(all,
+			       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//test//EN\r\n");
 		}
 		for (size_t i = 0; i < n; i++) {
 			const char *b = strstr(parts[i], "BEGIN:VTODO");
@@ -365,13 +367,13 @@ static void world_put_server(struct world *w, const char *text)
 /* ---- syncing ---- */
 
 struct hook {
-	const char *stop_at;   /* return 1 at this step, once */
+	const char *stop_at; /* return 1 at this step, once */
 	int stopped;
-	const char *race_at;   /* modify race_path at this step, once, and go on */
+	const char *race_at; /* modify race_path at this step, once, and go on */
 	char *race_path;
 	const char *race_from, *race_to;
 	int raced;
-	char steps[256];       /* every step seen, in order */
+	char steps[256]; /* every step seen, in order */
 };
 
 static int hook_fn(const char *step, void *arg)
@@ -590,11 +592,11 @@ static icalcomponent *target_master(struct world *w, const char *uid)
 static int is_owned(icalproperty *p)
 {
 	static const icalproperty_kind owned[] = {
-		ICAL_DTSTART_PROPERTY, ICAL_DUE_PROPERTY, ICAL_DURATION_PROPERTY,
-		ICAL_RRULE_PROPERTY, ICAL_EXDATE_PROPERTY, ICAL_RDATE_PROPERTY,
-		ICAL_STATUS_PROPERTY, ICAL_COMPLETED_PROPERTY, ICAL_PERCENTCOMPLETE_PROPERTY,
-		ICAL_SUMMARY_PROPERTY, ICAL_DESCRIPTION_PROPERTY, ICAL_URL_PROPERTY,
-		ICAL_DTSTAMP_PROPERTY, ICAL_LASTMODIFIED_PROPERTY, ICAL_SEQUENCE_PROPERTY,
+		ICAL_DTSTART_PROPERTY,    ICAL_DUE_PROPERTY,          ICAL_DURATION_PROPERTY,
+		ICAL_RRULE_PROPERTY,      ICAL_EXDATE_PROPERTY,       ICAL_RDATE_PROPERTY,
+		ICAL_STATUS_PROPERTY,     ICAL_COMPLETED_PROPERTY,    ICAL_PERCENTCOMPLETE_PROPERTY,
+		ICAL_SUMMARY_PROPERTY,    ICAL_DESCRIPTION_PROPERTY,  ICAL_URL_PROPERTY,
+		ICAL_DTSTAMP_PROPERTY,    ICAL_LASTMODIFIED_PROPERTY, ICAL_SEQUENCE_PROPERTY,
 		ICAL_CATEGORIES_PROPERTY,
 	};
 	icalproperty_kind k = icalproperty_isa(p);
@@ -623,8 +625,8 @@ static int has_prop_text(icalcomponent *c, const char *text)
 {
 	int found = 0;
 
-	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
-	     p && !found; p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p && !found;
+	     p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
 		char *t = prop_text(p);
 
 		found = !strcmp(t, text);
@@ -906,63 +908,61 @@ static void test_sync_every_client_file(void **state)
  * data: no X- properties, DATE values as 23:59:59 in Outlook's zone, and a
  * completed copy that still carries the RRULE.
  */
-static const char outlook[] =
-	"BEGIN:VCALENDAR\r\n"
-	"VERSION:2.0\r\n"
-	"PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\r\n"
-	"%TZ%"
-	"BEGIN:VTODO\r\n"
-	"UID:kith-anna-0042@kith.example\r\n"
-	"DTSTAMP:20260220T173500Z\r\n"
-	"LAST-MODIFIED:20260220T173000Z\r\n"
-	"SEQUENCE:3\r\n"
-	"SUMMARY:Keep in touch with Anna\r\n"
-	"DTSTART;TZID=Europe/Berlin:20260601T235959\r\n"
-	"DUE;TZID=Europe/Berlin:20260601T235959\r\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
-	"STATUS:NEEDS-ACTION\r\n"
-	"PRIORITY:5\r\n"
-	"CLASS:PUBLIC\r\n"
-	"END:VTODO\r\n"
-	"END:VCALENDAR\r\n"
-	"BEGIN:VCALENDAR\r\n"
-	"VERSION:2.0\r\n"
-	"PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\r\n"
-	"%TZ%"
-	"BEGIN:VTODO\r\n"
-	"UID:AAAAAEc1E1C4D47B4D8A4C5B7F39D2A1E06C0700\r\n"
-	"DTSTAMP:20260220T173500Z\r\n"
-	"LAST-MODIFIED:20260220T173000Z\r\n"
-	"SUMMARY:Keep in touch with Anna\r\n"
-	"DTSTART;TZID=Europe/Berlin:20260301T235959\r\n"
-	"DUE;TZID=Europe/Berlin:20260301T235959\r\n"
-	"RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
-	"STATUS:COMPLETED\r\n"
-	"COMPLETED:20260220T173000Z\r\n"
-	"PERCENT-COMPLETE:100\r\n"
-	"PRIORITY:5\r\n"
-	"CLASS:PUBLIC\r\n"
-	"END:VTODO\r\n"
-	"END:VCALENDAR\r\n";
+static const char outlook[] = "BEGIN:VCALENDAR\r\n"
+			      "VERSION:2.0\r\n"
+			      "PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\r\n"
+			      "%TZ%"
+			      "BEGIN:VTODO\r\n"
+			      "UID:kith-anna-0042@kith.example\r\n"
+			      "DTSTAMP:20260220T173500Z\r\n"
+			      "LAST-MODIFIED:20260220T173000Z\r\n"
+			      "SEQUENCE:3\r\n"
+			      "SUMMARY:Keep in touch with Anna\r\n"
+			      "DTSTART;TZID=Europe/Berlin:20260601T235959\r\n"
+			      "DUE;TZID=Europe/Berlin:20260601T235959\r\n"
+			      "RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
+			      "STATUS:NEEDS-ACTION\r\n"
+			      "PRIORITY:5\r\n"
+			      "CLASS:PUBLIC\r\n"
+			      "END:VTODO\r\n"
+			      "END:VCALENDAR\r\n"
+			      "BEGIN:VCALENDAR\r\n"
+			      "VERSION:2.0\r\n"
+			      "PRODID:-//CALDAVSYNCHRONIZER//NONSGML Outlook//EN\r\n"
+			      "%TZ%"
+			      "BEGIN:VTODO\r\n"
+			      "UID:AAAAAEc1E1C4D47B4D8A4C5B7F39D2A1E06C0700\r\n"
+			      "DTSTAMP:20260220T173500Z\r\n"
+			      "LAST-MODIFIED:20260220T173000Z\r\n"
+			      "SUMMARY:Keep in touch with Anna\r\n"
+			      "DTSTART;TZID=Europe/Berlin:20260301T235959\r\n"
+			      "DUE;TZID=Europe/Berlin:20260301T235959\r\n"
+			      "RRULE:FREQ=MONTHLY;INTERVAL=3\r\n"
+			      "STATUS:COMPLETED\r\n"
+			      "COMPLETED:20260220T173000Z\r\n"
+			      "PERCENT-COMPLETE:100\r\n"
+			      "PRIORITY:5\r\n"
+			      "CLASS:PUBLIC\r\n"
+			      "END:VTODO\r\n"
+			      "END:VCALENDAR\r\n";
 
-static const char berlin_vtimezone[] =
-	"BEGIN:VTIMEZONE\r\n"
-	"TZID:Europe/Berlin\r\n"
-	"BEGIN:DAYLIGHT\r\n"
-	"TZOFFSETFROM:+0100\r\n"
-	"TZOFFSETTO:+0200\r\n"
-	"TZNAME:CEST\r\n"
-	"DTSTART:19700329T020000\r\n"
-	"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
-	"END:DAYLIGHT\r\n"
-	"BEGIN:STANDARD\r\n"
-	"TZOFFSETFROM:+0200\r\n"
-	"TZOFFSETTO:+0100\r\n"
-	"TZNAME:CET\r\n"
-	"DTSTART:19701025T030000\r\n"
-	"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
-	"END:STANDARD\r\n"
-	"END:VTIMEZONE\r\n";
+static const char berlin_vtimezone[] = "BEGIN:VTIMEZONE\r\n"
+				       "TZID:Europe/Berlin\r\n"
+				       "BEGIN:DAYLIGHT\r\n"
+				       "TZOFFSETFROM:+0100\r\n"
+				       "TZOFFSETTO:+0200\r\n"
+				       "TZNAME:CEST\r\n"
+				       "DTSTART:19700329T020000\r\n"
+				       "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+				       "END:DAYLIGHT\r\n"
+				       "BEGIN:STANDARD\r\n"
+				       "TZOFFSETFROM:+0200\r\n"
+				       "TZOFFSETTO:+0100\r\n"
+				       "TZNAME:CET\r\n"
+				       "DTSTART:19701025T030000\r\n"
+				       "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+				       "END:STANDARD\r\n"
+				       "END:VTIMEZONE\r\n";
 
 static void test_sync_outlook_synchronizer(void **state)
 {
@@ -1033,20 +1033,19 @@ static void check_second_cycle(enum kind kind, enum cycle_shape shape)
 		write_path(path, next);
 	}
 	if (shape == APPLE_COPY) {
-		static const char copy[] =
-			"BEGIN:VTODO\r\n"
-			"UID:0B7E5C1D-2F3A-4B5C-8D9E-0F1A2B3C4D5E\r\n"
-			"CREATED:20260518T090000Z\r\n"
-			"DTSTAMP:20260518T090004Z\r\n"
-			"LAST-MODIFIED:20260518T090000Z\r\n"
-			"SUMMARY:Keep in touch: Anna Berg\r\n"
-			"DTSTART;VALUE=DATE:20260513\r\n"
-			"DUE;VALUE=DATE:20260520\r\n"
-			"STATUS:COMPLETED\r\n"
-			"COMPLETED:20260518T090000Z\r\n"
-			"PERCENT-COMPLETE:100\r\n"
-			"X-APPLE-SORT-ORDER:793300002\r\n"
-			"END:VTODO\r\n";
+		static const char copy[] = "BEGIN:VTODO\r\n"
+					   "UID:0B7E5C1D-2F3A-4B5C-8D9E-0F1A2B3C4D5E\r\n"
+					   "CREATED:20260518T090000Z\r\n"
+					   "DTSTAMP:20260518T090004Z\r\n"
+					   "LAST-MODIFIED:20260518T090000Z\r\n"
+					   "SUMMARY:Keep in touch: Anna Berg\r\n"
+					   "DTSTART;VALUE=DATE:20260513\r\n"
+					   "DUE;VALUE=DATE:20260520\r\n"
+					   "STATUS:COMPLETED\r\n"
+					   "COMPLETED:20260518T090000Z\r\n"
+					   "PERCENT-COMPLETE:100\r\n"
+					   "X-APPLE-SORT-ORDER:793300002\r\n"
+					   "END:VTODO\r\n";
 
 		if (kind == VDIR) {
 			char *cpath = path_join(w->tpath, "0B7E5C1D.ics");
@@ -1054,9 +1053,11 @@ static void check_second_cycle(enum kind kind, enum cycle_shape shape)
 
 			if (!text)
 				abort();
-			snprintf(text, sizeof(copy) + 128,
-				 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iOS 18.3//EN\r\n"
-				 "%sEND:VCALENDAR\r\n", copy);
+			snprintf(
+				text, sizeof(copy) + 128,
+				"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iOS 18.3//EN\r\n"
+				"%sEND:VCALENDAR\r\n",
+				copy);
 			write_path(cpath, text);
 			free(text);
 			free(cpath);
@@ -1185,17 +1186,16 @@ static void test_sync_unchanged_reminder_logs_nothing(void **state)
 
 /* ---- deleted in an app ---- */
 
-static const char milk[] =
-	"BEGIN:VCALENDAR\r\n"
-	"VERSION:2.0\r\n"
-	"PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\n"
-	"BEGIN:VTODO\r\n"
-	"UID:milk-0001@example.org\r\n"
-	"DTSTAMP:20260220T173000Z\r\n"
-	"SUMMARY:Buy milk\r\n"
-	"STATUS:NEEDS-ACTION\r\n"
-	"END:VTODO\r\n"
-	"END:VCALENDAR\r\n";
+static const char milk[] = "BEGIN:VCALENDAR\r\n"
+			   "VERSION:2.0\r\n"
+			   "PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\n"
+			   "BEGIN:VTODO\r\n"
+			   "UID:milk-0001@example.org\r\n"
+			   "DTSTAMP:20260220T173000Z\r\n"
+			   "SUMMARY:Buy milk\r\n"
+			   "STATUS:NEEDS-ACTION\r\n"
+			   "END:VTODO\r\n"
+			   "END:VCALENDAR\r\n";
 
 static void check_deleted(enum kind kind)
 {

@@ -62,7 +62,8 @@ static void test_outlook_21_quoted_printable_windows_1252(void **state)
 	/* No FN: the name comes from N, in ISO-8859-1. */
 	c = &l.items[2];
 	assert_null(c->error);
-	assert_string_equal(c->name, "Mar\xc3\xad" "a Ch\xc3\xa1vez");
+	assert_string_equal(c->name, "Mar\xc3\xad"
+				     "a Ch\xc3\xa1vez");
 	kith_card_list_clear(&l);
 }
 
@@ -168,14 +169,16 @@ static void test_invalid_utf8_is_converted_never_passed_on(void **state)
 	assert_int_equal(l.n, 1);
 	assert_null(l.items[0].error);
 	assert_true(kith_utf8_is_valid(l.items[0].name, strlen(l.items[0].name)));
-	assert_contains(l.items[0].name, "Ren\xc3\xa9" "e");
+	assert_contains(l.items[0].name, "Ren\xc3\xa9"
+					 "e");
 	kith_card_list_clear(&l);
 }
 
 static void test_ten_megabyte_line_is_a_malformed_card(void **state)
 {
 	const size_t big = 10u * 1024 * 1024;
-	const char *head = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Big Photo\r\nPHOTO:data:image/png;base64,";
+	const char *head =
+		"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Big Photo\r\nPHOTO:data:image/png;base64,";
 	const char *tail = "\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Small\r\nEND:VCARD\r\n";
 	size_t hn = strlen(head), tn = strlen(tail);
 	char *data = malloc(hn + big + tn + 1);
@@ -210,7 +213,8 @@ static void test_card_without_name_org_or_email_is_an_error(void **state)
 	assert_contains(l.items[0].error, "no name, organisation or email");
 	kith_card_list_clear(&l);
 	/* A name of control characters and blanks is no name. */
-	parse_text("BEGIN:VCARD\nVERSION:3.0\nFN:\x01 \x02\nEMAIL:ctl@example.com\nEND:VCARD\n", &l);
+	parse_text("BEGIN:VCARD\nVERSION:3.0\nFN:\x01 \x02\nEMAIL:ctl@example.com\nEND:VCARD\n",
+		   &l);
 	assert_string_equal(l.items[0].name, "ctl@example.com");
 	kith_card_list_clear(&l);
 	parse_text("BEGIN:VCARD\nVERSION:3.0\nFN:Two\\nLines\nEND:VCARD\n", &l);
@@ -228,7 +232,8 @@ static void test_lowercase_bare_cr_and_garbage_lines(void **state)
 
 	(void)state;
 	parse_text("garbage before\rbegin:vcard\rversion:3.0\rfn:Lower Case\rjunk line\r"
-		   "email;type=work:lc@example.com\rend:vcard\r", &l);
+		   "email;type=work:lc@example.com\rend:vcard\r",
+		   &l);
 	assert_int_equal(l.n, 1);
 	assert_null(l.items[0].error);
 	assert_string_equal(l.items[0].name, "Lower Case");
@@ -244,7 +249,8 @@ static void test_kith_fields_are_read(void **state)
 	(void)state;
 	parse_text("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:K\r\nX-KITH-TIER:core\r\nX-KITH-CADENCE:6w\r\n"
 		   "X-KITH-VIA:lunch\r\nX-KITH-HOW-MET:a talk\r\nX-KITH-ADDED:20250101\r\n"
-		   "X-KITH-LAST-CONTACTED:20260201\r\nX-KITH-ARCHIVED:TRUE\r\nEND:VCARD\r\n", &l);
+		   "X-KITH-LAST-CONTACTED:20260201\r\nX-KITH-ARCHIVED:TRUE\r\nEND:VCARD\r\n",
+		   &l);
 	c = &l.items[0];
 	assert_string_equal(c->tier, "core");
 	assert_int_equal(c->cadence.unit, KITH_CADENCE_WEEK);

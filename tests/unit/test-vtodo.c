@@ -179,12 +179,12 @@ static char *line_of(icalcomponent *todo, icalproperty_kind kind)
 	return out;
 }
 
-#define assert_line(todo, kind, want)                  \
-	do {                                           \
-		char *l_ = line_of((todo), (kind));    \
-		assert_non_null(l_);                   \
-		assert_string_equal(l_, (want));       \
-		free(l_);                              \
+#define assert_line(todo, kind, want)               \
+	do {                                        \
+		char *l_ = line_of((todo), (kind)); \
+		assert_non_null(l_);                \
+		assert_string_equal(l_, (want));    \
+		free(l_);                           \
 	} while (0)
 
 /* ---- the tests ---- */

@@ -48,18 +48,18 @@ KITH_API void kith_tier_list_free(struct kith_tier *tiers, size_t n);
 #define KITH_BIRTHDAY_NO_YEAR 1604
 
 struct kith_contact {
-	int64_t id;                /* stable; 0 before the store assigns it */
-	char *name;                /* display name; required */
+	int64_t id; /* stable; 0 before the store assigns it */
+	char *name; /* display name; required */
 	struct kith_strlist emails;
 	struct kith_strlist phones;
-	char *org;                 /* may be NULL */
-	char *tier;                /* tier name; required */
+	char *org;                   /* may be NULL */
+	char *tier;                  /* tier name; required */
 	struct kith_cadence cadence; /* override; unset: the tier's */
-	char *via;                 /* preferred channel; may be NULL */
-	char *notes;               /* may be NULL */
-	char *how_met;             /* "how we met"; may be NULL */
+	char *via;                   /* preferred channel; may be NULL */
+	char *notes;                 /* may be NULL */
+	char *how_met;               /* "how we met"; may be NULL */
 	struct kith_strlist tags;
-	struct kith_date added;    /* baseline for a never-touched contact */
+	struct kith_date added;         /* baseline for a never-touched contact */
 	struct kith_date snoozed_until; /* unset: not snoozed */
 	int archived;
 	int paused;                /* reminder deleted on a calendar (sync) */
@@ -101,13 +101,13 @@ KITH_API const char *kith_source_str(enum kith_source s);
 struct kith_touch {
 	int64_t id;
 	int64_t contact_id;
-	struct kith_date on;    /* the day it happened (local) */
-	char *at;               /* optional ISO 8601 date-time; may be NULL */
-	char *channel;          /* may be NULL: unknown */
+	struct kith_date on; /* the day it happened (local) */
+	char *at;            /* optional ISO 8601 date-time; may be NULL */
+	char *channel;       /* may be NULL: unknown */
 	enum kith_direction direction;
-	char *note;             /* may be NULL */
+	char *note; /* may be NULL */
 	enum kith_source source;
-	char *source_key;       /* idempotency key for imported/calendar touches; may be NULL */
+	char *source_key; /* idempotency key for imported/calendar touches; may be NULL */
 };
 
 KITH_API void kith_touch_list_free(struct kith_touch *touches, size_t n);

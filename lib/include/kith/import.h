@@ -73,12 +73,12 @@ enum kith_import_format {
 };
 
 /* CSV fields a map may name ("COLUMN=FIELD"). */
-#define KITH_IMPORT_MAP_FIELDS \
+#define KITH_IMPORT_MAP_FIELDS                                                                \
 	"name, given, middle, family, email, phone, org, title, notes, birthday, tags, uid, " \
 	"last-contacted, ignore"
 
 struct kith_import_options {
-	struct kith_date today;  /* required: the day new contacts are added */
+	struct kith_date today; /* required: the day new contacts are added */
 	/*
 	 * Tier of new contacts.  NULL: a card's X-KITH-TIER (kith's own
 	 * export) when that tier exists, else the store's "default_tier".
@@ -87,9 +87,9 @@ struct kith_import_options {
 	struct kith_date since;  /* unset: no date filter */
 	const char *const *only; /* names or emails to keep; n_only 0: keep all */
 	size_t n_only;
-	int per_day;             /* cap of new first reminders a day; 0: derived (above) */
+	int per_day; /* cap of new first reminders a day; 0: derived (above) */
 	enum kith_import_format format;
-	const char *const *map;  /* CSV: "COLUMN=FIELD" entries */
+	const char *const *map; /* CSV: "COLUMN=FIELD" entries */
 	size_t n_map;
 	const char *source_name; /* the file, for messages; NULL: "input" */
 };
@@ -101,18 +101,18 @@ struct kith_import_problem {
 };
 
 struct kith_import_summary {
-	const char *format;     /* "vCard", "Outlook CSV", "Google CSV" or "CSV" (static) */
-	char *tier;             /* the tier new contacts went to (X-KITH-TIER aside) */
-	long records;           /* cards or data rows read */
-	long imported;          /* new contacts */
-	long merged;            /* records that added something to a contact */
-	long unchanged;         /* duplicates that added nothing */
-	long skipped_since;     /* last contact known but before `since` */
-	long skipped_undated;   /* no known last contact (only with `since`) */
-	long skipped_only;      /* not in `only` */
-	long failed;            /* malformed: see problems */
-	long touches;           /* last-contact touches logged */
-	int per_day;            /* the daily cap the spread used */
+	const char *format;   /* "vCard", "Outlook CSV", "Google CSV" or "CSV" (static) */
+	char *tier;           /* the tier new contacts went to (X-KITH-TIER aside) */
+	long records;         /* cards or data rows read */
+	long imported;        /* new contacts */
+	long merged;          /* records that added something to a contact */
+	long unchanged;       /* duplicates that added nothing */
+	long skipped_since;   /* last contact known but before `since` */
+	long skipped_undated; /* no known last contact (only with `since`) */
+	long skipped_only;    /* not in `only` */
+	long failed;          /* malformed: see problems */
+	long touches;         /* last-contact touches logged */
+	int per_day;          /* the daily cap the spread used */
 	struct kith_date first_due_from; /* the new first reminders; unset if none */
 	struct kith_date first_due_to;
 	struct kith_import_problem *problems; /* one per failed record, in file order */

@@ -23,28 +23,28 @@ KITH_API enum kith_status kith_store_standing(struct kith_store *store,
 KITH_API void kith_standing_clear(struct kith_standing *s);
 
 struct kith_report_options {
-	struct kith_date today;   /* required */
-	const char *tier;         /* NULL: every tier */
-	int all;                  /* 1: every active contact, not only the due */
-	int window_days;          /* 0: KITH_DEFAULT_WINDOW_DAYS */
+	struct kith_date today; /* required */
+	const char *tier;       /* NULL: every tier */
+	int all;                /* 1: every active contact, not only the due */
+	int window_days;        /* 0: KITH_DEFAULT_WINDOW_DAYS */
 };
 
 struct kith_report_row {
 	int64_t contact_id;
 	char *name;
 	char *tier;
-	char *via;                /* may be NULL */
-	char *email;              /* first email; may be NULL */
-	char *phone;              /* first phone; may be NULL */
+	char *via;   /* may be NULL */
+	char *email; /* first email; may be NULL */
+	char *phone; /* first phone; may be NULL */
 	struct kith_standing standing;
 };
 
 struct kith_tier_summary {
 	char *tier;
-	long total;    /* active contacts in the tier */
+	long total; /* active contacts in the tier */
 	long overdue;
 	long due_soon;
-	long never;    /* never touched */
+	long never; /* never touched */
 	long paused;
 };
 
@@ -82,13 +82,13 @@ struct kith_review_touch {
 /* The weekly review: the last `days` days and the next `days` days. */
 struct kith_review {
 	struct kith_date today;
-	struct kith_date from;      /* today - days + 1 */
+	struct kith_date from; /* today - days + 1 */
 	int days;
 	struct kith_contact *added; /* added within [from, today] */
 	size_t n_added;
 	struct kith_review_touch *touches; /* logged within [from, today], newest first */
 	size_t n_touches;
-	struct kith_report *due;    /* overdue, then due within the next `days` */
+	struct kith_report *due; /* overdue, then due within the next `days` */
 };
 
 /* Ownership: kith_review_free(*out). */

@@ -50,8 +50,8 @@ KITH_API struct kith_cadence kith_schedule_cadence(struct kith_cadence own, cons
 
 /* What the schedule of one contact is made of. */
 struct kith_schedule_facts {
-	struct kith_cadence cadence;    /* effective (kith_schedule_cadence) */
-	struct kith_date last_touch;    /* the newest touch; unset: never */
+	struct kith_cadence cadence; /* effective (kith_schedule_cadence) */
+	struct kith_date last_touch; /* the newest touch; unset: never */
 	struct kith_date added;
 	struct kith_date first_due;     /* an import's spread first reminder; unset: none */
 	struct kith_date snoozed_until; /* unset: not snoozed */

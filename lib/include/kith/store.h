@@ -63,15 +63,14 @@ KITH_API enum kith_status kith_store_set_meta(struct kith_store *store, const ch
 /* ---- tiers ---- */
 
 /* Ownership: *out (n elements) is freed with kith_tier_list_free(). */
-KITH_API enum kith_status kith_store_list_tiers(struct kith_store *store,
-						struct kith_tier **out, size_t *out_n);
+KITH_API enum kith_status kith_store_list_tiers(struct kith_store *store, struct kith_tier **out,
+						size_t *out_n);
 /* KITH_ERR_NOT_FOUND if there is no such tier. Ownership: kith_tier_free(). */
 KITH_API enum kith_status kith_store_get_tier(struct kith_store *store, const char *name,
 					      struct kith_tier **out);
 /* Create or change a tier; description NULL keeps the current one. */
 KITH_API enum kith_status kith_store_set_tier(struct kith_store *store, const char *name,
-					      struct kith_cadence cadence,
-					      const char *description);
+					      struct kith_cadence cadence, const char *description);
 /* KITH_ERR_IN_USE while contacts (archived ones included) are in it. */
 KITH_API enum kith_status kith_store_remove_tier(struct kith_store *store, const char *name);
 
@@ -91,11 +90,11 @@ KITH_API enum kith_status kith_store_update_contact(struct kith_store *store,
 
 /* Ownership: kith_contact_free(*out). */
 KITH_API enum kith_status kith_store_get_contact(struct kith_store *store, int64_t id,
-						struct kith_contact **out);
+						 struct kith_contact **out);
 
 struct kith_contact_filter {
-	const char *tier;     /* NULL: every tier */
-	int include_archived; /* 0: active contacts only */
+	const char *tier;             /* NULL: every tier */
+	int include_archived;         /* 0: active contacts only */
 	struct kith_date added_since; /* unset: no bound */
 };
 
@@ -112,8 +111,7 @@ KITH_API enum kith_status kith_store_list_contacts(struct kith_store *store,
  * the candidates (if out_candidates is not NULL) list them.
  * Ownership: kith_contact_free(*out); kith_contact_list_free() the candidates.
  */
-KITH_API enum kith_status kith_store_resolve_contact(struct kith_store *store,
-						     const char *query,
+KITH_API enum kith_status kith_store_resolve_contact(struct kith_store *store, const char *query,
 						     struct kith_contact **out,
 						     struct kith_contact **out_candidates,
 						     size_t *out_n_candidates);
@@ -126,8 +124,7 @@ KITH_API enum kith_status kith_store_resolve_contact(struct kith_store *store,
  * which makes calendar and import touches idempotent.  Sets touch->id.
  * A touch that is not from an import clears the contact's first_due.
  */
-KITH_API enum kith_status kith_store_add_touch(struct kith_store *store,
-					       struct kith_touch *touch);
+KITH_API enum kith_status kith_store_add_touch(struct kith_store *store, struct kith_touch *touch);
 
 struct kith_touch_filter {
 	int64_t contact_id;    /* 0: every contact */
@@ -142,7 +139,7 @@ KITH_API enum kith_status kith_store_list_touches(struct kith_store *store,
 
 /* Record a snooze (kept as history) and set the contact's snoozed_until. */
 KITH_API enum kith_status kith_store_snooze(struct kith_store *store, int64_t contact_id,
-					   struct kith_date until);
+					    struct kith_date until);
 
 #ifdef __cplusplus
 }

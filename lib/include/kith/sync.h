@@ -60,19 +60,19 @@ KITH_API long kith_target_request_count(const struct kith_target *target);
 /* A calendar found on a CalDAV server. */
 struct kith_calendar {
 	char *url;
-	char *name;                  /* display name; may be NULL */
-	int vtodo;                   /* accepts tasks */
-	int sync_collection;         /* offers incremental sync (RFC 6578) */
+	char *name;          /* display name; may be NULL */
+	int vtodo;           /* accepts tasks */
+	int sync_collection; /* offers incremental sync (RFC 6578) */
 };
 
 /* What a CalDAV server does, as `kith check` reports it. */
 struct kith_server_check {
-	char *calendar;        /* the collection kith uses (discovered or created) */
-	int sync_collection;   /* RFC 6578 incremental sync */
-	int mkcalendar;        /* MKCALENDAR allowed in the calendar home */
-	int etag_on_put;       /* a PUT answers with an ETag */
-	int rrule_in_vtodo;    /* a recurring VTODO is accepted */
-	long requests;         /* HTTP requests the check took */
+	char *calendar;      /* the collection kith uses (discovered or created) */
+	int sync_collection; /* RFC 6578 incremental sync */
+	int mkcalendar;      /* MKCALENDAR allowed in the calendar home */
+	int etag_on_put;     /* a PUT answers with an ETag */
+	int rrule_in_vtodo;  /* a recurring VTODO is accepted */
+	long requests;       /* HTTP requests the check took */
 };
 
 /*
@@ -96,43 +96,43 @@ KITH_API const char *kith_target_kind(const struct kith_target *target);
 KITH_API const char *kith_target_url(const struct kith_target *target);
 
 enum kith_sync_action_kind {
-	KITH_SYNC_CREATE = 0,  /* a new reminder is written */
-	KITH_SYNC_UPDATE = 1,  /* a reminder is rewritten in place */
-	KITH_SYNC_DELETE = 2,  /* an archived contact's reminder is removed */
-	KITH_SYNC_TOUCH = 3,   /* a completion is logged as a touch */
-	KITH_SYNC_SNOOZE = 4,  /* a reminder moved later by hand: kept, recorded */
+	KITH_SYNC_CREATE = 0,     /* a new reminder is written */
+	KITH_SYNC_UPDATE = 1,     /* a reminder is rewritten in place */
+	KITH_SYNC_DELETE = 2,     /* an archived contact's reminder is removed */
+	KITH_SYNC_TOUCH = 3,      /* a completion is logged as a touch */
+	KITH_SYNC_SNOOZE = 4,     /* a reminder moved later by hand: kept, recorded */
 	KITH_SYNC_RESCHEDULE = 5, /* a reminder moved earlier by hand: kept, recorded */
-	KITH_SYNC_PAUSE = 6,   /* a reminder deleted in an app: the contact is paused */
-	KITH_SYNC_COPY = 7,    /* a foreign copy of a reminder noticed (left alone) */
-	KITH_SYNC_SKIP = 8,    /* a resource kith cannot read: quarantined, untouched */
+	KITH_SYNC_PAUSE = 6,      /* a reminder deleted in an app: the contact is paused */
+	KITH_SYNC_COPY = 7,       /* a foreign copy of a reminder noticed (left alone) */
+	KITH_SYNC_SKIP = 8,       /* a resource kith cannot read: quarantined, untouched */
 };
 
 KITH_API const char *kith_sync_action_str(enum kith_sync_action_kind kind);
 
 struct kith_sync_action {
 	enum kith_sync_action_kind kind;
-	int64_t contact_id;  /* 0 when not about one contact */
-	char *name;          /* the contact's name; may be NULL */
-	char *resource;      /* resource name on the target; may be NULL */
+	int64_t contact_id;    /* 0 when not about one contact */
+	char *name;            /* the contact's name; may be NULL */
+	char *resource;        /* resource name on the target; may be NULL */
 	struct kith_date date; /* the touch date, the new due date, ... */
-	char *detail;        /* one line for people; may be NULL */
+	char *detail;          /* one line for people; may be NULL */
 };
 
 struct kith_sync_options {
-	struct kith_date today;      /* required */
-	const char *tzid;            /* the user's zone ("Europe/Berlin"); NULL: the process's */
+	struct kith_date today; /* required */
+	const char *tzid;       /* the user's zone ("Europe/Berlin"); NULL: the process's */
 	struct kith_reminder_options reminder;
-	int dry_run;                 /* plan only: change neither the store nor the target */
-	int force;                   /* allow deleting more than a few reminders at once */
-	time_t now;                  /* the time of the sync; 0: time(NULL) */
+	int dry_run; /* plan only: change neither the store nor the target */
+	int force;   /* allow deleting more than a few reminders at once */
+	time_t now;  /* the time of the sync; 0: time(NULL) */
 };
 
 struct kith_sync_result {
 	struct kith_sync_action *actions; /* in the order they happen */
 	size_t n_actions;
 	long created, updated, deleted, touches, snoozed, paused, unchanged, skipped;
-	int wrote;                   /* 1 when anything was written to the target */
-	int retries;                 /* conflicts re-read and merged */
+	int wrote;   /* 1 when anything was written to the target */
+	int retries; /* conflicts re-read and merged */
 };
 
 /*

@@ -23,24 +23,24 @@ enum kith_reminder_mode {
 };
 
 struct kith_reminder_options {
-	int window_days;          /* DTSTART = DUE - window; 0: default 7 */
+	int window_days; /* DTSTART = DUE - window; 0: default 7 */
 	enum kith_reminder_mode mode;
-	int alarm;                /* 1: add a VALARM on the due day */
-	int alarm_minutes;        /* minutes after midnight of DUE (e.g. 540 = 09:00) */
-	time_t dtstamp;           /* DTSTAMP; 0: now */
+	int alarm;         /* 1: add a VALARM on the due day */
+	int alarm_minutes; /* minutes after midnight of DUE (e.g. 540 = 09:00) */
+	time_t dtstamp;    /* DTSTAMP; 0: now */
 };
 
 struct kith_reminder {
 	int64_t contact_id;
-	char *uid;                /* stable, from the contact id */
-	char *summary;            /* "Keep in touch: NAME" */
-	char *description;        /* last touch, channel and address, opener */
-	char *url;                /* mailto:/tel: for the preferred channel; may be NULL */
-	char *category;           /* the tier */
+	char *uid;         /* stable, from the contact id */
+	char *summary;     /* "Keep in touch: NAME" */
+	char *description; /* last touch, channel and address, opener */
+	char *url;         /* mailto:/tel: for the preferred channel; may be NULL */
+	char *category;    /* the tier */
 	struct kith_cadence cadence;
 	struct kith_date dtstart; /* due - window */
 	struct kith_date due;
-	int recurring;            /* 1: has an RRULE */
+	int recurring; /* 1: has an RRULE */
 	int alarm;
 	int alarm_minutes;
 	time_t dtstamp;
@@ -66,16 +66,16 @@ KITH_API enum kith_status kith_cadence_rrule(struct kith_ctx *ctx, struct kith_c
  * libical with CRLF line ends.  Ownership: free(*out).
  */
 KITH_API enum kith_status kith_reminders_to_ics(struct kith_ctx *ctx,
-						struct kith_reminder *const *reminders,
-						size_t n, char **out);
+						struct kith_reminder *const *reminders, size_t n,
+						char **out);
 
 /*
  * Every active, unpaused contact's reminder as one VCALENDAR.
  * Ownership: free(*out).  *out_n (may be NULL) is the number of VTODOs.
  */
 KITH_API enum kith_status kith_export_ics(struct kith_store *store, struct kith_date today,
-					  const struct kith_reminder_options *opts,
-					  char **out, size_t *out_n);
+					  const struct kith_reminder_options *opts, char **out,
+					  size_t *out_n);
 
 #ifdef __cplusplus
 }
