@@ -78,7 +78,7 @@ static inline int replace(char **slot, const char *value)
 	return 0;
 }
 
-/* sync.c */
+/* rows.c */
 enum kith_status kith_sync_act(struct engine *e, enum kith_sync_action_kind kind,
 			       const struct kith_contact *c, const char *resource,
 			       struct kith_date date, const char *fmt, ...)
@@ -90,13 +90,20 @@ int kith_sync_row_by_name(struct engine *e, const char *name);
 const struct kith_titem *kith_sync_old_item(struct engine *e, const char *name);
 const char *kith_sync_server_bytes(struct engine *e, size_t ri);
 char *kith_sync_plan_key(const struct engine *e, int64_t gen);
-int kith_sync_same_listing(const struct kith_listing *got, const struct kith_listing *known);
-enum kith_status kith_sync_load(struct engine *e);
-void kith_sync_unload(struct engine *e);
+/* A digest of a row's content, to save only the rows that changed. */
+uint64_t kith_sync_row_digest(const struct kith_rstate *r);
 int kith_sync_row_changed(const struct engine *e, size_t i);
 int kith_sync_items_changed(const struct engine *e);
+
+/* list.c */
 enum kith_status kith_sync_list_target(struct engine *e);
 enum kith_status kith_sync_complete_listing(struct engine *e, struct kith_listing *known);
+int kith_sync_same_listing(const struct kith_listing *got, const struct kith_listing *known);
+enum kith_status kith_sync_list_and_fetch(struct engine *e);
+
+/* sync.c */
+enum kith_status kith_sync_load(struct engine *e);
+void kith_sync_unload(struct engine *e);
 
 /* quiet.c */
 enum kith_status kith_sync_try_quiet(struct engine *e, int *quiet);

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The plan: what to write to the target for each contact, from data alone (plan.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "detect.h"
 #include "ical.h"

@@ -17,6 +17,7 @@
 
 #include <kith/sync.h>
 
+#include "buf.h"
 #include "ctx.h"
 #include "store/sync-state.h"
 #include "target.h"
@@ -102,8 +103,10 @@ long kith_sync_plan_row_of(const struct kith_sync_plan_input *in, int64_t contac
 void kith_sync_plan_count_missing(const struct kith_rstate *rows, size_t n, const long *listed,
 				  size_t *expected, size_t *missing);
 
-/* The fingerprint of what a reminder says, to skip an unchanged one (sync.c). */
+/* actions.c: the fingerprint of what a reminder says, to skip an unchanged one. */
 char *kith_sync_fingerprint(const struct kith_reminder *r);
+/* The content tag of what b holds; b is emptied.  NULL on allocation failure. */
+char *kith_sync_tag_of_buf(struct kith_buf *b);
 
 /* Appends an action to a list; on failure it is left half-filled, to be freed with the rest. */
 enum kith_status kith_sync_action_vadd(struct kith_ctx *ctx, struct kith_sync_action **list,

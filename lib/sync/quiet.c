@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The quiet path: a sync with nothing to do stops after the listing. */
-#include <stdlib.h>
-#include <string.h>
 
 #include "engine.h"
 

@@ -4,8 +4,6 @@
  * interrupted run settled, and what happened to each reminder detected and
  * recorded (touches, snoozes, pauses).
  */
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "engine.h"

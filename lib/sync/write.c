@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The writer: send the planned writes, read back what the target keeps, confirm. */
-#include <stdlib.h>
-#include <string.h>
 
 #include "engine.h"
 
