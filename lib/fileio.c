@@ -157,19 +157,114 @@ enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const
 	return replace(ctx, path, bytes, len, 0600);
 }
 
+/* A device or a FIFO gets the bytes as a stream: there is nothing to replace. */
+static enum kith_status write_stream(struct kith_ctx *ctx, const char *path, const char *bytes,
+				     size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	size_t done = 0;
+
+	if (fd < 0)
+		return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	while (done < len) {
+		ssize_t n = write(fd, bytes + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? errno : EIO;
+
+			close(fd);
+			return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path,
+					 strerror(err));
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) < 0)
+		return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	return KITH_OK;
+}
+
+/*
+ * A link whose file does not exist yet: the file is made where the link
+ * points (as a shell's redirection would), so the link then leads to it.
+ */
+static enum kith_status write_new_link_target(struct kith_ctx *ctx, const char *path,
+					      const char *bytes, size_t len)
+{
+	char target[4096], *full;
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	enum kith_status rc;
+
+	if (n < 0 || (size_t)n >= sizeof(target) - 1)
+		return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: cannot read the link", path);
+	target[n] = '\0';
+	if (target[0] == '/') {
+		full = strdup(target);
+	} else {
+		char *dir = dir_of(path);
+
+		struct kith_buf b = KITH_BUF_INIT;
+
+		if (dir)
+			kith_buf_printf(&b, "%s/%s", dir, target);
+		full = dir ? kith_buf_steal(&b) : NULL;
+		free(dir);
+	}
+	if (!full)
+		return kith_nomem(ctx);
+	rc = replace(ctx, full, bytes, len, 0600);
+	free(full);
+	return rc;
+}
+
 enum kith_status kith_file_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
 					size_t len)
 {
 	struct stat st;
-	mode_t mode = 0600;
+	char *real = NULL;
+	enum kith_status rc;
 
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path,
+					 strerror(errno));
+		return replace(ctx, path, bytes, len, 0600);
+	}
 	/*
-	 * A path that is not a regular file (a symlink, /dev/null) is replaced
-	 * like any other today; what kith should do with one is decided here.
+	 * Through a link to what it points at, as the calendar file target
+	 * does: replacing the link itself would cut it from its file.
 	 */
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		mode = st.st_mode & 07777;
-	return replace(ctx, path, bytes, len, mode);
+	if (S_ISLNK(st.st_mode)) {
+		/* stat() follows /proc's links too (/dev/stdout on a pipe); realpath() does not. */
+		if (stat(path, &st) < 0) {
+			if (errno == ENOENT)
+				return write_new_link_target(ctx, path, bytes, len);
+			return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path,
+					 strerror(errno));
+		}
+		if (S_ISREG(st.st_mode) && !(real = realpath(path, NULL)))
+			return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path,
+					 strerror(errno));
+	}
+	/*
+	 * Replacing /dev/null by a regular file (kith runs as root in
+	 * containers) breaks the machine for everyone: a character device or
+	 * a FIFO is written to as it is; a block device, a directory or a
+	 * socket is refused.
+	 */
+	if (S_ISREG(st.st_mode))
+		rc = replace(ctx, real ? real : path, bytes, len, st.st_mode & 07777);
+	else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+		rc = write_stream(ctx, real ? real : path, bytes, len);
+	else
+		rc = kith_fail(ctx, KITH_ERR_INVALID,
+			       "cannot write %s: it is %s, not a regular file", path,
+			       S_ISDIR(st.st_mode)   ? "a directory"
+			       : S_ISBLK(st.st_mode) ? "a block device"
+						     : "not a file");
+	free(real);
+	return rc;
 }
 
 enum kith_status kith_lock_file(struct kith_ctx *ctx, const char *path, int *out_fd)

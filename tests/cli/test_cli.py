@@ -830,6 +830,31 @@ class TestExport(KithTest):
         self.fails(2, "export", "--ics", "-", "--json", "-")
         self.fails(2, "export", "--json", "-", "--plain")
 
+    def test_export_through_a_symlink_keeps_the_link(self):
+        real = os.path.join(self.dir, "calendars", "kith.ics")
+        os.mkdir(os.path.dirname(real))
+        link = os.path.join(self.dir, "kith.ics")
+        os.symlink(real, link)
+        self.ok("export", "--ics", link)
+        self.ok("export", "--ics", link)
+        self.assertTrue(os.path.islink(link))
+        with open(real, "rb") as f:
+            self.assertEqual(len(icalendar.Calendar.from_ical(f.read()).walk("VTODO")), 5)
+        self.assertEqual(os.listdir(os.path.dirname(real)), ["kith.ics"])
+
+    def test_export_to_a_link_to_stdout_on_a_pipe_is_a_stream(self):
+        # As /dev/stdout is: a link into /proc that realpath() cannot follow
+        # to a pipe.  A link of our own, so that a regression replaces only it.
+        out = os.path.join(self.dir, "stdout")
+        os.symlink("/proc/self/fd/1", out)
+        r = self.ok("export", "--json", out)
+        self.assertEqual(json.loads(r.out.split("Wrote ")[0])["version"], 1)
+        self.assertTrue(os.path.islink(out))
+
+    def test_export_to_a_directory_is_refused(self):
+        r = self.fails(1, "export", "--json", self.dir)
+        self.assertIn("is a directory, not a regular file", r.err)
+
 
 class TestScheduleAgrees(KithTest):
     """kith touch, kith show, kith report and the reminder's DUE give one date.

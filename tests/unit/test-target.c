@@ -6,6 +6,8 @@
 #include "helpers.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "target.h"
@@ -96,6 +98,95 @@ static void test_file_write_atomic_missing_directory_fails(void **state)
 	free(dir);
 }
 
+static void test_file_write_atomic_writes_through_a_symlink(void **state)
+{
+	char *dir = make_tmpdir(), *file = path_join(dir, "real.ics"),
+	     *link = path_join(dir, "link.ics");
+	struct kith_ctx *ctx;
+	struct stat st;
+
+	(void)state;
+	assert_ok(kith_ctx_new(&ctx));
+	assert_ok(kith_file_write_atomic(ctx, file, "old", 3));
+	assert_int_equal(symlink("real.ics", link), 0);
+	assert_ok(kith_file_write_atomic(ctx, link, "new", 3));
+	/* The link is still a link, and its file has the new bytes. */
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_file_is(file, "new");
+	assert_int_equal(count_entries(dir), 2);
+	kith_ctx_free(ctx);
+	rm_rf(dir);
+	free(link);
+	free(file);
+	free(dir);
+}
+
+struct fifo_reader {
+	const char *path;
+	char got[64];
+};
+
+static void *read_fifo(void *arg)
+{
+	struct fifo_reader *r = arg;
+	int fd = open(r->path, O_RDONLY);
+	size_t n = 0;
+	ssize_t k;
+
+	if (fd < 0)
+		return NULL;
+	while (n < sizeof(r->got) - 1 && (k = read(fd, r->got + n, sizeof(r->got) - 1 - n)) > 0)
+		n += (size_t)k;
+	r->got[n] = '\0';
+	close(fd);
+	return NULL;
+}
+
+/* Like /dev/null or /dev/stdout: written to, never replaced by a regular file. */
+static void test_file_write_atomic_streams_to_a_fifo(void **state)
+{
+	char *dir = make_tmpdir(), *path = path_join(dir, "pipe");
+	struct fifo_reader r = { path, "" };
+	struct kith_ctx *ctx;
+	struct stat st;
+	pthread_t t;
+
+	(void)state;
+	assert_ok(kith_ctx_new(&ctx));
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(pthread_create(&t, NULL, read_fifo, &r), 0);
+	assert_ok(kith_file_write_atomic(ctx, path, "streamed", 8));
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_string_equal(r.got, "streamed");
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(count_entries(dir), 1);
+	kith_ctx_free(ctx);
+	rm_rf(dir);
+	free(path);
+	free(dir);
+}
+
+static void test_file_write_atomic_refuses_a_directory(void **state)
+{
+	char *dir = make_tmpdir(), *path = path_join(dir, "sub");
+	struct kith_ctx *ctx;
+
+	(void)state;
+	assert_ok(kith_ctx_new(&ctx));
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_status(kith_file_write_atomic(ctx, path, "x", 1), KITH_ERR_INVALID);
+	assert_contains(kith_ctx_errmsg(ctx), "a directory, not a regular file");
+	assert_contains(kith_ctx_errmsg(ctx), path);
+	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(count_entries(path), 0);
+	kith_ctx_free(ctx);
+	rm_rf(dir);
+	free(path);
+	free(dir);
+}
+
 /* kith calendars and kith check ask a server; a local target says it is none. */
 static void check_not_a_server(const char *name)
 {
@@ -142,6 +233,9 @@ int main(void)
 		cmocka_unit_test(test_file_write_atomic_new_file_is_private),
 		cmocka_unit_test(test_file_write_atomic_replacing_keeps_the_mode),
 		cmocka_unit_test(test_file_write_atomic_missing_directory_fails),
+		cmocka_unit_test(test_file_write_atomic_writes_through_a_symlink),
+		cmocka_unit_test(test_file_write_atomic_streams_to_a_fifo),
+		cmocka_unit_test(test_file_write_atomic_refuses_a_directory),
 		cmocka_unit_test(test_target_file_is_not_a_server),
 		cmocka_unit_test(test_target_vdir_is_not_a_server),
 	};
