@@ -135,6 +135,19 @@ enum kith_status import_spread(struct job *j)
 		if (days < p)
 			days = p;
 		day = 1 + (long)((double)group_rank[g]++ * (double)days / (double)size);
+		/*
+		 * Spreading only ever postpones: someone touched last week is
+		 * not due before last touch + cadence, however empty the
+		 * first days are.  Only the overdue are brought into the
+		 * period, and a crowded day pushes later.
+		 */
+		if (kith_date_is_set(e->last_touch)) {
+			long natural = kith_date_diff_days(
+				today, kith_cadence_add(cadence_of(j, &e->c), e->last_touch));
+
+			if (natural > day)
+				day = natural;
+		}
 		while (day <= max_day && per_day_count[day] >= cap)
 			day++;
 		if (day > max_day)

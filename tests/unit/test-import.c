@@ -479,6 +479,35 @@ static void test_per_day_cap_is_kept_past_the_period(void **state)
 	kith_import_summary_free(s);
 }
 
+static void test_spread_never_pulls_a_reminder_forward(void **state)
+{
+	struct fixture *f = *state;
+	struct kith_import_options o;
+	struct kith_contact *c;
+	/* Touched yesterday, a week ago, two months ago; three months is regular's cadence. */
+	const char *text = "BEGIN:VCARD\nFN:Yesterday\nX-LAST-CONTACTED:20260531\nEND:VCARD\n"
+			   "BEGIN:VCARD\nFN:Week\nX-LAST-CONTACTED:20260525\nEND:VCARD\n"
+			   "BEGIN:VCARD\nFN:Months\nX-LAST-CONTACTED:20260401\nEND:VCARD\n"
+			   "BEGIN:VCARD\nFN:Overdue\nX-LAST-CONTACTED:20250101\nEND:VCARD\n";
+
+	opts_init(&o);
+	kith_import_summary_free(run(f, text, strlen(text), &o));
+	c = find(f, "Yesterday");
+	assert_true(kith_date_cmp(c->first_due, D(2026, 8, 31)) >= 0);
+	kith_contact_free(c);
+	c = find(f, "Week");
+	assert_true(kith_date_cmp(c->first_due, D(2026, 8, 25)) >= 0);
+	kith_contact_free(c);
+	c = find(f, "Months");
+	assert_true(kith_date_cmp(c->first_due, D(2026, 7, 1)) >= 0);
+	kith_contact_free(c);
+	/* The long-overdue is still brought into the quarter, not left overdue. */
+	c = find(f, "Overdue");
+	assert_true(kith_date_cmp(c->first_due, D(2026, 6, 2)) >= 0);
+	assert_true(kith_date_cmp(c->first_due, D(2026, 9, 1)) <= 0);
+	kith_contact_free(c);
+}
+
 static void test_spread_puts_the_longest_silent_first(void **state)
 {
 	struct fixture *f = *state;
@@ -606,6 +635,7 @@ int main(void)
 		T(test_800_new_contacts_spread_over_the_quarter),
 		T(test_second_import_shares_the_days_with_the_first),
 		T(test_per_day_cap_is_kept_past_the_period),
+		T(test_spread_never_pulls_a_reminder_forward),
 		T(test_spread_puts_the_longest_silent_first),
 		T(test_csv_map_option),
 		T(test_export_then_import_round_trips),
