@@ -36,6 +36,7 @@ struct kith_store {
 	char *tag;
 	int schema_version;
 	int in_tx;
+	int readonly;    /* opened without write permission: readers only */
 	int bulk;        /* inside kith_store_bulk_begin(): calls take no savepoint of their own */
 	int bulk_bumped; /* the generation already moved in this bulk */
 };

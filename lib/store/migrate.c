@@ -246,6 +246,11 @@ enum kith_status migrate(struct kith_store *s)
 		s->schema_version = version;
 		return KITH_OK;
 	}
+	if (s->readonly)
+		return kith_fail(s->ctx, KITH_ERR_SCHEMA,
+				 "store %s has schema version %d and needs %d, but it is read-only "
+				 "for you: run kith once with write access to it",
+				 s->path, version, KITH_SCHEMA_VERSION);
 	rc = exec(s, "BEGIN IMMEDIATE");
 	if (rc)
 		return rc;

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "fold.h"
 #include "internal.h"
 
@@ -67,6 +69,59 @@ static enum kith_status load_tag(struct kith_store *s)
 	return KITH_OK;
 }
 
+/* 1 when PATH-suffix exists. */
+static int sibling_exists(const char *path, const char *suffix)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	char *p;
+	int yes;
+
+	kith_buf_printf(&b, "%s%s", path, suffix);
+	p = kith_buf_steal(&b);
+	yes = p && access(p, F_OK) == 0;
+	free(p);
+	return yes;
+}
+
+/*
+ * The connection.  Read-only, a store whose owner has it open (its -wal
+ * and -shm files exist) is read through them, so nothing committed is
+ * missed; otherwise everything is in the file, and it is opened
+ * immutable, so that SQLite creates no -shm file of ours next to it (a
+ * file the owner could then not write).
+ */
+static enum kith_status open_db(struct kith_store *s)
+{
+	struct kith_buf uri = KITH_BUF_INIT;
+	char *u;
+	int ok;
+
+	if (!s->readonly) {
+		ok = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK;
+	} else if (sibling_exists(s->path, "-wal") || sibling_exists(s->path, "-shm")) {
+		ok = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK;
+	} else {
+		kith_buf_append(&uri, "file:");
+		for (const char *p = s->path; *p; p++) {
+			if (*p == '?' || *p == '#' || *p == '%')
+				kith_buf_printf(&uri, "%%%02X", (unsigned char)*p);
+			else
+				kith_buf_append_n(&uri, p, 1);
+		}
+		kith_buf_append(&uri, "?immutable=1");
+		u = kith_buf_steal(&uri);
+		if (!u)
+			return kith_nomem(s->ctx);
+		ok = sqlite3_open_v2(u, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) ==
+		     SQLITE_OK;
+		free(u);
+	}
+	if (ok)
+		return KITH_OK;
+	return kith_fail(s->ctx, KITH_ERR_DB, "cannot open store %s: %s", s->path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+}
+
 enum kith_status kith_store_open(struct kith_ctx *ctx, const char *path, struct kith_store **out)
 {
 	struct kith_store *s;
@@ -83,17 +138,23 @@ enum kith_status kith_store_open(struct kith_ctx *ctx, const char *path, struct 
 		rc = kith_nomem(ctx);
 		goto fail;
 	}
-	rc = make_parent_dirs(ctx, path);
-	if (rc)
-		goto fail;
-	rc = create_private_file(ctx, path);
-	if (rc)
-		goto fail;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		rc = kith_fail(ctx, KITH_ERR_DB, "cannot open store %s: %s", path,
-			       s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
+	/*
+	 * A store the user may read but not write (another account's, a
+	 * read-only mount) still answers report, list and show; only a
+	 * command that changes it is refused (kith_store_begin).
+	 */
+	s->readonly = access(path, F_OK) == 0 && access(path, W_OK) != 0 &&
+		      (errno == EACCES || errno == EROFS || errno == EPERM);
+	if (!s->readonly) {
+		rc = make_parent_dirs(ctx, path);
+		if (!rc)
+			rc = create_private_file(ctx, path);
+		if (rc)
+			goto fail;
 	}
+	rc = open_db(s);
+	if (rc)
+		goto fail;
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
 	if (sqlite3_create_function_v2(s->db, "kith_fold", 1,
@@ -107,9 +168,11 @@ enum kith_status kith_store_open(struct kith_ctx *ctx, const char *path, struct 
 	 * mmap: a report over 100,000 contacts reads the file through the page
 	 * cache instead of one pread() per page (a third of its time otherwise).
 	 */
-	rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-		     "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;"
-		     "PRAGMA temp_store = MEMORY;");
+	rc = exec(s, s->readonly ? "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;"
+				   "PRAGMA temp_store = MEMORY;"
+				 : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+				   "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;"
+				   "PRAGMA temp_store = MEMORY;");
 	if (rc)
 		goto fail;
 	rc = migrate(s);
@@ -165,6 +228,11 @@ enum kith_status kith_store_begin(struct kith_store *store)
 
 	if (store->in_tx)
 		return kith_fail(store->ctx, KITH_ERR_INVALID, "a transaction is already open");
+	if (store->readonly)
+		return kith_fail(store->ctx, KITH_ERR_IO,
+				 "store %s is read-only for you (no write permission): "
+				 "this command would change it",
+				 store->path);
 	rc = exec(store, "BEGIN IMMEDIATE");
 	if (!rc)
 		store->in_tx = 1;

@@ -938,6 +938,44 @@ class TestScheduleAgrees(KithTest):
         self.assertEqual(self.assert_agree(7), "2026-06-11")
 
 
+class TestReadOnlyStore(KithTest):
+    """report, list, show and export on a store the user may read but not write."""
+
+    def run_reader(self, *args):
+        """kith as a user without write permission on the store (nobody, when root)."""
+        os.chmod(self.db, 0o444)
+        if os.geteuid() == 0:
+            os.chmod(self.dir, 0o755)
+
+            def drop():
+                os.setgid(65534)
+                os.setuid(65534)
+            proc = subprocess.run([KITH, "--db", self.db, "--today", TODAY] + list(args),
+                                  capture_output=True, env=clean_env(self.dir), timeout=60,
+                                  check=False, preexec_fn=drop)
+            return Result(proc)
+        os.chmod(self.dir, 0o555)
+        try:
+            return self.kith(*args)
+        finally:
+            os.chmod(self.dir, 0o755)
+
+    def test_readers_work_and_leave_no_file(self):
+        before = sorted(os.listdir(self.dir))
+        for args in (["report"], ["list"], ["show", "anna"], ["review"],
+                     ["export", "--json", "-"]):
+            r = self.run_reader(*args)
+            self.assertEqual(r.rc, 0, r)
+        self.assertIn("Anna Berg", self.run_reader("list").out)
+        # No -wal or -shm of the reader's next to the owner's store.
+        self.assertEqual(sorted(os.listdir(self.dir)), before)
+
+    def test_a_change_is_refused_with_a_reason(self):
+        r = self.run_reader("touch", "anna")
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("read-only for you", r.err)
+
+
 class TestErrors(KithTest):
     """Every documented usage error exits 2 with a clear message."""
 
