@@ -166,6 +166,10 @@ static void print_summary(const struct cli *cli, const struct kith_import_summar
 	printf("  %6ld merged into contacts already there (new emails, phones or details)\n",
 	       s->merged);
 	printf("  %6ld already there, nothing new\n", s->unchanged);
+	if (s->merged_across_uids)
+		printf("         (%ld of these by a shared email, although their vCard UIDs differ: "
+		       "the same person exported by two apps)\n",
+		       s->merged_across_uids);
 	if (kith_date_is_set(o->since)) {
 		printf("  %6ld skipped: last contacted before %s\n", s->skipped_since,
 		       kith_date_format(o->since, d1));

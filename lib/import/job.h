@@ -32,6 +32,12 @@ char *import_norm_name(const char *name);
 char *import_norm_email(const char *s);
 /* 1 when l holds the phone number p (digits compared). */
 int import_has_phone(const struct kith_strlist *l, const char *p);
+/*
+ * 1 when two names clearly belong to different people: both have words
+ * and share none ("Anna Berg" and "A. Berg" share "berg").  NULL or a
+ * name without words never differs.
+ */
+int import_names_differ(const char *a, const char *b);
 /* Line breaks and tabs in s become spaces, in place. */
 void import_flatten(char *s);
 

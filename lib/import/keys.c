@@ -195,3 +195,42 @@ void import_flatten(char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = ' ';
 }
+
+/* The words of a normal-form name, for comparing: letters and digits only. */
+static size_t name_words(const char *norm, char words[][64], size_t max)
+{
+	size_t n = 0, len = 0;
+
+	for (const char *p = norm;; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c && (isalnum(c) || c >= 0x80)) {
+			if (len < 63)
+				words[n][len++] = (char)c;
+			continue;
+		}
+		if (len >= 2 && n < max) {
+			words[n][len] = '\0';
+			n++;
+		}
+		len = 0;
+		if (!c || n == max)
+			return n;
+	}
+}
+
+int import_names_differ(const char *a, const char *b)
+{
+	char wa[8][64], wb[8][64];
+	char *na = a ? import_norm_name(a) : NULL, *nb = b ? import_norm_name(b) : NULL;
+	size_t ka = na ? name_words(na, wa, 8) : 0, kb = nb ? name_words(nb, wb, 8) : 0;
+	int differ = ka > 0 && kb > 0;
+
+	for (size_t i = 0; differ && i < ka; i++)
+		for (size_t k = 0; differ && k < kb; k++)
+			if (!strcmp(wa[i], wb[k]))
+				differ = 0;
+	free(na);
+	free(nb);
+	return differ;
+}

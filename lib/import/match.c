@@ -121,7 +121,19 @@ enum kith_status import_find_match(struct job *j, const struct kith_card *card, 
 			return kith_nomem(j->ctx);
 		i = import_index_get(&j->by_email, key);
 		free(key);
-		if (i != (size_t)-1 && !uid_conflict(&j->entries[i].c, card)) {
+		if (i == (size_t)-1)
+			continue;
+		if (!uid_conflict(&j->entries[i].c, card)) {
+			*out = i;
+			return KITH_OK;
+		}
+		/*
+		 * Two apps export one person under UIDs of their own (Apple
+		 * and Google): a shared email is the same person unless the
+		 * names clearly differ.  Counted, so the summary says so.
+		 */
+		if (!import_names_differ(j->entries[i].c.name, card->name)) {
+			j->sum->merged_across_uids++;
 			*out = i;
 			return KITH_OK;
 		}

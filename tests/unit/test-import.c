@@ -479,6 +479,38 @@ static void test_per_day_cap_is_kept_past_the_period(void **state)
 	kith_import_summary_free(s);
 }
 
+static void test_same_email_different_uids_is_one_person(void **state)
+{
+	struct fixture *f = *state;
+	struct kith_import_options o;
+	struct kith_import_summary *s;
+	struct kith_contact *c;
+	/* Apple's and Google's export of one person, and a shared office address. */
+	const char *text =
+		"BEGIN:VCARD\nUID:apple-1\nFN:Anna Berg\nEMAIL:anna@x.org\nEND:VCARD\n"
+		"BEGIN:VCARD\nUID:google-9\nFN:A. Berg\nEMAIL:Anna@x.org\n"
+		"TEL:+46 8 555 0100\nEND:VCARD\n"
+		"BEGIN:VCARD\nUID:apple-2\nFN:Bob Smith\nEMAIL:office@x.org\nEND:VCARD\n"
+		"BEGIN:VCARD\nUID:google-3\nFN:Carol Jones\nEMAIL:office@x.org\nEND:VCARD\n";
+
+	opts_init(&o);
+	s = run(f, text, strlen(text), &o);
+	assert_int_equal(s->records, 4);
+	assert_int_equal(s->imported, 3);
+	assert_int_equal(s->merged, 1);
+	assert_int_equal(s->merged_across_uids, 1);
+	kith_import_summary_free(s);
+	assert_int_equal(count_contacts(f), 3);
+	c = find(f, "anna@x.org");
+	assert_string_equal(c->name, "Anna Berg");
+	assert_int_equal(c->phones.n, 1);
+	kith_contact_free(c);
+	/* The names clearly differ: two people who share an address stay two. */
+	c = find(f, "Carol");
+	assert_string_equal(c->name, "Carol Jones");
+	kith_contact_free(c);
+}
+
 static void test_spread_never_pulls_a_reminder_forward(void **state)
 {
 	struct fixture *f = *state;
@@ -635,6 +667,7 @@ int main(void)
 		T(test_800_new_contacts_spread_over_the_quarter),
 		T(test_second_import_shares_the_days_with_the_first),
 		T(test_per_day_cap_is_kept_past_the_period),
+		T(test_same_email_different_uids_is_one_person),
 		T(test_spread_never_pulls_a_reminder_forward),
 		T(test_spread_puts_the_longest_silent_first),
 		T(test_csv_map_option),

@@ -117,6 +117,13 @@ struct kith_import_summary {
 	struct kith_date first_due_to;
 	struct kith_import_problem *problems; /* one per failed record, in file order */
 	size_t n_problems;
+	/*
+	 * Of the merged and unchanged: records matched by a shared email
+	 * although their vCard UID differs from the contact's (the same
+	 * person exported by two apps; names that clearly differ are kept
+	 * apart instead).
+	 */
+	long merged_across_uids;
 };
 
 /*
