@@ -34,10 +34,11 @@ static const struct cli_option opts[] = {
 
 /* The CalDAV URL as for sync: --target, $KITH_URL, the configuration. */
 static int open_server(struct cli *cli, int argc, char **argv, const char *usage,
-		       struct cli_config *cfg, char **password, struct kith_target **out)
+		       struct cli_config *cfg, struct kith_target **out)
 {
 	struct cli_optparser p;
 	const char *url = NULL, *env;
+	char *password;
 	int opt, rc;
 
 	cli_opt_init(&p, cli, opts, argc, argv);
@@ -60,7 +61,11 @@ static int open_server(struct cli *cli, int argc, char **argv, const char *usage
 			     "'url' in the configuration");
 		return EXIT_USAGE;
 	}
-	return cli_target_for(cli, cfg, url, NULL, password, out);
+	if ((rc = cli_target_password(cli, cfg, url, &password)))
+		return rc;
+	rc = cli_target_for(cli, cfg, url, NULL, password, out);
+	cli_secret_free(password);
+	return rc;
 }
 
 int cmd_calendars(struct cli *cli, int argc, char **argv)
@@ -68,13 +73,12 @@ int cmd_calendars(struct cli *cli, int argc, char **argv)
 	struct cli_config cfg;
 	struct kith_target *t = NULL;
 	struct kith_calendar *list = NULL;
-	char *password = NULL;
 	size_t n = 0;
 	enum kith_status st;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
-	rc = open_server(cli, argc, argv, calendars_usage, &cfg, &password, &t);
+	rc = open_server(cli, argc, argv, calendars_usage, &cfg, &t);
 	if (rc)
 		goto out;
 	st = kith_target_calendars(t, &list, &n);
@@ -93,7 +97,6 @@ out:
 		rc = EXIT_OK;
 	kith_calendar_list_free(list, n);
 	kith_target_free(t);
-	cli_secret_free(password);
 	cli_config_clear(&cfg);
 	return rc;
 }
@@ -108,13 +111,12 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	struct cli_config cfg;
 	struct kith_target *t = NULL;
 	struct kith_server_check chk;
-	char *password = NULL;
 	enum kith_status st;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&chk, 0, sizeof(chk));
-	rc = open_server(cli, argc, argv, check_usage, &cfg, &password, &t);
+	rc = open_server(cli, argc, argv, check_usage, &cfg, &t);
 	if (rc)
 		goto out;
 	st = kith_target_check(t, &chk);
@@ -139,7 +141,6 @@ out:
 		rc = EXIT_OK;
 	kith_server_check_clear(&chk);
 	kith_target_free(t);
-	cli_secret_free(password);
 	cli_config_clear(&cfg);
 	return rc;
 }

@@ -254,8 +254,6 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		return rc;
 	if ((rc = cli_open_store(cli, 0)))
 		goto out;
-	if (!dry_run && (rc = take_sync_lock(cli, &lock_fd)))
-		goto out;
 	if (target_opt)
 		url = strdup(target_opt);
 	else if ((env = getenv("KITH_URL")) && *env)
@@ -272,7 +270,18 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if ((rc = cli_target_for(cli, &cfg, abs_url, create_cal, &password, &target)))
+	/*
+	 * Credentials before the lock: a password_command waiting for a
+	 * pinentry must not block every other sync of this store.
+	 */
+	if ((rc = cli_target_password(cli, &cfg, abs_url, &password)))
+		goto out;
+	if (!dry_run && (rc = take_sync_lock(cli, &lock_fd)))
+		goto out;
+	rc = cli_target_for(cli, &cfg, abs_url, create_cal, password, &target);
+	cli_secret_free(password);
+	password = NULL;
+	if (rc)
 		goto out;
 	if (embedded && !cli->quiet)
 		printf("No sync target is configured: using the local calendar file %s\n"

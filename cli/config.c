@@ -66,6 +66,15 @@ static int apply(struct cli *cli, struct cli_config *cfg, const char *path, int 
 			rc = set_str(&cfg->calendar, value);
 		} else if (!strcmp(key, "password_command")) {
 			rc = set_str(&cfg->password_command, value);
+		} else if (!strcmp(key, "password_timeout")) {
+			char *end;
+			long n = strtol(value, &end, 10);
+
+			if (!*value || *end || n < 1 || n > 3600)
+				return bad(cli, path, line,
+					   "password_timeout must be 1 to 3600 seconds, not",
+					   value);
+			cfg->password_timeout = (int)n;
 		} else {
 			return bad(cli, path, line, "unknown key in [sync]:", key);
 		}

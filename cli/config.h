@@ -5,6 +5,8 @@
  *
  *   [sync]
  *   url = ~/calendars/kith.ics       # a .ics file, a vdir/ or file:// URL
+ *   password_command = pass show dav  # run without a shell
+ *   password_timeout = 30             # seconds before it is stopped
  *   [reminders]
  *   window = 7                        # days a reminder shows as open before due
  *   mode = rrule                      # rrule | plain
@@ -22,6 +24,7 @@ struct cli_config {
 	char *username;
 	char *calendar;
 	char *password_command;
+	int password_timeout; /* seconds for password_command; 0: the default */
 	char *timezone;
 	int window_days; /* 0: default */
 	int plain;

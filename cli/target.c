@@ -13,21 +13,30 @@ static void log_line(const char *line, void *arg)
 	fprintf(stderr, "kith: %s\n", line);
 }
 
+static int is_remote(const char *url)
+{
+	return !strncmp(url, "http://", 7) || !strncmp(url, "https://", 8);
+}
+
+int cli_target_password(struct cli *cli, const struct cli_config *cfg, const char *url,
+			char **out_password)
+{
+	*out_password = NULL;
+	if (!is_remote(url))
+		return EXIT_OK;
+	return cli_password(cli, cfg, cli_username(cfg), url, out_password);
+}
+
 int cli_target_for(struct cli *cli, const struct cli_config *cfg, const char *url,
-		   const char *create_calendar, char **out_password, struct kith_target **out)
+		   const char *create_calendar, const char *password, struct kith_target **out)
 {
 	struct kith_target_options o;
 	enum kith_status st;
-	int rc, remote = !strncmp(url, "http://", 7) || !strncmp(url, "https://", 8);
 
 	memset(&o, 0, sizeof(o));
-	*out_password = NULL;
-	if (remote) {
+	if (is_remote(url)) {
 		o.username = cli_username(cfg);
-		rc = cli_password(cli, cfg, o.username, url, out_password);
-		if (rc)
-			return rc;
-		o.password = *out_password;
+		o.password = password;
 		o.calendar = cfg->calendar;
 		o.create_calendar = create_calendar;
 		if (cli->verbose) {

@@ -11,11 +11,20 @@
 #include "config.h"
 
 /*
- * Open url (a file, vdir or CalDAV URL).  *out_password is the password
- * asked for, if any: the caller keeps it until the target is freed, then
- * cli_secret_free()s it.  0 or an exit code.
+ * The password for url when it is a CalDAV server (secret.h), else NULL.
+ * Asked for apart from opening the target so that a sync has it before it
+ * takes the sync lock: a password_command may wait for a pinentry.
+ * Ownership: cli_secret_free(*out_password).  0 or an exit code.
+ */
+int cli_target_password(struct cli *cli, const struct cli_config *cfg, const char *url,
+			char **out_password);
+
+/*
+ * Open url (a file, vdir or CalDAV URL) with the password from
+ * cli_target_password(), which the library copies: the caller may wipe
+ * its own as soon as this returns.  0 or an exit code.
  */
 int cli_target_for(struct cli *cli, const struct cli_config *cfg, const char *url,
-		   const char *create_calendar, char **out_password, struct kith_target **out);
+		   const char *create_calendar, const char *password, struct kith_target **out);
 
 #endif

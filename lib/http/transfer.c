@@ -407,6 +407,12 @@ int http_xfer_prepare(struct xfer *x)
 	}
 	x->auth = auth_mask(x);
 	if (x->auth) {
+		/*
+		 * libcurl copies the password and builds the Basic token (or the
+		 * Digest response) in memory of its own, which it frees without
+		 * wiping: only kith's copy is wiped (free_secret).  Keeping those
+		 * out of a core file is the CLI's part (cli/secret.c).
+		 */
 		SET(CURLOPT_USERNAME, http->username);
 		SET(CURLOPT_PASSWORD, http->password);
 		SET(CURLOPT_HTTPAUTH, x->auth);

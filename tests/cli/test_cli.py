@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import icalendar
@@ -1063,6 +1064,215 @@ class TestErrors(KithTest):
             r = self.fails(1, *args)
             self.assertIn("cannot connect to 127.0.0.1:1", r.err)
         self.assertEqual(self.ok("export", "--json", "-").out, before)
+
+
+class CountingServer:
+    """A server that refuses every request with 401 and counts them: a
+    password_command that fails must not lead to a login attempt."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def __getattr__(self, name):
+                if name.startswith("do_"):
+                    return self.refuse
+                raise AttributeError(name)
+
+            def refuse(self):
+                outer.requests.append((self.command, self.path))
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="kith"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def process_gone(pid):
+    """Dead: no such process, or a zombie waiting for its reaper."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+class TestPassword(KithTest):
+    """The password for a CalDAV server: never hangs, leaks or guesses.
+    kith runs in a session of its own (no terminal to prompt on)."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = CountingServer()
+
+    def tearDown(self):
+        self.server.close()
+        super().tearDown()
+
+    def config(self, *lines):
+        d = os.path.join(self.dir, ".config", "kith")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "config"), "w") as f:
+            f.write("[sync]\n" + "".join(l + "\n" for l in lines))
+
+    def script(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write("import os, sys, time\n" + text)
+        return path
+
+    def cmd(self, *args, env=None, preexec=None):
+        return [KITH, "--db", self.db, "--today", TODAY] + list(args), \
+            dict(env=clean_env(self.dir, env), stdin=subprocess.DEVNULL,
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                 start_new_session=True, preexec_fn=preexec)
+
+    def run_kith(self, *args, env=None, preexec=None):
+        argv, kw = self.cmd(*args, env=env, preexec=preexec)
+        return Result(subprocess.run(argv, timeout=60, check=False, **kw))
+
+    def sync_remote(self, **kw):
+        return self.run_kith("sync", "--target", self.server.url, **kw)
+
+    def test_a_hanging_command_is_stopped_and_holds_no_lock(self):
+        pids = os.path.join(self.dir, "pids")
+        hang = self.script("hang.py", (
+            "import subprocess\n"
+            "child = subprocess.Popen(['sleep', '1000'])\n"
+            "open(%r + '.tmp', 'w').write('%%d %%d' %% (os.getpid(), child.pid))\n"
+            "os.rename(%r + '.tmp', %r)\n"
+            "time.sleep(1000)\n") % (pids, pids, pids))
+        self.config("username = anna", "password_timeout = 5",
+                    "password_command = /usr/bin/python3 " + hang)
+        argv, kw = self.cmd("sync", "--target", self.server.url)
+        started = time.monotonic()
+        waiting = subprocess.Popen(argv, **kw)
+        try:
+            while not os.path.exists(pids) and waiting.poll() is None:
+                time.sleep(0.05)
+            self.assertIsNone(waiting.poll(), "kith did not wait for the command")
+            # Meanwhile another sync of the same store (to its local file) is not blocked.
+            other = self.run_kith("sync")
+            self.assertEqual(other.rc, 0, other)
+            self.assertIn("Synced with", other.out)
+            self.assertIsNone(waiting.poll(), "the other sync waited for the first")
+            out, err = waiting.communicate(timeout=30)
+        finally:
+            if waiting.poll() is None:
+                waiting.kill()
+                waiting.wait()
+        elapsed = time.monotonic() - started
+        err = err.decode()
+        self.assertEqual(waiting.returncode, 1, err)
+        self.assertEqual(err, "kith: password_command '/usr/bin/python3' did not finish "
+                              "within 5 seconds and was stopped (set password_timeout "
+                              "in [sync] to wait longer)\n")
+        self.assertEqual(out, b"")
+        self.assertLess(elapsed, 25)
+        # The command and what it started are gone: its process group was ended.
+        with open(pids) as f:
+            leader, child = (int(x) for x in f.read().split())
+        for pid in (leader, child):
+            for _ in range(100):
+                if process_gone(pid):
+                    break
+                time.sleep(0.05)
+            self.assertTrue(process_gone(pid), "process %d still runs" % pid)
+        self.assertEqual(self.server.requests, [])
+        # And the next sync goes ahead at once.
+        r = self.run_kith("sync")
+        self.assertEqual(r.rc, 0, r)
+
+    def test_password_timeout_must_be_a_number_of_seconds(self):
+        for bad in ("0", "-1", "3601", "30s", ""):
+            self.config("password_timeout = " + bad)
+            r = self.sync_remote()
+            self.assertEqual(r.rc, 2, r)
+            self.assertIn("password_timeout must be 1 to 3600 seconds", r.err)
+
+    def test_a_failing_command_names_its_status_and_nothing_else(self):
+        self.config("username = anna",
+                    "password_command = sh -c 'echo pinentry went away >&2; exit 3'")
+        r = self.sync_remote()
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.out, "")
+        # Its own stderr passes through; kith's line is clean (it once read freed memory).
+        self.assertEqual(r.err, "pinentry went away\n"
+                                "kith: password_command 'sh' failed (exit status 3)\n")
+        self.assertEqual(self.server.requests, [])
+        for cmd in ("calendars", "check"):
+            r = self.run_kith(cmd, "--target", self.server.url)
+            self.assertEqual(r.rc, 1, r)
+            self.assertTrue(r.err.endswith(
+                "kith: password_command 'sh' failed (exit status 3)\n"), r)
+        self.assertEqual(self.server.requests, [])
+
+    def test_a_command_killed_by_a_signal_says_so(self):
+        self.config("username = anna", "password_command = sh -c 'kill -9 $$'")
+        r = self.sync_remote()
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.err, "kith: password_command 'sh' was killed by signal 9\n")
+        self.assertEqual(self.server.requests, [])
+
+    def test_a_command_that_prints_nothing_is_an_error(self):
+        for command in ("true", "printf '\\n'"):
+            self.config("username = anna", "password_command = " + command)
+            r = self.sync_remote()
+            self.assertEqual(r.rc, 1, r)
+            self.assertEqual(r.err, "kith: password_command '%s' printed no password\n"
+                             % command.split()[0], r)
+            self.assertEqual(self.server.requests, [])   # no login with an empty password
+
+    def test_no_password_source_and_no_terminal(self):
+        self.config("username = anna")
+        for env in ({}, {"KITH_PASSWORD": ""}):
+            r = self.sync_remote(env=env)
+            self.assertEqual(r.rc, 1, r)
+            self.assertEqual(
+                r.err, "kith: no password available: set password_command or KITH_PASSWORD\n")
+            self.assertEqual(self.server.requests, [])
+
+    def test_kith_is_undumpable_while_it_holds_the_password(self):
+        import resource
+        seen = os.path.join(self.dir, "seen")
+        probe = self.script("probe.py", (
+            "parent = os.getppid()\n"
+            "limits = open('/proc/%%d/limits' %% parent).read()\n"
+            "owner = os.stat('/proc/%%d' %% parent).st_uid\n"
+            "open(%r, 'w').write('%%d\\n%%s' %% (owner, limits))\n"
+            "print('probe-secret-4711')\n") % seen)
+        self.config("username = anna", "password_command = /usr/bin/python3 " + probe)
+        hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+        if hard == 0:
+            self.skipTest("core dumps are disabled for this test run")
+
+        def allow_cores():
+            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+        r = self.sync_remote(preexec=allow_cores)
+        self.assertEqual(r.rc, 1, r)   # the counting server refuses every login
+        self.assertTrue(self.server.requests, r)
+        self.assertNotIn("probe-secret-4711", r.out + r.err)
+        with open(seen) as f:
+            owner, limits = f.read().split("\n", 1)
+        self.assertRegex(limits, r"(?m)^Max core file size\s+0\s+0\s")
+        if os.geteuid() != 0:
+            # An undumpable process's /proc entries belong to root.
+            self.assertEqual(int(owner), 0)
 
 
 if __name__ == "__main__":

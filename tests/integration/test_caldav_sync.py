@@ -386,6 +386,15 @@ def clean_env(home, extra=None):
     return env
 
 
+def process_gone(pid):
+    """Dead: no such process, or a zombie waiting for its reaper."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
 _fixtures = {}
 
 
@@ -1039,6 +1048,70 @@ class CalDAVSyncBase:
         self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)
         self.assert_due(0, add_cadence(datetime.date(2026, 2, 1), self.cadence(0)))
         self.noop("after a refused password")
+
+    # Issue #11: a password_command that hangs (pass waiting for a pinentry
+    # under cron) is stopped after password_timeout with its process group,
+    # and never holds the sync lock: a sync with KITH_PASSWORD meanwhile
+    # goes through.  No source, or a command that prints nothing: no login.
+    def test_6_hanging_password_command_blocks_no_other_sync(self):
+        self.first_sync()
+        pids = os.path.join(self.dir, "pids")
+        hang = os.path.join(self.dir, "hang.py")
+        with open(hang, "w") as f:
+            f.write("import os, subprocess, time\n"
+                    "child = subprocess.Popen(['sleep', '1000'])\n"
+                    "open(%r + '.tmp', 'w').write('%%d %%d' %% (os.getpid(), child.pid))\n"
+                    "os.rename(%r + '.tmp', %r)\n"
+                    "time.sleep(1000)\n" % (pids, pids, pids))
+        conf = os.path.join(self.dir, ".config", "kith")
+        os.makedirs(conf, exist_ok=True)
+        with open(os.path.join(conf, "config"), "w") as f:
+            f.write("[sync]\npassword_timeout = 6\npassword_command = /usr/bin/python3 %s\n"
+                    % hang)
+        env = clean_env(self.dir, {"KITH_URL": self.url, "KITH_USERNAME": USER})
+        waiting = subprocess.Popen([KITH, "--db", self.db, "--today", T1] + self.sync_args(),
+                                   env=env, cwd=self.dir, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        try:
+            while not os.path.exists(pids) and waiting.poll() is None:
+                time.sleep(0.05)
+            self.assertIsNone(waiting.poll(), "kith did not wait for the command")
+            r = self.sync()   # KITH_PASSWORD: the command is not run
+            self.assertEqual(r.summary[:4], (0, 0, 0, 0), r)
+            self.assertIsNone(waiting.poll(), "the sync waited for the hanging one")
+            out, err = waiting.communicate(timeout=60)
+        finally:
+            if waiting.poll() is None:
+                waiting.kill()
+                waiting.wait()
+        a = Result(waiting.returncode, out.decode(), err.decode())
+        self.assertEqual(a.rc, 1, a)
+        self.assertIn("kith: password_command '/usr/bin/python3' did not finish within 6 "
+                      "seconds and was stopped", a.err)
+        self.assertEqual(a.requests, [], a)
+        with open(pids) as f:
+            for pid in (int(x) for x in f.read().split()):
+                for _ in range(100):
+                    if process_gone(pid):
+                        break
+                    time.sleep(0.05)
+                self.assertTrue(process_gone(pid), "process %d still runs" % pid)
+        # A command that prints nothing: an error, and the server is not asked.
+        with open(os.path.join(conf, "config"), "w") as f:
+            f.write("[sync]\npassword_command = true\n")
+        r = self.kith(*self.sync_args(), password="")
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("kith: password_command 'true' printed no password\n", r.err)
+        self.assertEqual(r.requests, [], r)
+        # No password source and no terminal: said so, and the server is not asked.
+        os.remove(os.path.join(conf, "config"))
+        r = self.kith(*self.sync_args(), password="")
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("kith: no password available: set password_command or KITH_PASSWORD\n",
+                      r.err)
+        self.assertEqual(r.requests, [], r)
+        self.noop("after a hanging password_command")
 
     # ------------------------------------------------------------ 7. crashes
 
