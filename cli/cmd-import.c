@@ -291,6 +291,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < s->n_problems; i++)
 		fprintf(stderr, "%s:%ld: %s; skipped\n", path, s->problems[i].line,
 			s->problems[i].reason);
+	for (size_t i = 0; i < s->n_warnings; i++)
+		fprintf(stderr, "%s:%ld: %s\n", path, s->warnings[i].line, s->warnings[i].reason);
 	if (dry_run)
 		cli_rollback(cli);
 	else if ((rc = cli_commit(cli)))

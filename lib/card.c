@@ -12,6 +12,7 @@
 void kith_card_clear(struct kith_card *c)
 {
 	free(c->error);
+	free(c->warning);
 	free(c->name);
 	kith_strlist_clear(&c->emails);
 	kith_strlist_clear(&c->phones);
@@ -175,18 +176,38 @@ void kith_card_drop_cr(char *s)
 	*o = '\0';
 }
 
+/* *slot from a format, unless it holds a message already (the first wins). */
+static enum kith_status set_first(char **slot, const char *fmt, va_list ap)
+{
+	char msg[400];
+
+	if (*slot)
+		return KITH_OK;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	*slot = strdup(msg);
+	return *slot ? KITH_OK : KITH_ERR_NOMEM;
+}
+
 enum kith_status kith_card_fail(struct kith_card *c, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[400];
+	enum kith_status rc;
 
-	if (c->error)
-		return KITH_OK;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = set_first(&c->error, fmt, ap);
 	va_end(ap);
-	c->error = strdup(msg);
-	return c->error ? KITH_OK : KITH_ERR_NOMEM;
+	return rc;
+}
+
+enum kith_status kith_card_warn(struct kith_card *c, const char *fmt, ...)
+{
+	va_list ap;
+	enum kith_status rc;
+
+	va_start(ap, fmt);
+	rc = set_first(&c->warning, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* A display name is one line: control characters become spaces, then trim. */

@@ -20,6 +20,8 @@
 struct kith_card {
 	long line;                  /* first line of the record in the file (1-based) */
 	char *error;                /* non-NULL: malformed, to be skipped; why */
+	char *warning;              /* non-NULL: read, but a person should look; why */
+	long warning_line;          /* the line it is about */
 	char *name;                 /* display name; see kith_card_finish() */
 	struct kith_strlist emails; /* preferred first */
 	struct kith_strlist phones; /* preferred first */
@@ -98,6 +100,9 @@ void kith_card_drop_cr(char *s);
 
 /* Set c->error from a format (the first error wins). KITH_ERR_NOMEM or OK. */
 enum kith_status kith_card_fail(struct kith_card *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Set c->warning likewise: the record is imported, and the summary says why to look. */
+enum kith_status kith_card_warn(struct kith_card *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

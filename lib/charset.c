@@ -10,44 +10,95 @@
 #include "charset.h"
 #include "ctx.h"
 
+/* The length of the well-formed UTF-8 sequence at p (before end), 0 if there is none. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = *p;
+	size_t len;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
 int kith_utf8_is_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 
 	while (p < end) {
-		unsigned c = *p;
-		size_t len;
-		unsigned long cp;
+		size_t len = utf8_seq(p, end);
 
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if ((size_t)(end - p) < len)
-			return 0;
-		for (size_t i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		if (!len)
 			return 0;
 		p += len;
 	}
 	return 1;
+}
+
+/* Windows-1252's 0x80..0x9f; the rest of its upper half is ISO-8859-1's (U+00A0..U+00FF). */
+static const unsigned short cp1252_high[32] = {
+	0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
+	0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd, 0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
+	0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
+};
+
+char *kith_utf8_repair(const char *s, size_t n, size_t *out_n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	/* A byte becomes at most 3 bytes of UTF-8. */
+	char *out = n < ((size_t)-1 - 1) / 3 ? malloc(n * 3 + 1) : NULL;
+	unsigned char *o = (unsigned char *)out;
+
+	if (!out)
+		return NULL;
+	while (p < end) {
+		size_t len = utf8_seq(p, end);
+		unsigned cp;
+
+		if (len) {
+			memcpy(o, p, len);
+			o += len;
+			p += len;
+			continue;
+		}
+		cp = *p < 0xa0 ? cp1252_high[*p - 0x80] : *p;
+		if (cp < 0x800) {
+			*o++ = (unsigned char)(0xc0 | (cp >> 6));
+			*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+		} else {
+			*o++ = (unsigned char)(0xe0 | (cp >> 12));
+			*o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+			*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+		}
+		p++;
+	}
+	*o = '\0';
+	if (out_n)
+		*out_n = (size_t)(o - (unsigned char *)out);
+	return out;
 }
 
 static int is_utf8_name(const char *charset)

@@ -16,6 +16,15 @@
 int kith_utf8_is_valid(const char *s, size_t n);
 
 /*
+ * s[0..n) as UTF-8 that claimed to be UTF-8 but is not quite: its
+ * well-formed sequences are kept, and each byte that is not part of one
+ * is read as Windows-1252 (what a tool that wrote its own charset most
+ * likely meant).  NUL-terminated; *out_n (may be NULL) its length.
+ * Ownership: free(); NULL when out of memory.
+ */
+char *kith_utf8_repair(const char *s, size_t n, size_t *out_n);
+
+/*
  * Convert s[0..n) from `charset` (any name iconv knows: "windows-1252",
  * "ISO-8859-1", "UTF-8", ...) to UTF-8.  A byte that is not valid in the
  * source charset becomes U+FFFD, so the result is always valid UTF-8.

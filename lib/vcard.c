@@ -322,33 +322,6 @@ static size_t qp_decode(const char *s, size_t n, char *out)
 }
 
 /*
- * The value as UTF-8, still escaped: quoted-printable decoded, then
- * converted from its CHARSET (an unknown one: guessed as if absent).
- * Ownership: free(*out).
- */
-static enum kith_status decode_value(struct kith_ctx *ctx, const struct prop *p,
-				     const struct params *pp, char **out)
-{
-	const char *v = p->value;
-	size_t n = p->value_n;
-	char *tmp = NULL;
-	enum kith_status rc;
-
-	if (pp->qp) {
-		tmp = malloc(n + 1);
-		if (!tmp)
-			return kith_nomem(ctx);
-		n = qp_decode(v, n, tmp);
-		v = tmp;
-	}
-	rc = kith_charset_to_utf8(NULL, pp->charset[0] ? pp->charset : NULL, v, n, out, NULL);
-	if (rc == KITH_ERR_INVALID)
-		rc = kith_charset_to_utf8(NULL, NULL, v, n, out, NULL);
-	free(tmp);
-	return rc ? kith_nomem(ctx) : KITH_OK;
-}
-
-/*
  * Splits an escaped value on unescaped `sep` (0: no splitting) and
  * unescapes each piece.  vCard 3.0 and 4.0 escape \\ \n \N \, \; (and
  * some writers \:); 2.1 only \; in compound values.
@@ -409,6 +382,7 @@ struct card_state {
 	int open;
 	int v21;
 	int after_agent; /* the previous property was a 2.1 AGENT with an empty value */
+	long line;       /* where the property being applied starts */
 	char *fn;
 	char *n_name;
 	struct kith_strlist pref_emails, emails, pref_phones, phones;
@@ -427,6 +401,55 @@ static void state_clear(struct card_state *st)
 	kith_strlist_clear(&st->pref_phones);
 	kith_strlist_clear(&st->phones);
 	memset(st, 0, sizeof(*st));
+}
+
+/*
+ * The value as UTF-8, still escaped: quoted-printable decoded, then
+ * converted from its CHARSET (an unknown one: guessed as if absent).
+ * Ownership: free(*out).
+ */
+static enum kith_status decode_value(struct kith_ctx *ctx, struct card_state *st,
+				     const struct prop *p, const struct params *pp, char **out)
+{
+	const char *v = p->value;
+	size_t n = p->value_n;
+	const char *charset = pp->charset[0] ? pp->charset : NULL;
+	char *tmp = NULL;
+	enum kith_status rc;
+
+	if (pp->qp) {
+		tmp = malloc(n + 1);
+		if (!tmp)
+			return kith_nomem(ctx);
+		n = qp_decode(v, n, tmp);
+		v = tmp;
+	}
+	/*
+	 * vCard 3.0 and 4.0 are UTF-8, and so is a value that says so.  Bytes
+	 * that are not are most likely Windows-1252 (a tool that wrote its
+	 * own charset): read those bytes so, keep the rest, and say where,
+	 * rather than letting the whole value turn into silent mojibake.
+	 */
+	if ((charset ? !strcasecmp(charset, "UTF-8") : !st->v21) && !kith_utf8_is_valid(v, n)) {
+		if (!st->card.warning) {
+			st->card.warning_line = st->line;
+			if (kith_card_warn(&st->card,
+					   "%.*s is not valid UTF-8; its stray bytes were read as "
+					   "Windows-1252",
+					   (int)(p->name_n > 40 ? 40 : p->name_n), p->name)) {
+				free(tmp);
+				return kith_nomem(ctx);
+			}
+		}
+		*out = kith_utf8_repair(v, n, NULL);
+		free(tmp);
+		return *out ? KITH_OK : kith_nomem(ctx);
+	}
+	rc = kith_charset_to_utf8(NULL, charset, v, n, out, NULL);
+	if (rc == KITH_ERR_INVALID)
+		rc = kith_charset_to_utf8(NULL, NULL, v, n, out, NULL);
+	free(tmp);
+	return rc ? kith_nomem(ctx) : KITH_OK;
 }
 
 static struct group_item *group_of(struct card_state *st, const struct prop *p)
@@ -536,7 +559,7 @@ static enum kith_status apply(struct kith_ctx *ctx, struct card_state *st, const
 	parse_params(p->params, p->params_n, &pp);
 	if (pp.b64)
 		return KITH_OK; /* photos, sounds, keys */
-	rc = decode_value(ctx, p, &pp, &raw);
+	rc = decode_value(ctx, st, p, &pp, &raw);
 	if (rc)
 		return rc;
 	if (IS("VERSION")) {
@@ -759,6 +782,7 @@ enum kith_status kith_vcard_parse(struct kith_ctx *ctx, const char *data, size_t
 			continue;
 		}
 		st.after_agent = ieq(p.name, p.name_n, "AGENT") && p.value_n == 0;
+		st.line = l.line;
 		rc = apply(ctx, &st, &p, &tmp);
 	}
 	if (!rc && st.open) {

@@ -25,21 +25,26 @@
 #include "store/store.h"
 #include "vcard.h"
 
-static enum kith_status add_problem(struct job *j, long line, const char *reason)
+/* Appends (line, reason) to a summary list. */
+static enum kith_status add_note(struct job *j, struct kith_import_problem **list, size_t *n,
+				 long line, const char *reason)
 {
-	struct kith_import_summary *s = j->sum;
-	struct kith_import_problem *p;
+	struct kith_import_problem *p = realloc(*list, (*n + 1) * sizeof(*p));
 
-	p = realloc(s->problems, (s->n_problems + 1) * sizeof(*p));
 	if (!p)
 		return kith_nomem(j->ctx);
-	s->problems = p;
-	p[s->n_problems].line = line;
-	p[s->n_problems].reason = strdup(reason);
-	if (!p[s->n_problems].reason)
+	*list = p;
+	p[*n].line = line;
+	p[*n].reason = strdup(reason);
+	if (!p[*n].reason)
 		return kith_nomem(j->ctx);
-	s->n_problems++;
+	(*n)++;
 	return KITH_OK;
+}
+
+static enum kith_status add_problem(struct job *j, long line, const char *reason)
+{
+	return add_note(j, &j->sum->problems, &j->sum->n_problems, line, reason);
 }
 
 /* "import:<uid, else first email, else name>:<date>" */
@@ -158,6 +163,12 @@ static enum kith_status process(struct job *j)
 		int changed = 0;
 
 		s->records++;
+		if (card->warning && !card->error) {
+			rc = add_note(j, &s->warnings, &s->n_warnings, card->warning_line,
+				      card->warning);
+			if (rc)
+				return rc;
+		}
 		if (card->error) {
 			s->failed++;
 			rc = add_problem(j, card->line, card->error);
@@ -379,6 +390,9 @@ void kith_import_summary_free(struct kith_import_summary *summary)
 	for (size_t i = 0; i < summary->n_problems; i++)
 		free(summary->problems[i].reason);
 	free(summary->problems);
+	for (size_t i = 0; i < summary->n_warnings; i++)
+		free(summary->warnings[i].reason);
+	free(summary->warnings);
 	free(summary);
 }
 

@@ -977,6 +977,27 @@ class TestReadOnlyStore(KithTest):
         self.assertIn("read-only for you", r.err)
 
 
+class TestImportNotes(KithTest):
+    DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "import")
+
+    def test_invalid_utf8_is_read_and_named_by_line(self):
+        path = os.path.join(self.DATA, "invalid-utf8.vcf")
+        r = self.ok("import", path)
+        self.assertIn("%s:3: FN is not valid UTF-8; its stray bytes were read as "
+                      "Windows-1252" % path, r.err)
+        self.assertIn("Ren\u00e9e", self.ok("list").out)
+
+    def test_two_apps_exports_of_one_person_are_merged_and_said(self):
+        cards = os.path.join(self.dir, "two.vcf")
+        with open(cards, "w", encoding="utf-8") as f:
+            f.write("BEGIN:VCARD\nVERSION:3.0\nUID:apple-1\nFN:Zoe Park\nEMAIL:zoe@p.org\n"
+                    "END:VCARD\nBEGIN:VCARD\nVERSION:3.0\nUID:google-7\nFN:Zoe Park\n"
+                    "EMAIL:zoe@p.org\nTEL:+1 555 0199\nEND:VCARD\n")
+        r = self.ok("import", cards)
+        self.assertIn("1 new contact imported", r.out)
+        self.assertIn("(1 of these by a shared email, although their vCard UIDs differ", r.out)
+
+
 class TestErrors(KithTest):
     """Every documented usage error exits 2 with a clear message."""
 

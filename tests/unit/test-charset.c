@@ -133,9 +133,24 @@ static void test_file_bom_utf8_is_dropped_and_utf16_converted(void **state)
 	free(out);
 }
 
+static void test_utf8_repair_keeps_utf8_and_reads_stray_bytes_as_1252(void **state)
+{
+	size_t n;
+	/* "Jörg" in UTF-8, then 0x80 (euro in 1252), a lone 0xc3, 0xff, 0x81 (unassigned). */
+	char *out = kith_utf8_repair("J\xc3\xb6rg \x80 \xc3( \xff\x81", 13, &n);
+
+	(void)state;
+	assert_non_null(out);
+	assert_string_equal(out, "J\xc3\xb6rg \xe2\x82\xac \xc3\x83( \xc3\xbf\xef\xbf\xbd");
+	assert_int_equal(n, strlen(out));
+	assert_true(kith_utf8_is_valid(out, n));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_repair_keeps_utf8_and_reads_stray_bytes_as_1252),
 		cmocka_unit_test(test_utf8_valid_accepts_text_and_rejects_bad_forms),
 		cmocka_unit_test(test_windows_1252_converts_accents_and_smart_punctuation),
 		cmocka_unit_test(test_undefined_windows_1252_byte_becomes_replacement),

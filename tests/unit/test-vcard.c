@@ -171,6 +171,10 @@ static void test_invalid_utf8_is_converted_never_passed_on(void **state)
 	assert_true(kith_utf8_is_valid(l.items[0].name, strlen(l.items[0].name)));
 	assert_contains(l.items[0].name, "Ren\xc3\xa9"
 					 "e");
+	/* The FN on line 3 claimed UTF-8 (vCard 3.0) and was not: it says so. */
+	assert_non_null(l.items[0].warning);
+	assert_contains(l.items[0].warning, "FN is not valid UTF-8");
+	assert_int_equal(l.items[0].warning_line, 3);
 	kith_card_list_clear(&l);
 }
 

@@ -124,6 +124,13 @@ struct kith_import_summary {
 	 * apart instead).
 	 */
 	long merged_across_uids;
+	/*
+	 * Records imported with something a person should check (text that
+	 * was not the UTF-8 it claimed and was read as Windows-1252), in file
+	 * order; line is the line concerned.
+	 */
+	struct kith_import_problem *warnings;
+	size_t n_warnings;
 };
 
 /*
