@@ -178,6 +178,9 @@ void kith_card_drop_cr(char *s)
 
 /* *slot from a format, unless it holds a message already (the first wins). */
 static enum kith_status set_first(char **slot, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static enum kith_status set_first(char **slot, const char *fmt, va_list ap)
 {
 	char msg[400];
 
