@@ -67,6 +67,7 @@ static enum kith_status write_temp(struct kith_ctx *ctx, const char *path, const
 				   size_t len, mode_t mode, char **out_tmp)
 {
 	struct kith_buf b = KITH_BUF_INIT;
+	const char *step = "";
 	char *tmp;
 	int fd;
 	size_t off = 0;
@@ -93,8 +94,10 @@ static enum kith_status write_temp(struct kith_ctx *ctx, const char *path, const
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) < 0)
+	if (fsync(fd) < 0) {
+		step = "fsync: ";
 		goto fail;
+	}
 	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
@@ -102,7 +105,7 @@ static enum kith_status write_temp(struct kith_ctx *ctx, const char *path, const
 	*out_tmp = tmp;
 	return KITH_OK;
 fail:
-	kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s%s", path, step, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
@@ -116,19 +119,27 @@ enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const c
 	return write_temp(ctx, path, bytes, len, 0600, out_tmp);
 }
 
-void kith_fsync_dir_of(const char *path)
+enum kith_status kith_fsync_dir_of(struct kith_ctx *ctx, const char *path)
 {
 	char *dir = dir_of(path);
-	int dfd;
+	int dfd, err = 0;
 
 	if (!dir)
-		return;
+		return kith_nomem(ctx);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
+	if (dfd < 0 || fsync(dfd) < 0)
+		err = errno;
+	if (dfd >= 0)
 		close(dfd);
+	/* A file system that cannot sync a directory (EINVAL) has nothing to make durable. */
+	if (err && err != EINVAL) {
+		kith_fail(ctx, KITH_ERR_IO, "cannot make %s durable: fsync of %s: %s", path, dir,
+			  strerror(err));
+		free(dir);
+		return KITH_ERR_IO;
 	}
 	free(dir);
+	return KITH_OK;
 }
 
 static enum kith_status replace(struct kith_ctx *ctx, const char *path, const char *bytes,
@@ -147,8 +158,7 @@ static enum kith_status replace(struct kith_ctx *ctx, const char *path, const ch
 	}
 	free(tmp);
 	/* The rename itself must survive a crash too. */
-	kith_fsync_dir_of(path);
-	return KITH_OK;
+	return kith_fsync_dir_of(ctx, path);
 }
 
 enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,

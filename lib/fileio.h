@@ -17,8 +17,12 @@ enum kith_status kith_read_file(struct kith_ctx *ctx, const char *path, size_t m
 /* A fully written, fsynced temporary file (0600) next to path. Ownership: free(*out_tmp). */
 enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
 				 size_t len, char **out_tmp);
-/* fsync the directory holding path, so renames and links in it are durable. */
-void kith_fsync_dir_of(const char *path);
+/*
+ * fsync the directory holding path, so renames and links in it are
+ * durable.  A failure is KITH_ERR_IO: the change is in place but may not
+ * survive a crash, and the caller must not report it as safe.
+ */
+enum kith_status kith_fsync_dir_of(struct kith_ctx *ctx, const char *path);
 
 /*
  * Write via a temporary file in the same directory, fsync, rename, fsync

@@ -271,6 +271,7 @@ static enum kith_status vdir_del(struct kith_target *t, const char *name, const 
 static enum kith_status vdir_flush(struct kith_target *t)
 {
 	struct vdir_impl *v = t->impl;
+	enum kith_status rc;
 	char *probe;
 
 	if (!v->dirty)
@@ -278,10 +279,11 @@ static enum kith_status vdir_flush(struct kith_target *t)
 	probe = item_path(v, "x");
 	if (!probe)
 		return kith_nomem(t->ctx);
-	kith_fsync_dir_of(probe);
+	rc = kith_fsync_dir_of(t->ctx, probe);
 	free(probe);
-	v->dirty = 0;
-	return KITH_OK;
+	if (!rc)
+		v->dirty = 0;
+	return rc;
 }
 
 /* UID to file name: safe characters kept, others become '_'. */
