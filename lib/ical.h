@@ -18,8 +18,11 @@ enum kith_status kith_ical_render(struct kith_ctx *ctx, struct kith_reminder *co
 
 /* ---- reading what calendar apps wrote ---- */
 
-/* The largest resource kith parses; larger ones are quarantined. */
-#define KITH_ICAL_MAX_RESOURCE (1024 * 1024)
+/*
+ * The largest resource kith parses; larger ones are set aside.  Real
+ * calendars carry attachments of several MiB; this is the HTTP body cap.
+ */
+#define KITH_ICAL_MAX_RESOURCE (32 * 1024 * 1024)
 
 enum kith_todo_status {
 	KITH_TODO_STATUS_NONE = 0,

@@ -18,9 +18,10 @@
 #include "buf.h"
 #include "ctx.h"
 #include "fileio.h"
+#include "ical.h"
 #include "target.h"
 
-#define MAX_ITEM (1024 * 1024)
+#define MAX_ITEM KITH_ICAL_MAX_RESOURCE
 
 struct vdir_impl {
 	char *dir;

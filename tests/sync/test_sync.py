@@ -23,6 +23,7 @@ of libical; edits are made on the raw text so that every byte kith did not
 own can be compared afterwards.
 """
 
+import base64
 import datetime
 import json
 import os
@@ -751,6 +752,25 @@ class SyncBase:
 
     def test_2_phone_apple_reminders(self):
         self.phone("apple-reminders")
+
+    def test_2_completion_with_a_four_mib_attachment(self):
+        # Real calendars carry attachments of several MiB: the reminder is
+        # read and rewritten like any other, attachment and all (issue 11).
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        cals, _ = phone_complete(self.t, uid, "thunderbird")
+        blob = base64.b64encode(os.urandom(3 * 1024 * 1024)).decode()
+        master = next(t for t in cals[0].comps("VTODO") if t.uid == uid and not t.is_override)
+        master.add("ATTACH;ENCODING=BASE64;VALUE=BINARY;FMTTYPE=application/pdf:" + blob)
+        self.t.replace(uid, cals)
+        r = self.sync()
+        self.assert_summary(r, touches=1, created=0, rewritten=1, removed=0)
+        self.assertEqual(len(self.touches()), 1)
+        m = self.master("Anna Berg")
+        self.assertEqual(str(m["STATUS"]), "NEEDS-ACTION")
+        self.assertIn("ATTACH", m)
+        r = self.sync()
+        self.assert_summary(r, touches=0, created=0, rewritten=0, removed=0)
 
     def test_2_phone_completion_dated_in_the_users_zone(self):
         # Done on Feb 20 at 00:00 in Berlin: COMPLETED is 2026-02-19T23:00Z.
