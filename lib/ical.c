@@ -15,6 +15,7 @@
 #include "ctx.h"
 #include "date.h"
 #include "ical.h"
+#include "strmap.h"
 
 static struct icaltimetype to_ical_date(struct kith_date d)
 {
@@ -712,6 +713,7 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 	enum kith_status rc;
 	icalcomponent *cal = parse_calendar(ctx, bytes, len, KITH_ICAL_MAX_FILE, &rc);
 	icalcomponent *rest = NULL, *zones = NULL, **groups = NULL, *c;
+	struct kith_strmap seen = { 0 }; /* UID -> group: 50,000 foreign VTODOs are common */
 	size_t n = 0, cap_uids = 0, cap_groups = 0;
 
 	if (!cal)
@@ -734,9 +736,9 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 			icalcomponent_add_component(rest, icalcomponent_new_clone(c));
 			continue;
 		}
-		for (i = 0; i < n && strcmp(sp.uids[i], uid); i++)
-			;
-		if (i == n) {
+		i = kith_strmap_get(&seen, uid);
+		if (i == KITH_STRMAP_NONE) {
+			i = n;
 			/* Two arrays, two capacities: one may grow when the other fails. */
 			if (KITH_GROW(sp.uids, cap_uids, n + 1, 16) ||
 			    KITH_GROW(groups, cap_groups, n + 1, 16))
@@ -751,6 +753,8 @@ enum kith_status kith_ical_split_file(struct kith_ctx *ctx, const char *bytes, s
 			}
 			add_timezones(groups[n], zones);
 			n++;
+			if (kith_strmap_put(&seen, strdup(uid), i))
+				goto nomem;
 		}
 		icalcomponent_add_component(groups[i], icalcomponent_new_clone(c));
 	}
@@ -778,6 +782,7 @@ nomem:
 	sp.n = n;
 	rc = kith_nomem(ctx);
 out:
+	kith_strmap_free(&seen);
 	for (size_t i = 0; i < n; i++)
 		if (groups && groups[i])
 			icalcomponent_free(groups[i]);

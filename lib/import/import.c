@@ -114,9 +114,9 @@ static enum kith_status build_only(struct job *j)
 					*z = '\0';
 				memmove(e, a, strlen(a) + 1);
 			}
-			fail = import_index_put(&j->only_emails, e, i);
+			fail = kith_strmap_put(&j->only_emails, e, i);
 		} else {
-			fail = import_index_put(&j->only_names, import_norm_name(s), i);
+			fail = kith_strmap_put(&j->only_names, import_norm_name(s), i);
 		}
 		if (fail)
 			return kith_nomem(j->ctx);
@@ -134,14 +134,14 @@ static enum kith_status in_only(struct job *j, const struct kith_card *card, int
 		key = import_norm_email(card->emails.items[k]);
 		if (!key)
 			return kith_nomem(j->ctx);
-		hit = import_index_get(&j->only_emails, key) != (size_t)-1;
+		hit = kith_strmap_get(&j->only_emails, key) != (size_t)-1;
 		free(key);
 	}
 	if (!hit && card->name) {
 		key = import_norm_name(card->name);
 		if (!key)
 			return kith_nomem(j->ctx);
-		hit = import_index_get(&j->only_names, key) != (size_t)-1;
+		hit = kith_strmap_get(&j->only_names, key) != (size_t)-1;
 		free(key);
 	}
 	*out_hit = hit;
@@ -369,11 +369,11 @@ static void job_clear(struct job *j)
 	for (size_t i = 0; i < j->n_entries; i++)
 		kith_contact_clear(&j->entries[i].c);
 	free(j->entries);
-	import_index_free(&j->by_uid);
-	import_index_free(&j->by_email);
-	import_index_free(&j->by_name);
-	import_index_free(&j->only_emails);
-	import_index_free(&j->only_names);
+	kith_strmap_free(&j->by_uid);
+	kith_strmap_free(&j->by_email);
+	kith_strmap_free(&j->by_name);
+	kith_strmap_free(&j->only_emails);
+	kith_strmap_free(&j->only_names);
 	kith_tier_list_free(j->tiers, j->n_tiers);
 	free(j->default_tier);
 	free(j->outcomes);

@@ -12,20 +12,7 @@
 #include <kith/import.h>
 
 #include "card.h"
-
-/* A string -> index hash (open addressing, keys owned). */
-struct index {
-	char **keys;
-	size_t *vals;
-	size_t cap; /* a power of two, or 0 */
-	size_t n;
-};
-
-/* The value of key, or (size_t)-1. */
-size_t import_index_get(const struct index *ix, const char *key);
-/* Adds key (taking it; NULL: out of memory) unless present; the first value stays. */
-enum kith_status import_index_put(struct index *ix, char *key, size_t val);
-void import_index_free(struct index *ix);
+#include "strmap.h"
 
 /* Normal forms for matching. Ownership: free(); NULL: no memory. */
 char *import_norm_name(const char *name);
@@ -65,8 +52,8 @@ struct job {
 	struct kith_card_list cards;
 	struct entry *entries;
 	size_t n_entries, cap_entries;
-	struct index by_uid, by_email, by_name;
-	struct index only_emails, only_names;
+	struct kith_strmap by_uid, by_email, by_name;
+	struct kith_strmap only_emails, only_names;
 	struct kith_tier *tiers;
 	size_t n_tiers;
 	const char *tier;       /* the import's tier (borrowed from tiers or opts) */

@@ -1,89 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* How import records are keyed: a string index and the normal forms it holds. */
+/* How import records are keyed: the normal forms of names, emails and phones. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fold.h"
-#include "hash.h"
 #include "import/job.h"
-
-void import_index_free(struct index *ix)
-{
-	for (size_t i = 0; i < ix->cap; i++)
-		free(ix->keys[i]);
-	free(ix->keys);
-	free(ix->vals);
-	memset(ix, 0, sizeof(*ix));
-}
-
-/* The value of key, or (size_t)-1. */
-size_t import_index_get(const struct index *ix, const char *key)
-{
-	if (!ix->cap || !key)
-		return (size_t)-1;
-	for (size_t i = kith_hash_str(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
-		if (!ix->keys[i])
-			return (size_t)-1;
-		if (!strcmp(ix->keys[i], key))
-			return ix->vals[i];
-	}
-}
-
-static enum kith_status index_grow(struct index *ix)
-{
-	struct index big;
-
-	big.cap = ix->cap ? ix->cap * 2 : 256;
-	big.n = ix->n;
-	big.keys = calloc(big.cap, sizeof(*big.keys));
-	big.vals = calloc(big.cap, sizeof(*big.vals));
-	if (!big.keys || !big.vals) {
-		free(big.keys);
-		free(big.vals);
-		return KITH_ERR_NOMEM;
-	}
-	for (size_t i = 0; i < ix->cap; i++) {
-		size_t j;
-
-		if (!ix->keys[i])
-			continue;
-		j = kith_hash_str(ix->keys[i]) & (big.cap - 1);
-		while (big.keys[j])
-			j = (j + 1) & (big.cap - 1);
-		big.keys[j] = ix->keys[i];
-		big.vals[j] = ix->vals[i];
-	}
-	free(ix->keys);
-	free(ix->vals);
-	*ix = big;
-	return KITH_OK;
-}
-
-/* Adds key (taking it) unless present; the first value stays. */
-enum kith_status import_index_put(struct index *ix, char *key, size_t val)
-{
-	size_t i;
-
-	if (!key)
-		return KITH_ERR_NOMEM;
-	if ((ix->n + 1) * 2 > ix->cap && index_grow(ix)) {
-		free(key);
-		return KITH_ERR_NOMEM;
-	}
-	for (i = kith_hash_str(key) & (ix->cap - 1); ix->keys[i]; i = (i + 1) & (ix->cap - 1)) {
-		if (!strcmp(ix->keys[i], key)) {
-			free(key);
-			return KITH_OK;
-		}
-	}
-	ix->keys[i] = key;
-	ix->vals[i] = val;
-	ix->n++;
-	return KITH_OK;
-}
-
-/* ---- normal forms ---- */
 
 /*
  * "Smith, John" (Outlook's File As, many CSV exports) is "John Smith":

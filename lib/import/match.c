@@ -15,13 +15,13 @@ static enum kith_status index_entry(struct job *j, size_t i)
 	int fail = 0;
 
 	if (c->vcard_uid && *c->vcard_uid)
-		fail |= import_index_put(&j->by_uid, strdup(c->vcard_uid), i);
+		fail |= kith_strmap_put(&j->by_uid, strdup(c->vcard_uid), i);
 	if (c->uid && *c->uid)
-		fail |= import_index_put(&j->by_uid, strdup(c->uid), i);
+		fail |= kith_strmap_put(&j->by_uid, strdup(c->uid), i);
 	for (size_t k = 0; k < c->emails.n; k++)
-		fail |= import_index_put(&j->by_email, import_norm_email(c->emails.items[k]), i);
+		fail |= kith_strmap_put(&j->by_email, import_norm_email(c->emails.items[k]), i);
 	if (c->name)
-		fail |= import_index_put(&j->by_name, import_norm_name(c->name), i);
+		fail |= kith_strmap_put(&j->by_name, import_norm_name(c->name), i);
 	return fail ? kith_nomem(j->ctx) : KITH_OK;
 }
 
@@ -111,7 +111,7 @@ enum kith_status import_find_match(struct job *j, const struct kith_card *card, 
 	char *key;
 
 	*out = (size_t)-1;
-	if (card->uid && (i = import_index_get(&j->by_uid, card->uid)) != (size_t)-1) {
+	if (card->uid && (i = kith_strmap_get(&j->by_uid, card->uid)) != (size_t)-1) {
 		*out = i;
 		return KITH_OK;
 	}
@@ -119,7 +119,7 @@ enum kith_status import_find_match(struct job *j, const struct kith_card *card, 
 		key = import_norm_email(card->emails.items[k]);
 		if (!key)
 			return kith_nomem(j->ctx);
-		i = import_index_get(&j->by_email, key);
+		i = kith_strmap_get(&j->by_email, key);
 		free(key);
 		if (i == (size_t)-1)
 			continue;
@@ -141,7 +141,7 @@ enum kith_status import_find_match(struct job *j, const struct kith_card *card, 
 	key = import_norm_name(card->name);
 	if (!key)
 		return kith_nomem(j->ctx);
-	i = import_index_get(&j->by_name, key);
+	i = kith_strmap_get(&j->by_name, key);
 	free(key);
 	if (i != (size_t)-1 && !uid_conflict(&j->entries[i].c, card))
 		*out = i;
@@ -169,7 +169,7 @@ enum kith_status import_merge(struct job *j, size_t i, struct kith_card *card, i
 		if (kith_strlist_has(&c->emails, card->emails.items[k], 1))
 			continue;
 		if (kith_strlist_add(&c->emails, card->emails.items[k]) ||
-		    import_index_put(&j->by_email, import_norm_email(card->emails.items[k]), i))
+		    kith_strmap_put(&j->by_email, import_norm_email(card->emails.items[k]), i))
 			return kith_nomem(j->ctx);
 		ch = 1;
 	}
@@ -196,7 +196,7 @@ enum kith_status import_merge(struct job *j, size_t i, struct kith_card *card, i
 	}
 	if (card->uid && !(c->uid && !strcmp(c->uid, card->uid)) &&
 	    fill(&c->vcard_uid, &card->uid)) {
-		if (import_index_put(&j->by_uid, strdup(c->vcard_uid), i))
+		if (kith_strmap_put(&j->by_uid, strdup(c->vcard_uid), i))
 			return kith_nomem(j->ctx);
 		ch = 1;
 	}

@@ -16,6 +16,7 @@
 #include "ctx.h"
 #include "ical.h"
 #include "fileio.h"
+#include "strmap.h"
 #include "target.h"
 
 #define MAX_FILE (64 * 1024 * 1024)
@@ -26,7 +27,9 @@ struct file_impl {
 	int loaded;
 	char *file_tag; /* hash of the whole file as read; NULL: absent */
 	struct kith_ical_split split;
-	char **tags; /* per resource */
+	char **tags;               /* per resource */
+	struct kith_strmap by_uid; /* UID -> index in split; valid while by_uid_ok */
+	int by_uid_ok;
 	int dirty;
 };
 
@@ -37,6 +40,8 @@ static void unload(struct file_impl *f)
 	free(f->tags);
 	f->tags = NULL;
 	kith_ical_split_clear(&f->split);
+	kith_strmap_free(&f->by_uid);
+	f->by_uid_ok = 0;
 	free(f->file_tag);
 	f->file_tag = NULL;
 	f->loaded = 0;
@@ -109,12 +114,27 @@ static enum kith_status load(struct kith_target *t)
 	return KITH_OK;
 }
 
+/* A calendar of 50,000 foreign VTODOs is looked up by UID as often: a map, not a scan. */
 static long find(struct file_impl *f, const char *name)
 {
-	for (size_t i = 0; i < f->split.n; i++)
-		if (!strcmp(f->split.uids[i], name))
-			return (long)i;
-	return -1;
+	size_t k;
+
+	if (!f->by_uid_ok) {
+		int fail = 0;
+
+		kith_strmap_free(&f->by_uid);
+		for (size_t i = 0; i < f->split.n && !fail; i++)
+			fail = kith_strmap_put(&f->by_uid, strdup(f->split.uids[i]), i) != KITH_OK;
+		f->by_uid_ok = !fail;
+	}
+	if (!f->by_uid_ok) { /* out of memory: slow, not wrong */
+		for (size_t i = 0; i < f->split.n; i++)
+			if (!strcmp(f->split.uids[i], name))
+				return (long)i;
+		return -1;
+	}
+	k = kith_strmap_get(&f->by_uid, name);
+	return k == KITH_STRMAP_NONE ? -1 : (long)k;
 }
 
 static enum kith_status file_list(struct kith_target *t, struct kith_listing *out)
@@ -207,6 +227,8 @@ static enum kith_status file_put(struct kith_target *t, const char *name, const 
 		f->split.texts[n] = text;
 		f->tags[n] = tag;
 		f->split.n++;
+		if (f->by_uid_ok && kith_strmap_put(&f->by_uid, strdup(name), n))
+			f->by_uid_ok = 0;
 	} else {
 		free(f->split.texts[k]);
 		free(f->tags[k]);
@@ -244,6 +266,7 @@ static enum kith_status file_del(struct kith_target *t, const char *name, const 
 		f->tags[i - 1] = f->tags[i];
 	}
 	f->split.n--;
+	f->by_uid_ok = 0; /* the indexes after k moved */
 	f->dirty = 1;
 	return KITH_OK;
 }
