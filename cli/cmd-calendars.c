@@ -128,6 +128,8 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	}
 	printf("Server:            %s\n", kith_target_url(t));
 	printf("Calendar:          %s\n", chk.calendar);
+	if (chk.discovery)
+		printf("Discovery:         %s\n", chk.discovery);
 	printf("sync-collection:   %s%s\n", yes(chk.sync_collection),
 	       chk.sync_collection ? "" : " (kith compares ETags instead)");
 	printf("MKCALENDAR:        %s\n", yes(chk.mkcalendar));

@@ -32,6 +32,7 @@ void kith_server_check_clear(struct kith_server_check *check)
 	if (!check)
 		return;
 	free(check->calendar);
+	free(check->discovery);
 	memset(check, 0, sizeof(*check));
 }
 
@@ -40,6 +41,7 @@ enum kith_status caldav_check(struct kith_target *t, struct kith_server_check *o
 	struct kith_server_check chk;
 	struct kith_http_response r;
 	struct kith_dav_multistatus ms;
+	struct kith_buf trail = KITH_BUF_INIT;
 	struct caldav *c;
 	enum kith_status rc;
 	char *name = NULL, *tag = NULL;
@@ -47,12 +49,21 @@ enum kith_status caldav_check(struct kith_target *t, struct kith_server_check *o
 
 	memset(&chk, 0, sizeof(chk));
 	c = t->impl;
-	rc = caldav_discover(t);
-	if (rc)
+	rc = caldav_discover_noting(t, &trail);
+	if (rc) {
+		kith_buf_free(&trail);
 		return rc;
-	chk.calendar = strdup(c->collection);
-	if (!chk.calendar)
+	}
+	if (trail.len && !(chk.discovery = kith_buf_steal(&trail))) {
+		kith_buf_free(&trail);
 		return kith_nomem(t->ctx);
+	}
+	kith_buf_free(&trail);
+	chk.calendar = strdup(c->collection);
+	if (!chk.calendar) {
+		kith_server_check_clear(&chk);
+		return kith_nomem(t->ctx);
+	}
 	/* sync-collection: the report set of the calendar. */
 	rc = caldav_propfind(t, c->collection, "0", KITH_PROPFIND_CALENDARS, &status, &ms);
 	if (rc)

@@ -8,6 +8,8 @@
  * MKCALENDAR.  The same listing of the home answers `kith calendars`.
  */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,8 +29,57 @@ static char *resolved(const char *url, const char *href)
 	return href ? kith_url_resolve(url, href) : NULL;
 }
 
-/* Follow /.well-known/caldav by hand: redirects only to the same origin. */
-static enum kith_status well_known(struct kith_target *t, char **out)
+/*
+ * Where servers that lack the RFC 6764 redirect keep their DAV root, tried
+ * in order from a bare origin: SOGo, Nextcloud/ownCloud, Baikal/sabre,
+ * DAViCal (two layouts), Radicale behind a prefix and Fastmail.  The root
+ * itself was asked first.
+ */
+static const char *const common_roots[] = {
+	"/SOGo/dav/",   "/remote.php/dav/",     "/dav.php/",
+	"/caldav.php/", "/davical/caldav.php/", "/dav/",
+};
+
+/* One step of discovery for `kith check` and the failure message: "PATH → WHAT". */
+static void note(struct kith_buf *trail, const char *url, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(struct kith_buf *trail, const char *url, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	kith_buf_printf(trail, "%s%s \u2192 %s", trail->len ? "; " : "", caldav_path_of(url), what);
+}
+
+/* The principal a PROPFIND answered with, noted either way. Ownership: free(). */
+static char *principal_of(const char *url, long status, const struct kith_dav_multistatus *ms,
+			  struct kith_buf *trail)
+{
+	char *principal = NULL;
+
+	for (size_t i = 0; i < ms->n && !principal; i++)
+		if (ms->items[i].principal)
+			principal = resolved(url, ms->items[i].principal);
+	if (principal)
+		note(trail, url, "principal %s", caldav_path_of(principal));
+	else if (status == 207)
+		note(trail, url, "%ld without a principal", status);
+	else
+		note(trail, url, "%ld", status);
+	return principal;
+}
+
+/*
+ * Follow /.well-known/caldav by hand: redirects only to the same origin.
+ * *refused: the other server a redirect led to (its URL; free()), which is
+ * not followed when credentials are at stake.
+ */
+static enum kith_status well_known(struct kith_target *t, char **out, struct kith_buf *trail,
+				   char **refused)
 {
 	struct caldav *c = t->impl;
 	char *url = kith_url_resolve(c->url, "/.well-known/caldav");
@@ -37,7 +88,7 @@ static enum kith_status well_known(struct kith_target *t, char **out)
 	if (!url)
 		return kith_nomem(t->ctx);
 	for (int i = 0; i < MAX_REDIRECTS; i++) {
-		struct kith_dav_multistatus ms;
+		struct kith_dav_multistatus ms = { 0 };
 		struct kith_http_response r;
 		char *body = NULL, *next;
 
@@ -56,24 +107,22 @@ static enum kith_status well_known(struct kith_target *t, char **out)
 			}
 			/* Credentials never follow a redirect to another origin. */
 			if (c->have_credentials && !kith_http_same_origin(url, next)) {
-				rc = kith_fail(t->ctx, KITH_ERR_INVALID,
-					       "%s redirects to another server (%s); give that "
-					       "server's URL if you trust it",
-					       url, next);
-				free(next);
+				note(trail, url, "redirect to %s (another server: not followed)",
+				     next);
+				*refused = next;
 				break;
 			}
+			note(trail, url, "redirect to %s",
+			     kith_http_same_origin(url, next) ? caldav_path_of(next) : next);
 			free(url);
 			url = next;
 			continue;
 		}
 		if (r.status == 207 &&
-		    kith_davxml_parse_multistatus(t->ctx, r.body, r.len, &ms) == KITH_OK) {
-			for (size_t k = 0; k < ms.n && !*out; k++)
-				if (ms.items[k].principal)
-					*out = resolved(url, ms.items[k].principal);
-			kith_dav_multistatus_clear(&ms);
-		}
+		    kith_davxml_parse_multistatus(t->ctx, r.body, r.len, &ms) != KITH_OK)
+			memset(&ms, 0, sizeof(ms));
+		*out = principal_of(url, r.status, &ms, trail);
+		kith_dav_multistatus_clear(&ms);
 		kith_ctx_clear(t->ctx);
 		kith_http_response_clear(&r);
 		break;
@@ -82,13 +131,49 @@ static enum kith_status well_known(struct kith_target *t, char **out)
 	return rc;
 }
 
-static enum kith_status find_home(struct kith_target *t)
+/* Without the well-known redirect: the roots of common servers, each once, same origin. */
+static enum kith_status common_root(struct kith_target *t, char **out, struct kith_buf *trail)
+{
+	struct caldav *c = t->impl;
+	enum kith_status rc = KITH_OK;
+
+	for (size_t i = 0; i < sizeof(common_roots) / sizeof(*common_roots) && !*out; i++) {
+		struct kith_dav_multistatus ms;
+		char *url = kith_url_resolve(c->url, common_roots[i]);
+		long status = 0;
+
+		if (!url)
+			return kith_nomem(t->ctx);
+		rc = caldav_propfind(t, url, "0", KITH_PROPFIND_PRINCIPAL, &status, &ms);
+		if (rc == KITH_OK && status == 401) {
+			struct kith_http_response r = { .status = 401 };
+
+			rc = caldav_http_error(t, "discovery", url, &r);
+		}
+		if (rc == KITH_ERR_PARSE) {
+			/* Not a DAV answer (an error page that claims 207): next. */
+			kith_ctx_clear(t->ctx);
+			note(trail, url, "%ld, not a DAV answer", status);
+			rc = KITH_OK;
+		} else if (rc == KITH_OK) {
+			*out = principal_of(url, status, &ms, trail);
+		}
+		kith_dav_multistatus_clear(&ms);
+		free(url);
+		if (rc)
+			return rc;
+	}
+	return rc;
+}
+
+static enum kith_status find_home(struct kith_target *t, struct kith_buf *trail)
 {
 	struct caldav *c = t->impl;
 	struct kith_dav_multistatus ms;
-	char *principal = NULL;
+	char *principal = NULL, *refused = NULL;
 	enum kith_status rc;
 	long status = 0;
+	const char *path = caldav_path_of(c->url);
 
 	rc = caldav_propfind(t, c->url, "0", KITH_PROPFIND_PRINCIPAL, &status, &ms);
 	if (rc)
@@ -98,20 +183,34 @@ static enum kith_status find_home(struct kith_target *t)
 
 		return caldav_http_error(t, "discovery", c->url, &r);
 	}
-	for (size_t i = 0; i < ms.n && !principal; i++)
-		if (ms.items[i].principal)
-			principal = resolved(c->url, ms.items[i].principal);
+	principal = principal_of(c->url, status, &ms, trail);
 	kith_dav_multistatus_clear(&ms);
 	if (!principal) {
-		rc = well_known(t, &principal);
+		rc = well_known(t, &principal, trail, &refused);
 		if (rc)
 			return rc;
 	}
+	/* Only a bare origin: a URL with a path names where the service is. */
+	if (!principal && (!*path || !strcmp(path, "/"))) {
+		rc = common_root(t, &principal, trail);
+		if (rc) {
+			free(refused);
+			return rc;
+		}
+	}
+	if (!principal && refused) {
+		rc = kith_fail(t->ctx, KITH_ERR_INVALID,
+			       "%s: /.well-known/caldav redirects to another server (%s); give "
+			       "that server's URL if you trust it (tried: %s)",
+			       c->url, refused, kith_buf_str(trail));
+		free(refused);
+		return rc;
+	}
+	free(refused);
 	if (!principal)
 		return kith_fail(t->ctx, KITH_ERR_NOT_FOUND,
-				 "%s: no CalDAV service found (no current-user-principal, and "
-				 "/.well-known/caldav leads nowhere); give the calendar's URL",
-				 c->url);
+				 "%s: no CalDAV service found (tried: %s); give the calendar's URL",
+				 c->url, kith_buf_str(trail));
 	rc = caldav_propfind(t, principal, "0", KITH_PROPFIND_HOME, &status, &ms);
 	if (!rc) {
 		for (size_t i = 0; i < ms.n && !c->home; i++)
@@ -194,13 +293,14 @@ static enum kith_status mkcalendar(struct kith_target *t, const char *name)
 }
 
 /* Calendars in the home: is_calendar items. Ownership: the caller clears ms. */
-static enum kith_status list_calendars(struct kith_target *t, struct kith_dav_multistatus *ms)
+static enum kith_status list_calendars(struct kith_target *t, struct kith_dav_multistatus *ms,
+				       struct kith_buf *trail)
 {
 	struct caldav *c = t->impl;
 	enum kith_status rc;
 	long status = 0;
 
-	if (!c->home && (rc = find_home(t)))
+	if (!c->home && (rc = find_home(t, trail)))
 		return rc;
 	rc = caldav_propfind(t, c->home, "1", KITH_PROPFIND_CALENDARS, &status, ms);
 	if (!rc && status != 207) {
@@ -211,7 +311,7 @@ static enum kith_status list_calendars(struct kith_target *t, struct kith_dav_mu
 	return rc;
 }
 
-enum kith_status caldav_discover(struct kith_target *t)
+enum kith_status caldav_discover_noting(struct kith_target *t, struct kith_buf *trail)
 {
 	struct caldav *c = t->impl;
 	struct kith_dav_multistatus ms;
@@ -245,12 +345,13 @@ enum kith_status caldav_discover(struct kith_target *t)
 						 c->url);
 			}
 			c->collection = strdup(c->url);
+			note(trail, c->url, "a calendar");
 		}
 	}
 	kith_dav_multistatus_clear(&ms);
 	if (c->collection)
 		return KITH_OK;
-	rc = list_calendars(t, &ms);
+	rc = list_calendars(t, &ms, trail);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < ms.n && !c->collection; i++) {
@@ -290,16 +391,27 @@ enum kith_status caldav_discover(struct kith_target *t)
 	return rc;
 }
 
+enum kith_status caldav_discover(struct kith_target *t)
+{
+	struct kith_buf trail = KITH_BUF_INIT;
+	enum kith_status rc = caldav_discover_noting(t, &trail);
+
+	kith_buf_free(&trail);
+	return rc;
+}
+
 enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out, size_t *out_n)
 {
 	struct kith_dav_multistatus ms;
+	struct kith_buf trail = KITH_BUF_INIT;
 	struct kith_calendar *list;
 	struct caldav *c;
 	enum kith_status rc;
 	size_t n = 0;
 
 	c = t->impl;
-	rc = list_calendars(t, &ms);
+	rc = list_calendars(t, &ms, &trail);
+	kith_buf_free(&trail);
 	if (rc)
 		return rc;
 	list = calloc(ms.n ? ms.n : 1, sizeof(*list));

@@ -13,6 +13,7 @@
 #ifndef KITH_TARGET_CALDAV_H
 #define KITH_TARGET_CALDAV_H
 
+#include "buf.h"
 #include "davxml.h"
 #include "http.h"
 #include "target.h"
@@ -48,6 +49,8 @@ enum kith_status caldav_propfind(struct kith_target *t, const char *url, const c
 
 /* caldav-discover.c */
 enum kith_status caldav_discover(struct kith_target *t);
+/* The same, with each step appended to trail ("PATH → WHAT; ..."); nothing when known. */
+enum kith_status caldav_discover_noting(struct kith_target *t, struct kith_buf *trail);
 enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **out, size_t *out_n);
 
 /* caldav-write.c */

@@ -39,6 +39,9 @@
 #             principal inserted with SQL, and a private Apache (prefork +
 #             mod_php, apache2 -f DIR/httpd.conf) serving DAViCal's htdocs
 #             at the root; /.well-known/ is rewritten to caldav.php.
+#             A second port serves DAViCal below /davical/ with nothing
+#             at the root and no /.well-known/ (a server set up without
+#             the redirect its docs prescribe): its URL is in DIR/url-bare.
 #             As root, PostgreSQL runs as user postgres and Apache's
 #             children as www-data: DIR is made world-traversable.
 #
@@ -262,7 +265,7 @@ pg_stop() {
 }
 
 start_davical() {
-	local port="$1" pgbin php_so mods=/usr/lib/apache2/modules
+	local port="$1" pgbin php_so mods=/usr/lib/apache2/modules bare_port
 	[ -f /usr/share/davical/htdocs/caldav.php ] || die "davical is not installed (apt-get install davical)"
 	command -v apache2 >/dev/null || [ -x /usr/sbin/apache2 ] || die "apache2 is not installed"
 	php_so="$(ls "$mods"/libphp*.so 2>/dev/null | sort -V | tail -n 1)"
@@ -271,7 +274,7 @@ start_davical() {
 
 	LOGS=("$DIR/postgres.log" "$DIR/davical-setup.log" "$DIR/apache/error.log")
 	chmod a+x "$DIR"
-	mkdir -p "$DIR/pg" "$DIR/apache"
+	mkdir -p "$DIR/pg" "$DIR/apache" "$DIR/apache/empty"
 	if [ "$(id -u)" -eq 0 ]; then chown postgres: "$DIR/pg"; fi
 	chmod 755 "$DIR/pg"
 	: >"$DIR/postgres.log"
@@ -332,6 +335,8 @@ EOF
 	touch "$DIR/pg/ready"
 
 	# 3. Apache: prefork + mod_php, DAViCal's htdocs at the root.
+	bare_port="$(free_port)"
+	while [ "$bare_port" = "$port" ]; do bare_port="$(free_port)"; done
 	local run_as=""
 	if [ "$(id -u)" -eq 0 ]; then run_as="User www-data
 Group www-data"; fi
@@ -340,6 +345,7 @@ Group www-data"; fi
 ServerRoot /etc/apache2
 ServerName 127.0.0.1
 Listen 127.0.0.1:$port
+Listen 127.0.0.1:$bare_port
 PidFile $DIR/apache/httpd.pid
 Mutex file:$DIR/apache default
 ErrorLog $DIR/apache/error.log
@@ -351,6 +357,7 @@ LoadModule mime_module $mods/mod_mime.so
 LoadModule dir_module $mods/mod_dir.so
 LoadModule env_module $mods/mod_env.so
 LoadModule rewrite_module $mods/mod_rewrite.so
+LoadModule alias_module $mods/mod_alias.so
 LoadModule php_module $php_so
 StartServers 2
 MinSpareServers 2
@@ -380,6 +387,15 @@ SetEnv PGPORT 5432
 </FilesMatch>
 RewriteEngine On
 RewriteRule ^/\.well-known/(.*)$ /caldav.php/.well-known/\$1 [NC,PT]
+# Rewrite rules are not inherited by a virtual host: no well-known here,
+# and DAViCal below /davical/, as a server that is not DAV at its root.
+<Directory $DIR/apache/empty>
+  Require all granted
+</Directory>
+<VirtualHost 127.0.0.1:$bare_port>
+  DocumentRoot $DIR/apache/empty
+  Alias /davical /usr/share/davical/htdocs
+</VirtualHost>
 EOF
 	# libpq in the PHP children reads PGHOST/PGPORT from the process
 	# environment, which SetEnv does not reach: export them as well.
@@ -392,6 +408,7 @@ EOF
 		</dev/null >>"$DIR/apache/error.log" 2>&1 &
 	record_pid $!
 	URL="http://127.0.0.1:$port/"
+	echo "http://127.0.0.1:$bare_port/" >"$DIR/url-bare"
 	WAITPIDS=($PGPID $!)
 }
 

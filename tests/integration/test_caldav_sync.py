@@ -6,8 +6,9 @@ Usage: test_caldav_sync.py PATH/TO/kith [unittest options or test names]
        (meson passes build/cli/kith)
 
 Without test names the three server classes (TestRadicale, TestXandikos,
-TestDAViCal) run in parallel processes (CALDAV_SYNC_SERIAL=1: one after the
-other); with names, only those, e.g.
+TestDAViCal) and TestNoCalDAVService (discovery against a scripted server
+that leads nowhere) run in parallel processes (CALDAV_SYNC_SERIAL=1: one
+after the other); with names, only those, e.g.
   test_caldav_sync.py build/cli/kith TestRadicale.test_3_phone_every_app
 
 Each class starts its server once (tests/integration/servers.sh, a throwaway
@@ -42,6 +43,7 @@ import atexit
 import base64
 import datetime
 import http.client
+import http.server
 import json
 import os
 import re
@@ -51,6 +53,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -1221,8 +1224,120 @@ class TestXandikos(CalDAVSyncBase, unittest.TestCase):
 class TestDAViCal(CalDAVSyncBase, unittest.TestCase):
     SERVER = "davical"
 
+    # Issue #11: a server reached at its bare URL where /.well-known/caldav
+    # leads nowhere (servers.sh: DAViCal below /davical/ on a second port,
+    # nothing at the root, no redirect; SOGo without the one its docs ask
+    # for): kith tries the roots of common servers, each once, and
+    # `kith check` says what it tried.  Where the well-known path (or the
+    # root) answers, nothing else is tried.
+    def test_9_bare_origin_without_well_known(self):
+        with open(os.path.join(self.server_dir, "srv", "url-bare")) as f:
+            bare = f.read().strip()
+        self.assertRegex(bare, r"^http://127\.0\.0\.1:\d+/$")
+        env = {"KITH_URL": bare}
+        r = self.sync_raw(today=T0, env=env)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.summary, (0, self.n, 0, 0, 0), r)
+        tried = [re.sub(r"^https?://[^/]+", "", q[1]) for q in r.requests if q[0] == "PROPFIND"]
+        for path in ("/.well-known/caldav", "/SOGo/dav/", "/remote.php/dav/", "/dav.php/",
+                     "/caldav.php/", "/davical/caldav.php/"):
+            self.assertEqual(tried.count(path), 1, (path, r))
+        self.assertNotIn("/dav/", tried, r)     # after the one that answered: not asked
+        self.find_collection()          # the same calendar, seen at the usual URL
+        self.assert_one_resource_each()
+        # discovery is remembered: the next sync asks no path again
+        r = self.sync_raw(env=env)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.summary[:4], (0, 0, 0, 0), r)
+        self.assertFalse([q for q in r.requests if q[0] in ("PROPFIND", "MKCALENDAR")], r)
+        # `kith check` on a fresh store: the paths tried, in order, to the principal
+        shutil.copy(self.fixtures[self.n][0], self.db)
+        r = self.kith("check", env=env)
+        self.assertEqual(r.rc, 0, r)
+        m = re.search(r"^Discovery: +(.*)$", r.out, re.M)
+        self.assertTrue(m, r)
+        self.assertRegex(m.group(1), r"^/ → \d+; /\.well-known/caldav → \d+; "
+                         r"/SOGo/dav/ → \d+; /remote\.php/dav/ → \d+; "
+                         r"/dav\.php/ → \d+; /caldav\.php/ → \d+; "
+                         r"/davical/caldav\.php/ → principal /davical/caldav\.php/kith/$")
+        self.assertIn("Calendar:          %sdavical/caldav.php/kith/kith/" % bare, r.out)
+        # the usual URL: the root answers, nothing else is asked
+        shutil.copy(self.fixtures[self.n][0], self.db)
+        r = self.kith("check")
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, r"(?m)^Discovery: +/ → principal /caldav\.php/kith/$")
 
-CLASSES = ["TestRadicale", "TestXandikos", "TestDAViCal"]
+
+class TestNoCalDAVService(unittest.TestCase):
+    """Issue #11: discovery where no path leads to a principal (a web server
+    that answers 404 to everything, one whose /.well-known/caldav redirects
+    to another server): each path is asked once and the error names them."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_PROPFIND(self):
+            self.server.asked.append(self.path)
+            n = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(n)
+            if self.path == "/.well-known/caldav" and self.server.redirect:
+                self.send_response(301)
+                self.send_header("Location", self.server.redirect)
+            else:
+                self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="kith-caldav-sync-none-")
+        self.db = os.path.join(self.dir, "kith.db")
+        shutil.copy(load_fixture(SMALL)[0], self.db)
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.Handler)
+        self.srv.asked = []
+        self.srv.redirect = None
+        self.url = "http://127.0.0.1:%d/" % self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def tearDown(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def check(self, url):
+        e = {"KITH_URL": url, "KITH_USERNAME": USER, "KITH_PASSWORD": PASSWORD}
+        proc = subprocess.run([KITH, "--db", self.db, "check"], capture_output=True,
+                              env=clean_env(self.dir, e), cwd=self.dir, timeout=60, check=False)
+        return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                      proc.stderr.decode("utf-8", "replace"))
+
+    ROOTS = ["/SOGo/dav/", "/remote.php/dav/", "/dav.php/", "/caldav.php/",
+             "/davical/caldav.php/", "/dav/"]
+
+    def test_bare_origin_tries_each_common_root_once(self):
+        r = self.check(self.url)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(self.srv.asked, ["/", "/", "/.well-known/caldav"] + self.ROOTS, r)
+        tried = "; ".join("%s \u2192 404" % p for p in ["/", "/.well-known/caldav"] + self.ROOTS)
+        self.assertIn("no CalDAV service found (tried: %s)" % tried, r.err)
+
+    def test_a_url_with_a_path_is_where_the_service_is(self):
+        r = self.check(self.url + "cal/")
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(self.srv.asked, ["/cal/", "/cal/", "/.well-known/caldav"], r)
+        self.assertIn("tried: /cal/ \u2192 404; /.well-known/caldav \u2192 404)", r.err)
+
+    def test_a_redirect_to_another_server_is_refused_then_the_roots_tried(self):
+        self.srv.redirect = "http://127.0.0.2:9/.well-known/caldav"
+        r = self.check(self.url)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(self.srv.asked, ["/", "/", "/.well-known/caldav"] + self.ROOTS, r)
+        self.assertIn("redirects to another server (%s)" % self.srv.redirect, r.err)
+        self.assertIn("/.well-known/caldav \u2192 redirect to %s (another server: not "
+                      "followed); /SOGo/dav/ \u2192 404" % self.srv.redirect, r.err)
+
+
+CLASSES = ["TestRadicale", "TestXandikos", "TestDAViCal", "TestNoCalDAVService"]
 
 
 def run_in_parallel():

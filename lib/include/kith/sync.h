@@ -73,6 +73,7 @@ struct kith_server_check {
 	int etag_on_put;     /* a PUT answers with an ETag */
 	int rrule_in_vtodo;  /* a recurring VTODO is accepted */
 	long requests;       /* HTTP requests the check took */
+	char *discovery;     /* the steps, "PATH → WHAT; ..."; NULL: known from the store */
 };
 
 /*
