@@ -44,6 +44,7 @@
 #include <time.h>
 
 #include "http/internal.h"
+#include "url.h"
 
 /* Overwrite a secret before freeing it, where the compiler cannot drop the stores. */
 static void free_secret(char *s)
@@ -195,11 +196,19 @@ static int busy_retry(struct xfer *x, CURLcode res)
 	if (x->due_ms == 0)
 		x->due_ms = 1;
 	if (http->log) {
-		char line[160];
+		/* The form of a completed request's line: each request sent has one. */
+		struct kith_buf b = KITH_BUF_INIT;
+		char *shown = kith_url_redacted(x->req->url);
+		char *line;
 
-		snprintf(line, sizeof(line), "* %s answered HTTP %ld: again in %ld s", x->host,
-			 status, delay);
-		http->log(line, http->log_arg);
+		kith_buf_printf(&b, "* %s %s: %ld, %zu bytes; again in %ld s",
+				x->req->method ? x->req->method : "GET", shown ? shown : "", status,
+				x->body.len, delay);
+		line = kith_buf_steal(&b);
+		if (line)
+			http->log(line, http->log_arg);
+		free(line);
+		free(shown);
 	}
 	return 1;
 }

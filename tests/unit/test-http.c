@@ -882,7 +882,7 @@ static void test_http_503_with_retry_after_is_retried(void **state)
 	assert_int_equal(kith_http_request_count(f->http), 2);
 	/* the same request again, body and all */
 	assert_string_equal(strstr(f->srv->reqs[1], "\r\n\r\n") + 4, "<x/>");
-	assert_contains(f->log.data, "answered HTTP 503: again in 1 s");
+	assert_contains(f->log.data, "/busy/503/1: 503, 4 bytes; again in 1 s\n");
 }
 
 static void test_http_429_without_retry_after_waits_the_default(void **state)
