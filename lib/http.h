@@ -30,8 +30,17 @@ struct kith_http_options {
 	long low_speed_time_s;   /* abort below 1 byte/s for this long; 0: 30 s */
 	int max_parallel;        /* kith_http_run_many bound; 0: 6 */
 	size_t max_body;         /* response cap in bytes; 0: 32 MiB */
-	const char *user_agent;  /* NULL: "kith/VERSION" */
-	kith_http_log_fn log;    /* NULL: silent */
+	/*
+	 * A 429 or 503 is sent again after the server's Retry-After (or 1 s,
+	 * 2 s, 4 s without one): at most max_retries times per request and
+	 * max_retry_wait_s waited in total over the session, so a caller can
+	 * bound how long a run may sleep.  A wish beyond the bound fails at
+	 * once.
+	 */
+	int max_retries;        /* per request; 0: 3, < 0: never retry */
+	long max_retry_wait_s;  /* in total per session; 0: 60 s */
+	const char *user_agent; /* NULL: "kith/VERSION" */
+	kith_http_log_fn log;   /* NULL: silent */
 	void *log_arg;
 };
 
@@ -57,6 +66,7 @@ struct kith_http_response {
 	char *content_type;     /* may be NULL */
 	char *dav;              /* DAV header (capabilities); may be NULL */
 	char *allow;            /* Allow header; may be NULL */
+	long retry_after;       /* Retry-After in seconds from now (a date converted); -1: none */
 	enum kith_status error; /* KITH_OK, or why there is no response */
 	char *error_msg;        /* a message for people when error != KITH_OK (run_many
 				   only: kith_http_run puts it in the ctx instead) */

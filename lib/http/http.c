@@ -24,6 +24,16 @@
  * compressed answers ("...-gzip") and a conditional write with such an
  * ETag fails with 412 forever.
  *
+ * Busy servers.  A 429 or 503 is sent again, here where every request of
+ * kith passes (kith_http_run is a batch of one, so discovery, listings
+ * and the PUTs of a batch alike), unchanged: the same headers, so an
+ * If-Match still guards the write.  The wait is the server's Retry-After
+ * or 1 s, 2 s, 4 s; a waiting transfer leaves the others of a batch
+ * running.  Both bounds are explicit in the options (max_retries per
+ * request, max_retry_wait_s for the whole session, which is one sync):
+ * a wish beyond what is left fails at once with the server's number,
+ * rather than sleeping longer than the caller allowed.
+ *
  * The debug log shows request lines, statuses and headers, with the values
  * of Authorization, Proxy-Authorization, Cookie and Set-Cookie replaced by
  * "[redacted]"; the password appears in no message and no log.
@@ -31,8 +41,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "http/internal.h"
+#include "url.h"
 
 /* Overwrite a secret before freeing it, where the compiler cannot drop the stores. */
 static void free_secret(char *s)
@@ -76,6 +88,11 @@ enum kith_status kith_http_new(struct kith_ctx *ctx, const struct kith_http_opti
 		opts->low_speed_time_s > 0 ? opts->low_speed_time_s : DEFAULT_LOW_SPEED_TIME_S;
 	http->max_parallel = opts->max_parallel > 0 ? opts->max_parallel : DEFAULT_MAX_PARALLEL;
 	http->max_body = opts->max_body > 0 ? opts->max_body : DEFAULT_MAX_BODY;
+	http->max_retries = opts->max_retries > 0   ? opts->max_retries
+			    : opts->max_retries < 0 ? 0
+						    : DEFAULT_MAX_RETRIES;
+	http->max_retry_wait_s =
+		opts->max_retry_wait_s > 0 ? opts->max_retry_wait_s : DEFAULT_MAX_RETRY_WAIT_S;
 	http->log = opts->log;
 	http->log_arg = opts->log_arg;
 	http->username = kith_strdup0(opts->username);
@@ -142,6 +159,60 @@ void kith_http_response_clear(struct kith_http_response *r)
 
 /* ---- running ---- */
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * After a 429/503: 1 when x is to wait (x->due_ms set) and go again; 0
+ * when its answer stands (retries used up: the caller sees the status).
+ * A Retry-After beyond what is left of the bound is the server's wish
+ * kith will not meet: out->error, with both numbers.
+ */
+static int busy_retry(struct xfer *x, CURLcode res)
+{
+	struct kith_http *http = x->http;
+	long status = http_xfer_status(x, res), delay;
+
+	if ((status != 429 && status != 503) || x->busy_retries >= http->max_retries)
+		return 0;
+	delay = x->retry_after >= 0 ? x->retry_after : 1L << x->busy_retries;
+	if (delay > http->max_retry_wait_s - http->retry_waited_s) {
+		if (x->retry_after >= 0)
+			http_set_message(
+				x->out, KITH_ERR_NETWORK,
+				"%s answered HTTP %ld and asked to retry after %ld s; kith "
+				"waits at most %ld s in a sync",
+				x->host, status, delay, http->max_retry_wait_s);
+		return 0;
+	}
+	http->retry_waited_s += delay;
+	x->busy_retries++;
+	x->due_ms = now_ms() + delay * 1000;
+	if (x->due_ms == 0)
+		x->due_ms = 1;
+	if (http->log) {
+		/* The form of a completed request's line: each request sent has one. */
+		struct kith_buf b = KITH_BUF_INIT;
+		char *shown = kith_url_redacted(x->req->url);
+		char *line;
+
+		kith_buf_printf(&b, "* %s %s: %ld, %zu bytes; again in %ld s",
+				x->req->method ? x->req->method : "GET", shown ? shown : "", status,
+				x->body.len, delay);
+		line = kith_buf_steal(&b);
+		if (line)
+			http->log(line, http->log_arg);
+		free(line);
+		free(shown);
+	}
+	return 1;
+}
+
 static void report_done(size_t *done, size_t n,
 			void (*progress)(size_t done, size_t total, void *arg), void *arg)
 {
@@ -162,8 +233,10 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 
 	if (!http || (n > 0 && (!reqs || !out)))
 		return kith_fail(http ? http->ctx : NULL, KITH_ERR_INVALID, "no requests to run");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
+		out[i].retry_after = -1;
+	}
 	if (n == 0)
 		return KITH_OK;
 	xs = calloc(n, sizeof(*xs));
@@ -171,7 +244,7 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 		return kith_nomem(http->ctx);
 	while (done < n) {
 		CURLMsg *msg;
-		int still = 0, left = 0;
+		int still = 0, left = 0, wait_ms;
 
 		while (running < (size_t)http->max_parallel && next < n) {
 			struct xfer *x = &xs[next];
@@ -197,6 +270,31 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 		}
 		if (running == 0)
 			continue;
+		wait_ms = 1000;
+		for (size_t i = 0; i < next; i++) {
+			struct xfer *x = &xs[i];
+			long long left_ms;
+
+			if (!x->due_ms)
+				continue;
+			left_ms = x->due_ms - now_ms();
+			if (left_ms > 0) {
+				if (left_ms < wait_ms)
+					wait_ms = (int)left_ms;
+				continue;
+			}
+			x->due_ms = 0;
+			http_xfer_reset(x);
+			x->errbuf[0] = '\0';
+			mc = curl_multi_add_handle(http->multi, x->easy);
+			if (mc != CURLM_OK) {
+				http_set_message(x->out, KITH_ERR_IO,
+						 "cannot start the request to %s: %s", x->host,
+						 curl_multi_strerror(mc));
+				http_xfer_clear(x);
+				goto out;
+			}
+		}
 		mc = curl_multi_perform(http->multi, &still);
 		if (mc != CURLM_OK)
 			goto out;
@@ -221,13 +319,21 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 				    curl_multi_add_handle(http->multi, x->easy) == CURLM_OK)
 					continue;
 			}
-			http_xfer_complete(x, res);
+			if (busy_retry(x, res)) {
+				long long left_ms = x->due_ms - now_ms();
+
+				if (left_ms < wait_ms)
+					wait_ms = left_ms > 0 ? (int)left_ms : 0;
+				continue;
+			}
+			if (x->out->error == KITH_OK)
+				http_xfer_complete(x, res);
 			http_xfer_clear(x);
 			running--;
 			report_done(&done, n, progress, progress_arg);
 		}
 		if (running > 0) {
-			mc = curl_multi_poll(http->multi, NULL, 0, 1000, NULL);
+			mc = curl_multi_poll(http->multi, NULL, 0, wait_ms, NULL);
 			if (mc != CURLM_OK)
 				goto out;
 		}

@@ -23,6 +23,8 @@
 #define DEFAULT_LOW_SPEED_TIME_S 30
 #define DEFAULT_MAX_PARALLEL 6
 #define DEFAULT_MAX_BODY ((size_t)32 * 1024 * 1024)
+#define DEFAULT_MAX_RETRIES 3
+#define DEFAULT_MAX_RETRY_WAIT_S 60
 
 struct kith_http {
 	struct kith_ctx *ctx;
@@ -36,6 +38,9 @@ struct kith_http {
 	long low_speed_time_s;
 	int max_parallel;
 	size_t max_body;
+	int max_retries;
+	long max_retry_wait_s;
+	long retry_waited_s; /* on 429/503 so far, against max_retry_wait_s */
 	kith_http_log_fn log;
 	void *log_arg;
 	long requests;
@@ -56,6 +61,9 @@ struct xfer {
 	int loopback;
 	long auth; /* the CURLAUTH_* mask of this attempt; 0: none */
 	int retried;
+	int busy_retries; /* sent again after a 429/503 */
+	long long due_ms; /* waiting to be sent again at this monotonic time; 0: not */
+	long retry_after; /* of the response being received; -1: none */
 	/* the response being received (reset at each status line) */
 	struct kith_buf body;
 	char *etag;
@@ -81,6 +89,8 @@ void http_xfer_reset(struct xfer *x);
 void http_xfer_clear(struct xfer *x);
 /* 1 when a 401 asks for Digest only: send the request again with it. */
 int http_xfer_wants_digest_retry(const struct xfer *x, CURLcode res);
+/* The status of a finished transfer; 0 when there is none. */
+long http_xfer_status(const struct xfer *x, CURLcode res);
 /* Fills x->out from what arrived, or from why nothing did. */
 void http_xfer_complete(struct xfer *x, CURLcode res);
 

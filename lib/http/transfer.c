@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "http/internal.h"
 #include "url.h"
@@ -136,6 +137,37 @@ void http_xfer_reset(struct xfer *x)
 	free(x->allow);
 	x->etag = x->location = x->content_type = x->dav = x->allow = NULL;
 	x->challenge_basic = x->challenge_digest = 0;
+	x->retry_after = -1;
+}
+
+/*
+ * Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3); a date
+ * in the past means now.  Anything else is ignored (-1), as if absent.
+ */
+static long parse_retry_after(const char *v, size_t n)
+{
+	char buf[64];
+	time_t when, now;
+	size_t i = 0;
+	long secs = 0;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	while (i < n && v[i] >= '0' && v[i] <= '9') {
+		if (secs > 100000000L)
+			return 100000000L;
+		secs = secs * 10 + (v[i] - '0');
+		i++;
+	}
+	if (i == n)
+		return secs;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	when = curl_getdate(buf, NULL);
+	if (when == (time_t)-1)
+		return -1;
+	now = time(NULL);
+	return when > now ? (long)(when - now) : 0;
 }
 
 /* Does the WWW-Authenticate value offer `scheme` (as the first or a later challenge)? */
@@ -203,6 +235,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 		rc = keep(&x->dav, v, vlen, 1);
 	else if (IS("allow"))
 		rc = keep(&x->allow, v, vlen, 1);
+	else if (IS("retry-after"))
+		x->retry_after = parse_retry_after(v, vlen);
 	else if (IS("www-authenticate")) {
 		x->challenge_basic |= offers(v, vlen, "basic");
 		x->challenge_digest |= offers(v, vlen, "digest");
@@ -338,6 +372,7 @@ int http_xfer_prepare(struct xfer *x)
 	struct curl_slist *l;
 	const char *method = req->method && *req->method ? req->method : "GET";
 
+	x->retry_after = -1;
 	if (check_url(x) < 0)
 		return -1;
 	for (const char *const *h = req->headers; h && *h; h++) {
@@ -439,6 +474,16 @@ int http_xfer_wants_digest_retry(const struct xfer *x, CURLcode res)
 }
 
 /* ---- completing ---- */
+
+long http_xfer_status(const struct xfer *x, CURLcode res)
+{
+	long status = 0;
+
+	if (res != CURLE_OK ||
+	    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+		return 0;
+	return status;
+}
 
 static void os_error(long err, char *buf, size_t n)
 {
@@ -574,6 +619,7 @@ void http_xfer_complete(struct xfer *x, CURLcode res)
 			out->content_type = x->content_type;
 			out->dav = x->dav;
 			out->allow = x->allow;
+			out->retry_after = x->retry_after;
 			x->etag = x->location = x->content_type = x->dav = x->allow = NULL;
 		}
 	}

@@ -169,6 +169,14 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 {
 	enum kith_status rc;
 
+	/*
+	 * What an attempt only saw (reminders unchanged, contacts paused,
+	 * resources left unread) is seen again by the next one: counting it
+	 * per attempt made 3 reminders "4 unchanged" after a retry.  What an
+	 * attempt committed (touches, snoozes, writes that went through)
+	 * stays true and stays counted.
+	 */
+	e->res->unchanged = e->res->paused = e->res->skipped = 0;
 	*conflicts = 0;
 	rc = kith_store_begin(e->store);
 	if (rc)

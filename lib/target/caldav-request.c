@@ -75,6 +75,13 @@ enum kith_status caldav_http_error(struct kith_target *t, const char *what, cons
 	case 404:
 		return kith_fail(t->ctx, KITH_ERR_NOT_FOUND, "%s: not found (HTTP 404) while %s",
 				 url, what);
+	case 429:
+	case 503:
+		/* kith_http_run_many has already waited and retried within its bound. */
+		return kith_fail(t->ctx, KITH_ERR_NETWORK,
+				 "%s: the server is busy (HTTP %ld) while %s, also after "
+				 "retrying; try again later",
+				 url, r->status, what);
 	default:
 		return kith_fail(t->ctx, KITH_ERR_IO, "%s: unexpected HTTP %ld while %s", url,
 				 r->status, what);

@@ -4,6 +4,7 @@
 
 Usage: authproxy.py --listen 127.0.0.1:PORT --upstream UNIX-SOCKET-PATH|HOST:PORT
                     --user USER --password PASSWORD [--realm REALM]
+                    [--busy-first METHOD]
 
 Xandikos has no authentication of its own (it expects a reverse proxy to do
 it), so the integration tests put this in front of it: every request must
@@ -21,6 +22,10 @@ Content-Length (a chunked upstream response is de-chunked, nothing else is
 changed).  "Expect: 100-continue" is answered by the proxy: 100 only after
 the credentials are checked, else the 401 straight away.
 
+With --busy-first METHOD the first authorised request with that method is
+answered by the proxy itself with 503 and "Retry-After: 1" (a busy server,
+for kith's retry), never forwarded; the later ones go through.
+
 Python 3 standard library only.
 """
 
@@ -31,6 +36,7 @@ import http.client
 import http.server
 import socket
 import sys
+import threading
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
               "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"}
@@ -54,6 +60,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     upstream = None    # set on the class by main()
     expected = None    # b"Basic ..." credential, set by main()
     realm = "kith-test"
+    busy_first = None  # a method whose first request gets 503, set by main()
+    busy_lock = threading.Lock()
 
     def log_message(self, fmt, *args):
         sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))
@@ -86,6 +94,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _send_503(self):
+        body = b"503 Service Unavailable: busy, try again in a second\n"
+        self.send_response(503, "Service Unavailable")
+        self.send_header("Retry-After", "1")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -135,6 +153,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not self._authorised():
             self._send_401()
             return
+        with Handler.busy_lock:
+            busy = self.command == Handler.busy_first
+            if busy:
+                Handler.busy_first = None
+        if busy:
+            return self._send_503()
         headers = []
         for k, v in self.headers.items():
             if k.lower() in HOP_BY_HOP or k.lower() == "content-length":
@@ -209,7 +233,10 @@ def main():
     ap.add_argument("--user", required=True)
     ap.add_argument("--password", required=True)
     ap.add_argument("--realm", default="kith-test")
+    ap.add_argument("--busy-first", metavar="METHOD",
+                    help="answer the first METHOD request with 503 and Retry-After: 1")
     args = ap.parse_args()
+    Handler.busy_first = args.busy_first
     Handler.upstream = args.upstream
     Handler.expected = ("%s:%s" % (args.user, args.password)).encode("utf-8")
     Handler.realm = args.realm

@@ -49,6 +49,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -1202,6 +1203,39 @@ class CalDAVSyncBase:
         self.assert_one_resource_each()
         self.assertEqual(self.dav.etags(first), etags)   # the old one left alone
         self.assertFalse([c for c in self.report(today=T0).values() if c["state"] == "paused"])
+
+    def test_9_busy_server_is_waited_for(self):
+        # A server that answers the first REPORT with 503 and "Retry-After: 1"
+        # (authproxy.py --busy-first, in front of this server): kith waits
+        # the second it asks for, sends the REPORT again, and the sync
+        # completes as if nothing had happened.
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        real = urllib.parse.urlsplit(self.url)
+        proxy = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "authproxy.py"),
+             "--listen", "127.0.0.1:%d" % port, "--upstream", real.netloc,
+             "--user", USER, "--password", PASSWORD, "--busy-first", "REPORT"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        drain = threading.Thread(target=proxy.stderr.read, daemon=True)
+        try:
+            self.assertIn(b"listening", proxy.stderr.readline())
+            drain.start()
+            self.url = real._replace(netloc="127.0.0.1:%d" % port).geturl()
+            t0 = time.monotonic()
+            r = self.first_sync()
+            self.assertGreaterEqual(time.monotonic() - t0, 1.0)
+            busy = [q for q in r.requests if q[2] == 503]
+            self.assertEqual([q[0] for q in busy], ["REPORT"], r)
+            self.assertRegex(r.err, r"REPORT \S+: 503, \d+ bytes; again in 1 s", r)
+            self.assert_one_resource_each()
+        finally:
+            proxy.terminate()
+            proxy.wait(timeout=30)
+            if drain.is_alive():
+                drain.join(timeout=10)
+            proxy.stderr.close()
 
 
 class TestRadicale(CalDAVSyncBase, unittest.TestCase):

@@ -15,6 +15,9 @@
  *   /trickle       sends the status line, then nothing
  *   /basic-only    200 with Basic credentials, else 401 with a Basic challenge
  *   /digest-only   200 with Digest credentials, else 401 with a Digest challenge
+ *   /busy/NNN/S    status NNN with "Retry-After: S" ("-": none, "dateS": an HTTP
+ *                  date S seconds ahead) on the first request, then 200 "ok"
+ *   /busy-always/NNN/S  the same on every request
  *   anything else  200 "ok"
  */
 #include "helpers.h"
@@ -71,13 +74,35 @@ static long ms_until(const struct timespec *t)
 	return (t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
 }
 
+/* Requests to /busy/ so far (only the server thread writes it while it runs). */
+static int busy_hits;
+
 static char *answer_for(const char *head, const char *path, int *stall, size_t *out_len)
 {
 	struct kith_buf b = KITH_BUF_INIT;
 	char *s;
+	int always = strncmp(path, "/busy-always/", 13) == 0;
 
 	*stall = 0;
-	if (strncmp(path, "/status/", 8) == 0) {
+	if ((always || strncmp(path, "/busy/", 6) == 0) && (always || busy_hits++ == 0)) {
+		const char *p = path + (always ? 13 : 6);
+		int code = atoi(p);
+		const char *wish = strchr(p, '/') + 1;
+
+		kith_buf_printf(&b, "HTTP/1.1 %d Busy\r\n", code);
+		if (strncmp(wish, "date", 4) == 0) {
+			time_t when = time(NULL) + atoi(wish + 4);
+			struct tm tm;
+			char date[64];
+
+			gmtime_r(&when, &tm);
+			strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+			kith_buf_printf(&b, "Retry-After: %s\r\n", date);
+		} else if (*wish != '-') {
+			kith_buf_printf(&b, "Retry-After: %s\r\n", wish);
+		}
+		kith_buf_append(&b, "Content-Length: 4\r\n\r\nbusy");
+	} else if (strncmp(path, "/status/", 8) == 0) {
 		int code = atoi(path + 8);
 
 		kith_buf_printf(&b, "HTTP/1.1 %d Scripted\r\n", code);
@@ -382,6 +407,7 @@ static int setup_delay(void **state, int delay_ms)
 
 	if (!f || kith_ctx_new(&f->ctx) != KITH_OK)
 		return -1;
+	busy_hits = 0;
 	f->srv = server_start(delay_ms);
 	*state = f;
 	return 0;
@@ -837,6 +863,111 @@ static void test_http_header_with_line_break_is_refused(void **state)
 	assert_int_equal(server_get(f->srv, &f->srv->nreq), 0);
 }
 
+static void test_http_503_with_retry_after_is_retried(void **state)
+{
+	struct fx *f = *state;
+	struct kith_http_options o = { 0 };
+	struct kith_http_response r;
+	double t0;
+
+	open_http(f, &o);
+	t0 = now_s();
+	assert_ok(run(f, "REPORT", "/busy/503/1", NULL, "<x/>", &r));
+	assert_true(now_s() - t0 >= 0.99);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "ok");
+	assert_int_equal(r.retry_after, -1);
+	kith_http_response_clear(&r);
+	assert_int_equal(server_get(f->srv, &f->srv->nreq), 2);
+	assert_int_equal(kith_http_request_count(f->http), 2);
+	/* the same request again, body and all */
+	assert_string_equal(strstr(f->srv->reqs[1], "\r\n\r\n") + 4, "<x/>");
+	assert_contains(f->log.data, "/busy/503/1: 503, 4 bytes; again in 1 s\n");
+}
+
+static void test_http_429_without_retry_after_waits_the_default(void **state)
+{
+	struct fx *f = *state;
+	struct kith_http_options o = { 0 };
+	struct kith_http_response r;
+	double t0;
+
+	open_http(f, &o);
+	t0 = now_s();
+	assert_ok(run(f, "GET", "/busy/429/-", NULL, NULL, &r));
+	assert_true(now_s() - t0 >= 0.99);
+	assert_int_equal(r.status, 200);
+	kith_http_response_clear(&r);
+	assert_int_equal(server_get(f->srv, &f->srv->nreq), 2);
+}
+
+static void test_http_retry_after_beyond_the_bound_fails_fast(void **state)
+{
+	struct fx *f = *state;
+	struct kith_http_options o = { 0 };
+	struct kith_http_response r;
+	double t0;
+
+	open_http(f, &o);
+	t0 = now_s();
+	assert_int_equal(run(f, "GET", "/busy-always/503/120", NULL, NULL, &r), KITH_ERR_NETWORK);
+	assert_true(now_s() - t0 < 0.9);
+	assert_contains(kith_ctx_errmsg(f->ctx),
+			"127.0.0.1 answered HTTP 503 and asked to retry after 120 s; kith waits "
+			"at most 60 s in a sync");
+	assert_int_equal(server_get(f->srv, &f->srv->nreq), 1);
+}
+
+static void test_http_retry_after_as_a_date(void **state)
+{
+	struct fx *f = *state;
+	struct kith_http_options o = { 0 };
+	struct kith_http_response r;
+
+	/* never retried: the header comes back as a number of seconds */
+	o.max_retries = -1;
+	open_http(f, &o);
+	assert_ok(run(f, "GET", "/busy-always/503/date3600", NULL, NULL, &r));
+	assert_int_equal(r.status, 503);
+	assert_in_range(r.retry_after, 3595, 3600);
+	kith_http_response_clear(&r);
+	kith_http_free(f->http);
+	f->http = NULL;
+	/* with retries: a date beyond the bound fails at once, naming the wish */
+	memset(&o, 0, sizeof(o));
+	open_http(f, &o);
+	assert_int_equal(run(f, "GET", "/busy-always/503/date3600", NULL, NULL, &r),
+			 KITH_ERR_NETWORK);
+	assert_contains(kith_ctx_errmsg(f->ctx), "asked to retry after 3");
+	assert_int_equal(server_get(f->srv, &f->srv->nreq), 2);
+}
+
+static void test_http_run_many_retries_a_busy_put(void **state)
+{
+	struct fx *f = *state;
+	struct kith_http_options o = { 0 };
+	const char *const cond[] = { "If-Match: \"e1\"", NULL };
+	struct kith_http_request reqs[2];
+	struct kith_http_response out[2];
+	char u0[256], u1[256];
+
+	open_http(f, &o);
+	snprintf(u0, sizeof(u0), "%s", url(f, "/busy/503/1"));
+	snprintf(u1, sizeof(u1), "%s", url(f, "/plain"));
+	reqs[0] = (struct kith_http_request){ "PUT", u0, cond, "A", 1 };
+	reqs[1] = (struct kith_http_request){ "PUT", u1, cond, "B", 1 };
+	assert_ok(kith_http_run_many(f->http, reqs, 2, out, NULL, NULL));
+	assert_int_equal(out[0].error, KITH_OK);
+	assert_int_equal(out[0].status, 200);
+	assert_int_equal(out[1].status, 200);
+	assert_int_equal(server_get(f->srv, &f->srv->nreq), 3);
+	/* the retried PUT keeps its condition and its body */
+	for (int i = 0; i < 3; i++)
+		assert_contains(f->srv->reqs[i], "\r\nIf-Match: \"e1\"\r\n");
+	kith_http_response_clear(&out[0]);
+	kith_http_response_clear(&out[1]);
+}
+
 static void test_http_resolve_rfc3986_examples(void **state)
 {
 	/* RFC 3986 5.4.1 and 5.4.2 */
@@ -980,6 +1111,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_http_loopback_names_are_allowed_and_refusal_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_header_with_line_break_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_http_503_with_retry_after_is_retried, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_http_429_without_retry_after_waits_the_default,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_retry_after_beyond_the_bound_fails_fast,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_retry_after_as_a_date, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_run_many_retries_a_busy_put, setup,
 						teardown),
 		cmocka_unit_test(test_http_resolve_rfc3986_examples),
 		cmocka_unit_test(test_http_resolve_hrefs),

@@ -1397,6 +1397,49 @@ static void test_sync_racing_writer_is_merged_not_overwritten(void **state)
 	check_race(FILE1);
 }
 
+/*
+ * The same race with two more reminders that need nothing: the attempt
+ * that lost is abandoned, so its plan's counts are not added to the
+ * retry's (3 reminders once came out as "1 updated, 4 unchanged").
+ */
+static void test_sync_counts_after_a_retry_are_exact(void **state)
+{
+	struct world *w = world_new(VDIR, 1);
+	char *server = read_data("tasks-org.ics");
+	struct hook h;
+	struct kith_sync_result *res;
+
+	(void)state;
+	assert_ok(kith_store_begin(w->f->store));
+	add_contact(w->f, "Cara Lind", "regular", D(2026, 1, 5));
+	assert_ok(kith_store_commit(w->f->store));
+	res = sync_ok(w, NULL);
+	assert_int_equal(res->created, 2);
+	kith_sync_result_free(res);
+	world_put_server(w, server);
+	memset(&h, 0, sizeof(h));
+	h.race_at = "plan";
+	h.race_path = path_join(w->tpath, ANNA_FILE);
+	h.race_from = "STATUS:NEEDS-ACTION\r\n";
+	h.race_to = "STATUS:COMPLETED\r\nCOMPLETED:20260221T090000Z\r\nPERCENT-COMPLETE:100\r\n";
+	res = sync_ok(w, &h);
+	assert_true(h.raced);
+	assert_int_equal(res->retries, 1);
+	/* both ticks are logged in committed transactions: both stay counted */
+	assert_int_equal(res->touches, 2);
+	assert_int_equal(res->created, 0);
+	assert_int_equal(res->updated, 1);
+	assert_int_equal(res->deleted, 0);
+	assert_int_equal(res->unchanged, 2);
+	assert_int_equal(res->paused, 0);
+	assert_int_equal(res->snoozed, 0);
+	assert_int_equal(res->skipped, 0);
+	kith_sync_result_free(res);
+	free(h.race_path);
+	free(server);
+	world_free(w);
+}
+
 /* ---- identity is the UID, not the resource name ---- */
 
 /*
@@ -1808,6 +1851,7 @@ int main(void)
 		cmocka_unit_test(test_sync_snooze_in_an_app_is_kept),
 		cmocka_unit_test(test_sync_dry_run_changes_nothing),
 		cmocka_unit_test(test_sync_racing_writer_is_merged_not_overwritten),
+		cmocka_unit_test(test_sync_counts_after_a_retry_are_exact),
 		cmocka_unit_test(test_sync_renamed_resource_is_followed_by_uid),
 		cmocka_unit_test(test_sync_unreadable_reminder_is_left_alone),
 		cmocka_unit_test(test_sync_archived_contact_reminder_is_removed),

@@ -131,6 +131,11 @@ struct kith_sync_options {
 struct kith_sync_result {
 	struct kith_sync_action *actions; /* in the order they happen */
 	size_t n_actions;
+	/*
+	 * created, updated, deleted, touches and snoozed add up what every
+	 * attempt committed; paused, unchanged and skipped are what the last
+	 * attempt saw (a retry sees them again).
+	 */
 	long created, updated, deleted, touches, snoozed, paused, unchanged, skipped;
 	int wrote;   /* 1 when anything was written to the target */
 	int retries; /* conflicts re-read and merged */
