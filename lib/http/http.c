@@ -221,6 +221,19 @@ static void report_done(size_t *done, size_t n,
 		progress(*done, n, arg);
 }
 
+/* Hands x to the multi handle; on failure x is finished with a message.  0 or -1. */
+static int add_xfer(struct kith_http *http, struct xfer *x)
+{
+	CURLMcode mc = curl_multi_add_handle(http->multi, x->easy);
+
+	if (mc == CURLM_OK)
+		return 0;
+	http_set_message(x->out, KITH_ERR_IO, "cannot start the request to %s: %s", x->host,
+			 curl_multi_strerror(mc));
+	http_xfer_clear(x);
+	return -1;
+}
+
 enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_http_request *reqs,
 				    size_t n, struct kith_http_response *out,
 				    void (*progress)(size_t done, size_t total, void *arg),
@@ -258,14 +271,8 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 				report_done(&done, n, progress, progress_arg);
 				continue;
 			}
-			mc = curl_multi_add_handle(http->multi, x->easy);
-			if (mc != CURLM_OK) {
-				http_set_message(x->out, KITH_ERR_IO,
-						 "cannot start the request to %s: %s", x->host,
-						 curl_multi_strerror(mc));
-				http_xfer_clear(x);
+			if (add_xfer(http, x) < 0)
 				goto out;
-			}
 			running++;
 		}
 		if (running == 0)
@@ -286,14 +293,8 @@ enum kith_status kith_http_run_many(struct kith_http *http, const struct kith_ht
 			x->due_ms = 0;
 			http_xfer_reset(x);
 			x->errbuf[0] = '\0';
-			mc = curl_multi_add_handle(http->multi, x->easy);
-			if (mc != CURLM_OK) {
-				http_set_message(x->out, KITH_ERR_IO,
-						 "cannot start the request to %s: %s", x->host,
-						 curl_multi_strerror(mc));
-				http_xfer_clear(x);
+			if (add_xfer(http, x) < 0)
 				goto out;
-			}
 		}
 		mc = curl_multi_perform(http->multi, &still);
 		if (mc != CURLM_OK)
