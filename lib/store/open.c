@@ -217,11 +217,6 @@ struct kith_ctx *kith_store_ctx(struct kith_store *store)
 	return store->ctx;
 }
 
-const char *kith_store_tag(struct kith_store *store)
-{
-	return store->tag;
-}
-
 enum kith_status kith_store_begin(struct kith_store *store)
 {
 	enum kith_status rc;

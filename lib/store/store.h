@@ -13,9 +13,6 @@
 /* The context a store reports its failures through. */
 struct kith_ctx *kith_store_ctx(struct kith_store *store);
 
-/* The random tag of this store, part of every reminder UID. Borrowed. */
-const char *kith_store_tag(struct kith_store *store);
-
 /*
  * One active contact with what the schedule needs, as the report query
  * returns it.  Every pointer is borrowed and valid only during the callback.
