@@ -19,6 +19,7 @@ import pty
 import re
 import select
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -970,6 +971,23 @@ class TestReadOnlyStore(KithTest):
         self.assertIn("Anna Berg", self.run_reader("list").out)
         # No -wal or -shm of the reader's next to the owner's store.
         self.assertEqual(sorted(os.listdir(self.dir)), before)
+
+    def test_a_reader_sees_what_the_owner_has_not_checkpointed(self):
+        # While the owner has the store open, a change may sit in its -wal:
+        # the reader goes through the -wal then, not around it.  (SQLite
+        # gives -wal and -shm the store's mode: shared for reading here.)
+        os.chmod(self.db, 0o644)
+        owner = sqlite3.connect(self.db)
+        try:
+            owner.execute("PRAGMA wal_autocheckpoint = 0")
+            owner.execute("UPDATE contacts SET notes = 'written by the owner' WHERE id = 1")
+            owner.commit()
+            self.assertTrue(os.path.exists(self.db + "-wal"))
+            r = self.run_reader("show", "1", "--format", "json")
+            self.assertEqual(r.rc, 0, r)
+            self.assertEqual(json.loads(r.out)["notes"], "written by the owner")
+        finally:
+            owner.close()
 
     def test_a_change_is_refused_with_a_reason(self):
         r = self.run_reader("touch", "anna")
