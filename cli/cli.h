@@ -167,6 +167,15 @@ void cli_json_report_row(struct json *j, const struct kith_report_row *r, struct
 void cli_csv_report_header(FILE *f);
 void cli_csv_report_row(FILE *f, const struct kith_report_row *r, struct kith_date today);
 
+/*
+ * The reminders the sync holds back (on target_url, or on every target),
+ * with why and what to do, to f, after lead; nothing when there are none.  0 or an
+ * exit code.
+ */
+int cli_print_held(struct cli *cli, FILE *f, const char *target_url, const char *lead);
+/* Opens the store when there is one (for what a command adds from it); 0 also without. */
+int cli_open_store_if_any(struct cli *cli);
+
 /* Print a command's usage to stdout; returns EXIT_OK. */
 int cli_help(const char *usage);
 

@@ -138,6 +138,12 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	printf("RRULE in VTODO:    %s%s\n", yes(chk.rrule_in_vtodo),
 	       chk.rrule_in_vtodo ? "" : " (set 'mode = plain' in the configuration)");
 	printf("Requests:          %ld\n", chk.requests);
+	/* What the last sync of this calendar held back, if there is a store to ask. */
+	if (cli_open_store_if_any(cli) == EXIT_OK && cli->store) {
+		rc = cli_print_held(cli, stdout, kith_target_url(t), "");
+		if (rc)
+			goto out;
+	}
 out:
 	if (rc < 0)
 		rc = EXIT_OK;

@@ -170,6 +170,9 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		break;
 	}
 	}
+	/* Who is held back belongs beside who is quiet: their reminder may be stale. */
+	if (!rc && format == FORMAT_TABLE)
+		rc = cli_print_held(cli, stdout, NULL, "\n");
 	kith_report_free(r);
 	return rc;
 }

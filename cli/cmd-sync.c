@@ -324,6 +324,8 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 			printf(", %ld snoozed", res->snoozed);
 		if (res->paused)
 			printf(", %ld paused", res->paused);
+		if (res->held)
+			printf(", %ld held back", res->held);
 		printf("\n");
 	}
 	if (res->paused && !cli->quiet)
@@ -333,6 +335,15 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		printf("The calendar changed while kith was syncing: it was read again "
 		       "(%d time%s) and the changes merged.\n",
 		       res->retries, res->retries == 1 ? "" : "s");
+	/*
+	 * Exit 0: everything else synced, and the next sync tries these again.
+	 * The warning goes where cron and systemd look.
+	 */
+	if (res->held && !dry_run)
+		fprintf(stderr,
+			"kith: warning: %ld reminder%s held back (listed above as 'held'); "
+			"'kith report' lists them and why\n",
+			res->held, res->held == 1 ? "" : "s");
 	rc = EXIT_OK;
 out:
 	if (target && cli->verbose && kith_target_request_count(target))

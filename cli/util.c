@@ -607,3 +607,47 @@ void cli_csv_report_row(FILE *f, const struct kith_report_row *r, struct kith_da
 	cells[12] = r->phone;
 	csv_row(f, cells, REPORT_NCOLS);
 }
+
+int cli_open_store_if_any(struct cli *cli)
+{
+	struct stat sb;
+	int rc = resolve_db_path(cli);
+
+	if (rc || cli->store || stat(cli->db_path, &sb) != 0)
+		return rc;
+	if (kith_store_open(cli->ctx, cli->db_path, &cli->store) != KITH_OK) {
+		/* Not this command's business: it goes on without. */
+		cli->store = NULL;
+	}
+	return EXIT_OK;
+}
+
+int cli_print_held(struct cli *cli, FILE *f, const char *target_url, const char *lead)
+{
+	struct kith_held *h = NULL;
+	size_t n = 0;
+	enum kith_status st = kith_sync_held(cli->store, target_url, &h, &n);
+
+	if (st != KITH_OK)
+		return cli_lib_error(cli, st, "cannot read what the sync holds back");
+	if (n) {
+		fputs(lead, f);
+		fprintf(f,
+			"Held back by the sync (%zu): kith could not read or write %s; the other "
+			"reminders synced.\n",
+			n, n == 1 ? "this reminder" : "these reminders");
+		for (size_t i = 0; i < n; i++) {
+			/* The day is enough here; the time is in the store. */
+			fprintf(f, "  %s (since %.10s%s%s): %s\n", h[i].name,
+				h[i].since ? h[i].since : "?", target_url ? "" : ", ",
+				target_url ? "" : h[i].target, h[i].reason);
+		}
+		fprintf(f,
+			"Every 'kith sync' tries %s again. Fix or remove %s in the calendar app "
+			"or on the server if the reason says so; 'kith sync -v' shows the "
+			"requests.\n",
+			n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+	}
+	kith_held_list_free(h, n);
+	return EXIT_OK;
+}

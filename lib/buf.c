@@ -34,24 +34,31 @@ void kith_buf_append(struct kith_buf *b, const char *s)
 	kith_buf_append_n(b, s, strlen(s));
 }
 
-void kith_buf_printf(struct kith_buf *b, const char *fmt, ...)
+void kith_buf_vprintf(struct kith_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
 	if (n < 0) {
 		b->failed = 1;
 		return;
 	}
 	if (grow(b, (size_t)n) < 0)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	b->len += (size_t)n;
+}
+
+void kith_buf_printf(struct kith_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kith_buf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 char *kith_buf_steal(struct kith_buf *b)

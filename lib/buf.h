@@ -7,6 +7,7 @@
 #ifndef KITH_BUF_H
 #define KITH_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct kith_buf {
@@ -25,6 +26,8 @@ void kith_buf_append(struct kith_buf *b, const char *s);
 void kith_buf_append_n(struct kith_buf *b, const char *s, size_t n);
 void kith_buf_printf(struct kith_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void kith_buf_vprintf(struct kith_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Empties the buffer, keeping its memory. */
 void kith_buf_reset(struct kith_buf *b);
 /* The text so far; "" when nothing was appended. Borrowed. */

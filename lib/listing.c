@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Listings and fetched resources, and the content hash local targets tag them with. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
+#include "buf.h"
 #include "hash.h"
 #include "listing.h"
 #include "strset.h"
@@ -16,9 +18,12 @@ void kith_listing_clear(struct kith_listing *l)
 	}
 	for (size_t i = 0; i < l->n_gone; i++)
 		free(l->gone[i]);
+	for (size_t i = 0; i < l->n_notes; i++)
+		free(l->notes[i]);
 	free(l->names);
 	free(l->tags);
 	free(l->gone);
+	free(l->notes);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -103,6 +108,11 @@ enum kith_status kith_listing_apply(struct kith_listing *l, const struct kith_li
 		return KITH_ERR_NOMEM;
 	}
 	full.partial = l->partial;
+	full.notes = l->notes;
+	full.n_notes = l->n_notes;
+	full.cap_notes = l->cap_notes;
+	l->notes = NULL;
+	l->n_notes = l->cap_notes = 0;
 	free(l->names);
 	free(l->tags);
 	l->names = l->tags = NULL;
@@ -112,10 +122,61 @@ enum kith_status kith_listing_apply(struct kith_listing *l, const struct kith_li
 	return KITH_OK;
 }
 
+static char *vformat(const char *fmt, va_list ap)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+
+	kith_buf_vprintf(&b, fmt, ap);
+	return kith_buf_steal(&b);
+}
+
+enum kith_status kith_listing_note(struct kith_listing *l, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (KITH_GROW(l->notes, l->cap_notes, l->n_notes + 1, 8))
+		return KITH_ERR_NOMEM;
+	va_start(ap, fmt);
+	s = vformat(fmt, ap);
+	va_end(ap);
+	if (!s)
+		return KITH_ERR_NOMEM;
+	l->notes[l->n_notes++] = s;
+	return KITH_OK;
+}
+
+enum kith_status kith_fetched_fail(struct kith_fetched *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vformat(fmt, ap);
+	va_end(ap);
+	if (!s)
+		return KITH_ERR_NOMEM;
+	free(f->error);
+	f->error = s;
+	return KITH_OK;
+}
+
+int kith_tag_is_valid(const char *tag)
+{
+	if (!tag || !*tag)
+		return 0;
+	/* Sent back in a header: CR, LF or any other control would break the request. */
+	for (const unsigned char *p = (const unsigned char *)tag; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 void kith_fetched_clear(struct kith_fetched *f)
 {
 	free(f->bytes);
 	free(f->tag);
+	free(f->error);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -30,12 +30,26 @@ struct kith_listing {
 	int delta;
 	char **gone;
 	size_t n_gone, cap_gone;
+	/*
+	 * What the target said that was not taken (an href outside the
+	 * collection, an ETag that is no header value): one line each, for
+	 * the user, on every sync that sees it (RELIABILITY rule 23).
+	 */
+	char **notes;
+	size_t n_notes, cap_notes;
 };
 
 struct kith_fetched {
-	char *bytes; /* NULL: not there */
+	char *bytes; /* NULL: not there, or not readable (error says why) */
 	size_t len;
 	char *tag;
+	/*
+	 * Set when the resource is there but cannot be read (larger than
+	 * kith reads, an answer that does not parse, a name outside the
+	 * collection): a reason for people.  The engine holds that one item
+	 * back and syncs the others (rule 22).
+	 */
+	char *error;
 };
 
 void kith_listing_clear(struct kith_listing *l);
@@ -45,6 +59,14 @@ void kith_fetched_clear(struct kith_fetched *f);
 enum kith_status kith_listing_add(struct kith_listing *l, const char *name, const char *tag);
 /* As kith_listing_add, but takes the strings (malloc'd); on failure they are still the caller's. */
 enum kith_status kith_listing_take(struct kith_listing *l, char *name, char *tag);
+/* Appends a note (printf-style). KITH_OK or KITH_ERR_NOMEM. */
+enum kith_status kith_listing_note(struct kith_listing *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A fetched item's error (printf-style), replacing any. KITH_OK or KITH_ERR_NOMEM. */
+enum kith_status kith_fetched_fail(struct kith_fetched *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* 1 when tag may be sent back as an If-Match value: no control character, not empty. */
+int kith_tag_is_valid(const char *tag);
 /* Records a removal in a delta (copies). KITH_OK or KITH_ERR_NOMEM. */
 enum kith_status kith_listing_gone(struct kith_listing *l, const char *name);
 /*

@@ -21,6 +21,7 @@ struct kith_put {
 	const char *if_match;    /* NULL: create */
 	enum kith_status status; /* out: KITH_OK, KITH_ERR_CONFLICT, ... */
 	char *tag;               /* out: the new tag, or NULL (fetch to learn it) */
+	char *error;             /* out: why, when status is another error; free() */
 };
 
 struct kith_target_ops {

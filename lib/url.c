@@ -257,3 +257,111 @@ char *kith_url_resolve(const char *base, const char *ref)
 	kith_buf_free(&path);
 	return result;
 }
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* The path part of an absolute URL, percent-decoded (NULL: out of memory). */
+static char *decoded_path(const char *url)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 + strcspn(p + 3, "/") : url;
+	for (; *p; p++) {
+		int hi = p[0] == '%' ? hexval((unsigned char)p[1]) : -1;
+		int lo = hi >= 0 ? hexval((unsigned char)p[2]) : -1;
+		char ch = (char)(hi * 16 + lo);
+
+		if (lo >= 0) {
+			kith_buf_append_n(&b, &ch, 1);
+			p += 2;
+		} else {
+			kith_buf_append_n(&b, p, 1);
+		}
+	}
+	return kith_buf_steal(&b);
+}
+
+/* scheme://authority of an absolute URL: its length. */
+static size_t origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	return p ? (size_t)(p + 3 - url) + strcspn(p + 3, "/?#") : 0;
+}
+
+char *kith_url_member(const char *collection, const char *href, const char **why)
+{
+	char *url = NULL, *have = NULL, *want = NULL;
+	size_t n, on;
+	const char *seg;
+
+	*why = NULL;
+	for (const unsigned char *p = (const unsigned char *)href; *p && !*why; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '\\')
+			*why = "it is not a plain resource name";
+		else if (*p == '%' && (p[1] == '0' && p[2] == '0'))
+			*why = "it is not a plain resource name";
+		else if (*p == '%' && ((p[1] == '2' && (p[2] == 'f' || p[2] == 'F')) ||
+				       (p[1] == '5' && (p[2] == 'c' || p[2] == 'C'))))
+			*why = "it hides a '/' in its name";
+	}
+	/* A dot segment, also encoded ("%2e%2e"), climbs out of the collection. */
+	for (seg = href; !*why && seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+		size_t len = strcspn(seg, "/");
+		size_t dots = 0, i = 0;
+
+		while (i < len) {
+			if (seg[i] == '.')
+				i++;
+			else if (i + 2 < len && seg[i] == '%' && seg[i + 1] == '2' &&
+				 (seg[i + 2] == 'e' || seg[i + 2] == 'E'))
+				i += 3;
+			else
+				break;
+			dots++;
+		}
+		if (i == len && (dots == 1 || dots == 2))
+			*why = "it climbs out of the calendar with '..'";
+	}
+	if (*why)
+		return NULL;
+	url = kith_url_resolve(collection, href);
+	if (!url)
+		return NULL;
+	on = origin_len(collection);
+	if (origin_len(url) != on || strncasecmp(url, collection, on)) {
+		*why = "it is on another server";
+		goto fail;
+	}
+	have = decoded_path(url);
+	want = decoded_path(collection);
+	if (!have || !want)
+		goto fail;
+	n = strlen(want);
+	if (n && want[n - 1] != '/') {
+		*why = "the calendar's own URL is not a collection";
+		goto fail;
+	}
+	if (strncmp(have, want, n) || !have[n] || strchr(have + n, '/')) {
+		*why = "it is outside the calendar collection";
+		goto fail;
+	}
+	free(have);
+	free(want);
+	return url;
+fail:
+	free(url);
+	free(have);
+	free(want);
+	return NULL;
+}

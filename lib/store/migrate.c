@@ -154,6 +154,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX reminders_pending ON reminders(target_id) WHERE pending IS NOT NULL;"
 	"CREATE INDEX reminders_known ON reminders(target_id, contact_id, resource, etag) "
 	"WHERE etag IS NOT NULL AND base IS NOT NULL;",
+	/*
+	 * 7 -> 8: a reminder the sync could not read or write is held back
+	 * with its reason (and since when), so that every sync, `kith
+	 * report` and `kith check` can say which contacts wait and why,
+	 * while the others sync (RELIABILITY rule 22).
+	 */
+	"ALTER TABLE reminders ADD COLUMN held TEXT;"
+	"ALTER TABLE reminders ADD COLUMN held_since TEXT;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -7,6 +7,8 @@
 #include "internal.h"
 #include "store/sync-state.h"
 
+#include <kith/sync.h>
+
 enum kith_status kith_store_target_id(struct kith_store *store, const char *url, int create,
 				      int64_t *out)
 {
@@ -51,6 +53,8 @@ void kith_rstate_clear(struct kith_rstate *r)
 	free(r->counted);
 	free(r->state);
 	free(r->fingerprint);
+	free(r->held);
+	free(r->held_since);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -72,11 +76,12 @@ enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t targe
 	enum kith_status rc;
 	int step;
 
-	rc = prepare(store,
-		     "SELECT contact_id, resource, uid, etag, base, pending, processed, "
-		     "counted_copies, state, written_due, fingerprint FROM reminders "
-		     "WHERE target_id = ?1 ORDER BY contact_id",
-		     &st);
+	rc = prepare(
+		store,
+		"SELECT contact_id, resource, uid, etag, base, pending, processed, "
+		"counted_copies, state, written_due, fingerprint, held, held_since FROM reminders "
+		"WHERE target_id = ?1 ORDER BY contact_id",
+		&st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -101,6 +106,8 @@ enum kith_status kith_store_rstates_load(struct kith_store *store, int64_t targe
 		r->state = col_text(st, 8, &ok);
 		r->written_due = col_date(st, 9);
 		r->fingerprint = col_text(st, 10, &ok);
+		r->held = col_text(st, 11, &ok);
+		r->held_since = col_text(st, 12, &ok);
 		if (!ok) {
 			rc = kith_nomem(store->ctx);
 			goto out;
@@ -126,17 +133,20 @@ enum kith_status kith_store_rstate_save(struct kith_store *store, int64_t target
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 
-	rc = prepare(store,
-		     "INSERT INTO reminders (target_id, contact_id, resource, uid, etag, base, "
-		     "pending, processed, counted_copies, state, written_due, fingerprint) VALUES "
-		     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'ok'), ?11, ?12) "
-		     "ON CONFLICT (target_id, contact_id) DO UPDATE SET "
-		     "resource = excluded.resource, uid = excluded.uid, etag = excluded.etag, "
-		     "base = excluded.base, pending = excluded.pending, "
-		     "processed = excluded.processed, counted_copies = excluded.counted_copies, "
-		     "state = excluded.state, written_due = excluded.written_due, "
-		     "fingerprint = excluded.fingerprint",
-		     &st);
+	rc = prepare(
+		store,
+		"INSERT INTO reminders (target_id, contact_id, resource, uid, etag, base, "
+		"pending, processed, counted_copies, state, written_due, fingerprint, held, "
+		"held_since) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'ok'), ?11, ?12, ?13, ?14) "
+		"ON CONFLICT (target_id, contact_id) DO UPDATE SET "
+		"resource = excluded.resource, uid = excluded.uid, etag = excluded.etag, "
+		"base = excluded.base, pending = excluded.pending, "
+		"processed = excluded.processed, counted_copies = excluded.counted_copies, "
+		"state = excluded.state, written_due = excluded.written_due, "
+		"fingerprint = excluded.fingerprint, held = excluded.held, "
+		"held_since = excluded.held_since",
+		&st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, target_id);
@@ -151,6 +161,8 @@ enum kith_status kith_store_rstate_save(struct kith_store *store, int64_t target
 	bind_text(st, 10, r->state);
 	bind_date(st, 11, r->written_due);
 	bind_text(st, 12, r->fingerprint);
+	bind_text(st, 13, r->held);
+	bind_text(st, 14, r->held_since);
 	rc = step_done(store, st, "saving sync state");
 	finish(store, st);
 	return rc;
@@ -458,5 +470,73 @@ enum kith_status kith_store_quiet_counts(struct kith_store *store, int64_t targe
 		rc = db_fail(store, "reading sync state");
 	}
 	finish(store, st);
+	return rc;
+}
+
+void kith_held_list_free(struct kith_held *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].name);
+		free(list[i].target);
+		free(list[i].resource);
+		free(list[i].reason);
+		free(list[i].since);
+	}
+	free(list);
+}
+
+enum kith_status kith_sync_held(struct kith_store *store, const char *target_url,
+				struct kith_held **out, size_t *out_n)
+{
+	sqlite3_stmt *st = NULL;
+	struct kith_held *list = NULL;
+	size_t n = 0, cap = 0;
+	enum kith_status rc;
+	int step;
+
+	*out = NULL;
+	*out_n = 0;
+	rc = prepare(store,
+		     "SELECT r.contact_id, c.name, t.url, r.resource, r.held, r.held_since "
+		     "FROM reminders r JOIN contacts c ON c.id = r.contact_id "
+		     "JOIN targets t ON t.id = r.target_id "
+		     "WHERE r.held IS NOT NULL AND (?1 IS NULL OR t.url = ?1) "
+		     "ORDER BY c.name, c.id, t.url",
+		     &st);
+	if (rc)
+		return rc;
+	bind_text(st, 1, target_url);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kith_held *h;
+		int ok = 1;
+
+		if (KITH_GROW(list, cap, n + 1, 8)) {
+			rc = kith_nomem(store->ctx);
+			goto out;
+		}
+		h = &list[n++];
+		memset(h, 0, sizeof(*h));
+		h->contact_id = sqlite3_column_int64(st, 0);
+		h->name = col_text(st, 1, &ok);
+		h->target = col_text(st, 2, &ok);
+		h->resource = col_text(st, 3, &ok);
+		h->reason = col_text(st, 4, &ok);
+		h->since = col_text(st, 5, &ok);
+		if (!ok) {
+			rc = kith_nomem(store->ctx);
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = db_fail(store, "reading held reminders");
+		goto out;
+	}
+	*out = list;
+	*out_n = n;
+	list = NULL;
+	n = 0;
+out:
+	finish(store, st);
+	kith_held_list_free(list, n);
 	return rc;
 }

@@ -21,6 +21,13 @@ struct kith_rstate {
 	char *state;                  /* "ok", "deleted" (by the user: contact paused) */
 	struct kith_date written_due; /* for people reading the store */
 	char *fingerprint;            /* hash of the reminder content last written */
+	/*
+	 * Why the last sync held this reminder back (it could not read or
+	 * write it); NULL: not held.  held_since: the UTC time it was first
+	 * held, "YYYY-MM-DDTHH:MM:SSZ".
+	 */
+	char *held;
+	char *held_since;
 };
 
 void kith_rstate_clear(struct kith_rstate *r);

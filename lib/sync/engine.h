@@ -48,6 +48,7 @@ struct engine {
 	int rs_by_name_stale; /* a loaded row was renamed since it was built */
 	char *rs_gone;        /* per rs: row removed this attempt */
 	long *rs_listed;      /* per rs: index in the listing, -1 if absent */
+	char *held_now;       /* per rs: held back by this attempt (kith_sync_hold) */
 
 	struct kith_titem *old_items;
 	size_t n_old_items;
@@ -61,6 +62,12 @@ struct engine {
 
 	struct kith_sync_plan plan; /* this attempt's; the writer marks its writes done */
 
+	int attempt;        /* 0-based; the last one holds what still conflicts */
+	int last_attempt;   /* this is the last attempt of the sync */
+	int flush_conflict; /* the target changed as a whole during the writes */
+	/* Contacts whose create was refused and renamed in this sync (all attempts). */
+	int64_t *renamed;
+	size_t n_renamed, cap_renamed;
 	int listed;          /* the listing was taken by the quiet check */
 	int stale;           /* listed, then gone before it could be read */
 	int64_t planned_gen; /* the store's generation the plan covered */
@@ -84,6 +91,16 @@ enum kith_status kith_sync_act(struct engine *e, enum kith_sync_action_kind kind
 			       struct kith_date date, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 int kith_sync_fault(struct engine *e, const char *step);
+const struct kith_contact *kith_sync_contact(const struct engine *e, int64_t id);
+/*
+ * Holds row ri back with a reason (printf-style): recorded on the row
+ * (with since when), reported as a KITH_SYNC_HOLD action, counted once
+ * per attempt.  The rest of the sync goes on (RELIABILITY rule 22).
+ */
+enum kith_status kith_sync_hold(struct engine *e, size_t ri, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Row ri synced: whatever held it before is forgotten (unless this attempt held it). */
+void kith_sync_unhold(struct engine *e, size_t ri);
 struct kith_cadence kith_sync_cadence(struct engine *e, const struct kith_contact *c);
 long kith_sync_row_of_contact(struct engine *e, int64_t id);
 int kith_sync_row_by_name(struct engine *e, const char *name);
@@ -121,7 +138,7 @@ enum kith_status kith_sync_settle(struct engine *e, int *skip);
 enum kith_status kith_sync_record(struct engine *e);
 enum kith_status kith_sync_send(struct engine *e, int *conflicts);
 enum kith_status kith_sync_read_back(struct engine *e);
-enum kith_status kith_sync_confirm(struct engine *e);
+enum kith_status kith_sync_confirm(struct engine *e, int *conflicts);
 enum kith_status kith_sync_describe(struct engine *e);
 
 #endif

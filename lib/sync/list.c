@@ -172,17 +172,38 @@ enum kith_status kith_sync_list_and_fetch(struct engine *e)
 		if (rc)
 			goto out;
 		for (size_t k = 0; k < n; k++) {
+			size_t i = which[k];
+
 			/*
 			 * Listed as changed, then not there to read (a 404 in the
 			 * multiget, or DAViCal leaving it out): the listing is
 			 * already old.  Planning on it would pair the new tag with
-			 * the old bytes, so the attempt starts over instead.
+			 * the old bytes, so the attempt starts over instead -- but
+			 * not forever: a server that lists an item it never returns
+			 * would stop every sync, so the last attempt holds that one
+			 * item back instead.
 			 */
-			e->stale |= !got[k].bytes;
-			e->fetched[which[k]] = got[k];
+			if (!got[k].bytes && !got[k].error && e->last_attempt &&
+			    kith_fetched_fail(&got[k],
+					      "the server lists it but did not return it when "
+					      "asked for it, on each of %d tries",
+					      e->attempt + 1) != KITH_OK) {
+				rc = kith_nomem(e->ctx);
+				goto out;
+			}
+			e->stale |= !got[k].bytes && !got[k].error;
+			/* A listing without a usable tag takes the one the read brought. */
+			if (!e->listing.tags[i] && got[k].bytes && kith_tag_is_valid(got[k].tag)) {
+				e->listing.tags[i] = got[k].tag;
+				got[k].tag = NULL;
+			}
+			e->fetched[i] = got[k];
+			memset(&got[k], 0, sizeof(got[k]));
 		}
 	}
 out:
+	for (size_t k = 0; got && k < n; k++)
+		kith_fetched_clear(&got[k]);
 	free(got);
 	free(names);
 	free(which);

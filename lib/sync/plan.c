@@ -154,6 +154,7 @@ void kith_sync_plan_clear(struct kith_sync_plan *p)
 		free(p->writes[i].if_match);
 		free(p->writes[i].fingerprint);
 		free(p->writes[i].tag);
+		free(p->writes[i].error);
 	}
 	free(p->writes);
 	free(p->new_rows);
@@ -277,6 +278,17 @@ static enum kith_status plan_contact(struct run *run, size_t ci)
 	kith_standing_clear(&s);
 	if (rc)
 		return rc;
+	/* A row keeps its own UID: a fresh one after a server refused the contact's. */
+	if (ri >= 0 && in->rows[ri].uid && strcmp(r->uid, in->rows[ri].uid)) {
+		char *uid = strdup(in->rows[ri].uid);
+
+		if (!uid) {
+			rc = kith_nomem(run->ctx);
+			goto out;
+		}
+		free(r->uid);
+		r->uid = uid;
+	}
 	fp = kith_sync_fingerprint(r);
 	if (!fp) {
 		rc = kith_nomem(run->ctx);
@@ -313,6 +325,15 @@ static enum kith_status plan_contact(struct run *run, size_t ci)
 		run->p->unchanged++;
 		rc = add_edit(run, (size_t)ri, KITH_SYNC_EDIT_FINGERPRINT, fp);
 		fp = NULL;
+		goto out;
+	}
+	if (!in->listing->tags[li]) {
+		char *why = strdup("the server gives this reminder no usable ETag, so kith "
+				   "cannot rewrite it without risking another app's change");
+
+		/* Every write is conditional (rule 1): without a tag there is no safe one. */
+		rc = why ? add_edit(run, (size_t)ri, KITH_SYNC_EDIT_HOLD, why)
+			 : kith_nomem(run->ctx);
 		goto out;
 	}
 	rc = rewrite(run, st, r, &bytes);

@@ -56,17 +56,20 @@ struct kith_sync_write {
 	/* Filled by the writer. */
 	char *tag; /* after the write; NULL: fetch to learn it */
 	int ok, conflict;
+	int refused; /* a create the server refused for its UID: write it under a fresh one */
+	char *error; /* why this one write failed (the others went on); NULL: it did not */
 };
 
 enum kith_sync_edit_kind {
 	KITH_SYNC_EDIT_FINGERPRINT, /* the target already agrees: remember that */
 	KITH_SYNC_EDIT_REMOVE,      /* the row is forgotten (its reminder is gone) */
+	KITH_SYNC_EDIT_HOLD,        /* the row needs a write kith cannot make safely */
 };
 
 struct kith_sync_edit {
 	size_t row;
 	enum kith_sync_edit_kind kind;
-	char *fingerprint;
+	char *fingerprint; /* FINGERPRINT: the one to remember; HOLD: the reason */
 };
 
 struct kith_sync_plan {

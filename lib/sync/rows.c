@@ -22,6 +22,59 @@ enum kith_status kith_sync_act(struct engine *e, enum kith_sync_action_kind kind
 	return rc;
 }
 
+const struct kith_contact *kith_sync_contact(const struct engine *e, int64_t id)
+{
+	for (size_t i = 0; i < e->n_contacts; i++)
+		if (e->contacts[i].id == id)
+			return &e->contacts[i];
+	return NULL;
+}
+
+enum kith_status kith_sync_hold(struct engine *e, size_t ri, const char *fmt, ...)
+{
+	struct kith_rstate *r = &e->rs[ri];
+	struct kith_buf b = KITH_BUF_INIT;
+	char *reason;
+	va_list ap;
+
+	va_start(ap, fmt);
+	kith_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	reason = kith_buf_steal(&b);
+	if (!reason)
+		return kith_nomem(e->ctx);
+	free(r->held);
+	r->held = reason;
+	if (!r->held_since) {
+		struct tm tm;
+		char at[32] = "";
+
+		/* When it was first held: a reason that lasts is worth a look. */
+		if (gmtime_r(&e->now, &tm))
+			strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!(r->held_since = strdup(at)))
+			return kith_nomem(e->ctx);
+	}
+	if (!e->held_now[ri]) {
+		e->held_now[ri] = 1;
+		e->res->held++;
+	}
+	return kith_sync_act(e, KITH_SYNC_HOLD, kith_sync_contact(e, r->contact_id), r->resource,
+			     (struct kith_date){ 0, 0, 0 }, "%s; held back, tried again next sync",
+			     reason);
+}
+
+void kith_sync_unhold(struct engine *e, size_t ri)
+{
+	struct kith_rstate *r = &e->rs[ri];
+
+	if (e->held_now[ri])
+		return;
+	free(r->held);
+	free(r->held_since);
+	r->held = r->held_since = NULL;
+}
+
 int kith_sync_fault(struct engine *e, const char *step)
 {
 	return e->hooks && e->hooks->fault && e->hooks->fault(step, e->hooks->arg);
@@ -60,8 +113,9 @@ const char *kith_sync_server_bytes(struct engine *e, size_t ri)
 /* A digest of a row's content, to save only the rows that changed. */
 uint64_t kith_sync_row_digest(const struct kith_rstate *r)
 {
-	const char *fields[] = { r->resource,  r->uid,     r->etag,  r->base,       r->pending,
-				 r->processed, r->counted, r->state, r->fingerprint };
+	const char *fields[] = { r->resource,    r->uid,       r->etag,      r->base,
+				 r->pending,     r->processed, r->counted,   r->state,
+				 r->fingerprint, r->held,      r->held_since };
 	struct kith_hash h = KITH_HASH_INIT;
 
 	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {

@@ -97,6 +97,13 @@ enum kith_status kith_sync_sort_foreign(struct engine *e)
 			e->n_items++;
 			continue;
 		}
+		if (e->fetched[i].error) {
+			/* Not ours and not readable: said on every sync, read again next time. */
+			rc = kith_sync_act(e, KITH_SYNC_SKIP, NULL, name,
+					   (struct kith_date){ 0, 0, 0 }, "%s: %s; left alone",
+					   name, e->fetched[i].error);
+			continue;
+		}
 		if (e->fetched[i].bytes &&
 		    kith_ical_parse_todos(e->ctx, e->fetched[i].bytes, e->fetched[i].len,
 					  e->o->tzid, &todos) != KITH_OK)
@@ -342,9 +349,11 @@ static enum kith_status apply_detection(struct engine *e, struct kith_contact *c
 					   "moved earlier to %s in a calendar app; kept",
 					   kith_date_format(d->moved_to, day));
 	} else if (d->unreadable) {
-		e->res->skipped++;
-		rc = kith_sync_act(e, KITH_SYNC_SKIP, c, r->resource, (struct kith_date){ 0, 0, 0 },
-				   "the reminder has no main VTODO any more; left untouched");
+		rc = kith_sync_hold(
+			e, ri,
+			"the reminder on the target has no main VTODO (UID %s) any more; "
+			"left untouched",
+			r->uid);
 	}
 	return rc;
 }
@@ -396,12 +405,17 @@ static enum kith_status detect_one(struct engine *e, struct kith_contact *c, siz
 	    (replace(&r->base, bytes) || replace(&r->etag, e->listing.tags[li])))
 		rc = kith_nomem(e->ctx);
 	goto out;
-unreadable:
+unreadable : {
+	char *why = strdup(kith_ctx_errmsg(e->ctx));
+
 	kith_ctx_clear(e->ctx);
 	*skip = 1;
-	e->res->skipped++;
-	rc = kith_sync_act(e, KITH_SYNC_SKIP, c, r->resource, (struct kith_date){ 0, 0, 0 },
-			   "kith cannot read this reminder any more; left untouched");
+	rc = why ? kith_sync_hold(e, ri,
+				  "kith cannot read this reminder any more (%s); left untouched",
+				  why)
+		 : kith_nomem(e->ctx);
+	free(why);
+}
 out:
 	kith_todos_clear(&agreed);
 	kith_todos_clear(&now);
@@ -450,14 +464,20 @@ enum kith_status kith_sync_settle(struct engine *e, int *skip)
 		rc = settle_intent(e, i, *cp);
 		if (rc)
 			break;
+		if (li >= 0 && e->fetched[li].error) {
+			/* There, but not readable: this one waits, the others go on. */
+			skip[i] = 1;
+			rc = kith_sync_hold(e, i, "%s", e->fetched[li].error);
+			continue;
+		}
 		if (!r->base) {
-			/* A create that never reached the target: plan it again. */
-			if (li < 0) {
-				e->rs_gone[i] = 1;
-				rc = kith_store_rstate_remove(e->store, e->target_id,
-							      r->contact_id);
+			/*
+			 * A create that never reached the target: plan it again,
+			 * under the same name and UID (rule 4; the UID may be a
+			 * fresh one a server's refusal made).
+			 */
+			if (li < 0)
 				continue;
-			}
 			if (replace(&r->base, kith_sync_server_bytes(e, i)) ||
 			    replace(&r->etag, e->listing.tags[li])) {
 				rc = kith_nomem(e->ctx);

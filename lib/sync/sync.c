@@ -56,6 +56,7 @@ static void clear_attempt(struct engine *e)
 	kith_strset_free(&e->rs_by_name);
 	free(e->rs_gone);
 	free(e->rs_listed);
+	free(e->held_now);
 	kith_titem_list_free(e->old_items, e->n_old_items);
 	kith_titem_list_free(e->items, e->n_items);
 	for (size_t i = 0; e->item_todos && i < e->n_items; i++)
@@ -72,6 +73,7 @@ static void clear_attempt(struct engine *e)
 	e->rs_by_name_stale = 0;
 	e->rs_gone = NULL;
 	e->rs_listed = NULL;
+	e->held_now = NULL;
 	e->old_items = e->items = NULL;
 	e->item_todos = NULL;
 	e->fetched = NULL;
@@ -79,6 +81,7 @@ static void clear_attempt(struct engine *e)
 	e->new_foreign = 0;
 	e->listed = 0;
 	e->stale = 0;
+	e->flush_conflict = 0;
 	kith_sync_unload(e);
 }
 
@@ -105,6 +108,37 @@ static enum kith_status report_plan(struct engine *e)
 	p->actions = NULL;
 	p->n_actions = 0;
 	return KITH_OK;
+}
+
+/*
+ * A row this attempt neither held nor is about to write is in step with
+ * the target: what held it before is over.  A write's own outcome decides
+ * in tx 2.
+ */
+static enum kith_status unhold_settled(struct engine *e)
+{
+	char *writing = calloc(e->n_rs ? e->n_rs : 1, 1);
+
+	if (!writing)
+		return kith_nomem(e->ctx);
+	for (size_t i = 0; i < e->plan.n_writes; i++)
+		writing[e->plan.writes[i].row] = 1;
+	for (size_t i = 0; i < e->n_rs; i++)
+		if (!writing[i])
+			kith_sync_unhold(e, i);
+	free(writing);
+	return KITH_OK;
+}
+
+/* What the target said that kith did not take, on every sync that sees it. */
+static enum kith_status report_notes(struct engine *e)
+{
+	enum kith_status rc = KITH_OK;
+
+	for (size_t i = 0; i < e->listing.n_notes && !rc; i++)
+		rc = kith_sync_act(e, KITH_SYNC_NOTE, NULL, NULL, (struct kith_date){ 0, 0, 0 },
+				   "%s", e->listing.notes[i]);
+	return rc;
 }
 
 /*
@@ -155,6 +189,8 @@ static enum kith_status plan(struct engine *e)
 		rc = rc2;
 	if (!rc)
 		rc = kith_sync_record(e);
+	if (!rc)
+		rc = unhold_settled(e);
 	for (size_t i = 0; i < e->n_rs && !rc; i++)
 		if (!e->rs_gone[i] && kith_sync_row_changed(e, i))
 			rc = kith_store_rstate_save(e->store, e->target_id, &e->rs[i]);
@@ -163,6 +199,30 @@ static enum kith_status plan(struct engine *e)
 out:
 	free(skip);
 	return rc;
+}
+
+/*
+ * What an attempt only saw (an unreadable item, one held back, a note
+ * about the listing) the next attempt sees again: said once, not once
+ * per try.  What an attempt committed stays.
+ */
+static void forget_seen(struct kith_sync_result *r)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n_actions; i++) {
+		struct kith_sync_action *a = &r->actions[i];
+
+		if (a->kind == KITH_SYNC_SKIP || a->kind == KITH_SYNC_HOLD ||
+		    (a->kind == KITH_SYNC_NOTE && !a->contact_id)) {
+			free(a->name);
+			free(a->resource);
+			free(a->detail);
+			continue;
+		}
+		r->actions[k++] = *a;
+	}
+	r->n_actions = k;
 }
 
 static enum kith_status attempt(struct engine *e, int *conflicts)
@@ -176,7 +236,8 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	 * attempt committed (touches, snoozes, writes that went through)
 	 * stays true and stays counted.
 	 */
-	e->res->unchanged = e->res->paused = e->res->skipped = 0;
+	e->res->unchanged = e->res->paused = e->res->skipped = e->res->held = 0;
+	forget_seen(e->res);
 	*conflicts = 0;
 	rc = kith_store_begin(e->store);
 	if (rc)
@@ -209,8 +270,9 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 		e->n_rs_loaded = e->n_rs;
 		p = realloc(e->rs, e->cap_rs * sizeof(*p));
 		e->rs_gone = calloc(e->cap_rs, 1);
+		e->held_now = calloc(e->cap_rs, 1);
 		e->rs_was = malloc(e->cap_rs * sizeof(*e->rs_was));
-		if (!p || !e->rs_gone || !e->rs_was)
+		if (!p || !e->rs_gone || !e->held_now || !e->rs_was)
 			rc = kith_nomem(e->ctx);
 		if (p)
 			e->rs = p;
@@ -225,6 +287,8 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 		*conflicts = 1;
 		return KITH_OK;
 	}
+	if (!rc)
+		rc = report_notes(e);
 	if (!rc)
 		rc = kith_sync_sort_foreign(e);
 	if (!rc)
@@ -242,7 +306,8 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	rc = kith_store_generation(e->store, &e->planned_gen);
 	if (!rc)
 		rc = kith_store_set_plan_key(e->store, e->target_id, NULL);
-	if (!rc && !e->plan.n_writes)
+	/* A sync that held something back is not complete: the next one plans again. */
+	if (!rc && !e->plan.n_writes && !e->res->held)
 		rc = kith_sync_save_plan_key(e, e->planned_gen);
 	if (rc) {
 		kith_store_rollback(e->store);
@@ -264,7 +329,7 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 	rc = kith_store_begin(e->store);
 	if (rc)
 		return rc;
-	rc = kith_sync_confirm(e);
+	rc = kith_sync_confirm(e, conflicts);
 	if (!rc && e->t->ops->save_state) {
 		/* The writes may have changed what the target keeps (a stale token). */
 		char *state = e->t->ops->save_state(e->t);
@@ -273,7 +338,7 @@ static enum kith_status attempt(struct engine *e, int *conflicts)
 			   : kith_nomem(e->ctx);
 		free(state);
 	}
-	if (!rc && !*conflicts) {
+	if (!rc && !*conflicts && !e->res->held) {
 		int64_t gen;
 
 		/* Another kith may have changed the store since the plan: then plan again. */
@@ -322,6 +387,8 @@ enum kith_status kith_sync_with_hooks(struct kith_store *store, struct kith_targ
 	*out = e.res;
 	rc = KITH_OK;
 	for (int i = 0; !rc && i < MAX_ATTEMPTS; i++) {
+		e.attempt = i;
+		e.last_attempt = i + 1 == MAX_ATTEMPTS;
 		rc = attempt(&e, &conflicts);
 		clear_attempt(&e);
 		if (rc || !conflicts)
@@ -334,5 +401,6 @@ enum kith_status kith_sync_with_hooks(struct kith_store *store, struct kith_targ
 				       target->url, MAX_ATTEMPTS);
 	}
 	clear_attempt(&e);
+	free(e.renamed);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The writer: send the planned writes, read back what the target keeps, confirm. */
 
+#include "array.h"
 #include "engine.h"
+#include "hash.h"
 
 /* ---- step 2, its end: record ---- */
 
@@ -29,6 +31,8 @@ enum kith_status kith_sync_record(struct engine *e)
 		if (d->kind == KITH_SYNC_EDIT_FINGERPRINT) {
 			if (replace(&e->rs[d->row].fingerprint, d->fingerprint))
 				rc = kith_nomem(e->ctx);
+		} else if (d->kind == KITH_SYNC_EDIT_HOLD) {
+			rc = kith_sync_hold(e, d->row, "%s", d->fingerprint);
 		} else {
 			e->rs_gone[d->row] = 1;
 			rc = kith_store_rstate_remove(e->store, e->target_id,
@@ -48,12 +52,41 @@ enum kith_status kith_sync_record(struct engine *e)
 
 /* ---- steps 3 and 4: write, confirm ---- */
 
-static const struct kith_contact *contact_of(struct engine *e, int64_t id)
+/*
+ * A failed write that concerns this one item (the server refused it, it
+ * is invalid, an unexpected answer about it) rather than the whole sync
+ * (no network, a wrong password, a full disk, the store): the item is
+ * held back and the others go on (RELIABILITY rule 22).  A server's
+ * unexpected status comes as KITH_ERR_IO; a local target's KITH_ERR_IO
+ * is its disk, which fails every item alike.
+ */
+static int item_failure(const struct engine *e, enum kith_status rc)
 {
-	for (size_t i = 0; i < e->n_contacts; i++)
-		if (e->contacts[i].id == id)
-			return &e->contacts[i];
-	return NULL;
+	switch (rc) {
+	case KITH_ERR_INVALID:
+	case KITH_ERR_PARSE:
+	case KITH_ERR_ICAL:
+	case KITH_ERR_EXISTS:
+	case KITH_ERR_NOT_FOUND: return 1;
+	case KITH_ERR_IO: return e->t->ops->put_many != NULL;
+	default: return 0;
+	}
+}
+
+/* Records what one failed write means; KITH_OK, or rc when it stops the sync. */
+static enum kith_status write_failed(struct engine *e, struct kith_sync_write *w,
+				     enum kith_status rc, const char *why)
+{
+	if (rc == KITH_ERR_CONFLICT) {
+		w->conflict = 1;
+		return KITH_OK;
+	}
+	if (!item_failure(e, rc))
+		return rc;
+	w->refused = rc == KITH_ERR_EXISTS && w->op == KITH_SYNC_OP_CREATE;
+	free(w->error);
+	w->error = strdup(why && *why ? why : kith_status_str(rc));
+	return w->error ? KITH_OK : kith_nomem(e->ctx);
 }
 
 /* Creates and updates at once, for targets that can (CalDAV: parallel PUTs). */
@@ -84,25 +117,27 @@ static enum kith_status send_batch(struct engine *e, int *conflicts)
 	rc = e->t->ops->put_many(e->t, puts, n);
 	if (rc)
 		goto out;
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; k < n && !rc; k++) {
 		struct kith_sync_write *w = &e->plan.writes[which[k]];
 
-		if (puts[k].status == KITH_ERR_CONFLICT) {
-			w->conflict = 1;
-			(*conflicts)++;
-		} else if (puts[k].status == KITH_OK) {
+		if (puts[k].status == KITH_OK) {
 			w->ok = 1;
 			w->tag = puts[k].tag;
 			puts[k].tag = NULL;
-		} else if (!rc) {
-			rc = puts[k].status;
+			continue;
 		}
+		rc = write_failed(e, w, puts[k].status, puts[k].error);
+		if (rc)
+			kith_fail(e->ctx, rc, "%s", puts[k].error ? puts[k].error : "");
+		*conflicts += w->conflict;
 	}
 	if (!rc && kith_sync_fault(e, "write"))
 		rc = kith_fail(e->ctx, KITH_ERR_IO, "stopped by a test fault after a write");
 out:
-	for (size_t k = 0; puts && k < n; k++)
+	for (size_t k = 0; puts && k < n; k++) {
 		free(puts[k].tag);
+		free(puts[k].error);
+	}
 	free(puts);
 	free(which);
 	return rc;
@@ -123,21 +158,23 @@ enum kith_status kith_sync_send(struct engine *e, int *conflicts)
 		struct kith_sync_write *w = &e->plan.writes[i];
 		struct kith_rstate *r = &e->rs[w->row];
 
-		if (w->ok || w->conflict)
+		if (w->ok || w->conflict || w->error)
 			continue;
 		if (w->op == KITH_SYNC_OP_DELETE)
 			rc = ops->del(e->t, r->resource, w->if_match);
 		else
 			rc = ops->put(e->t, r->resource, w->bytes, strlen(w->bytes), w->if_match,
 				      &w->tag);
-		if (rc == KITH_ERR_CONFLICT) {
+		if (rc) {
+			enum kith_status failed = rc;
+
+			rc = write_failed(e, w, failed, kith_ctx_errmsg(e->ctx));
+			if (rc)
+				return rc;
 			kith_ctx_clear(e->ctx);
-			w->conflict = 1;
-			(*conflicts)++;
+			*conflicts += w->conflict;
 			continue;
 		}
-		if (rc)
-			return rc;
 		w->ok = 1;
 		if (kith_sync_fault(e, "write"))
 			return kith_fail(e->ctx, KITH_ERR_IO,
@@ -146,6 +183,7 @@ enum kith_status kith_sync_send(struct engine *e, int *conflicts)
 	rc = ops->flush(e->t);
 	if (rc == KITH_ERR_CONFLICT) {
 		kith_ctx_clear(e->ctx);
+		e->flush_conflict = 1;
 		for (size_t i = 0; i < e->plan.n_writes; i++) {
 			if (e->plan.writes[i].ok) {
 				e->plan.writes[i].ok = 0;
@@ -210,7 +248,55 @@ out:
 	return rc;
 }
 
-enum kith_status kith_sync_confirm(struct engine *e)
+/*
+ * A create the server refused for its UID (it keeps it in a trash bin):
+ * the row gets a fresh UID and the name that goes with it, recorded
+ * before anything is sent, and the next attempt creates it (rule 4).
+ * Once per sync: a second refusal holds it back.
+ */
+static enum kith_status rename_refused(struct engine *e, struct kith_sync_write *w)
+{
+	struct kith_rstate *r = &e->rs[w->row];
+	char hex[KITH_HASH_HEXSZ], *uid, *name;
+	struct kith_hash h = KITH_HASH_INIT;
+	struct kith_buf b = KITH_BUF_INIT;
+	size_t stem = strlen(r->uid);
+
+	for (size_t i = 0; i < e->n_renamed; i++)
+		if (e->renamed[i] == r->contact_id)
+			return kith_sync_hold(e, w->row, "%s, also under a fresh UID", w->error);
+	/* A UID renamed before keeps its stem: the suffix is replaced, not added to. */
+	if (stem > 10 && !strncmp(r->uid + stem - 10, "-r", 2))
+		stem -= 10;
+	kith_hash_add_str(&h, r->uid);
+	kith_hash_add_word(&h, (uint64_t)e->now);
+	kith_hash_add_word(&h, (uint64_t)e->attempt);
+	kith_buf_printf(&b, "%.*s-r%.8s", (int)stem, r->uid,
+			kith_hash_hex(kith_hash_result(&h), hex));
+	uid = kith_buf_steal(&b);
+	name = uid ? e->t->ops->resource_name(e->t, uid) : NULL;
+	if (!uid || !name || KITH_GROW(e->renamed, e->cap_renamed, e->n_renamed + 1, 4)) {
+		free(uid);
+		free(name);
+		return kith_nomem(e->ctx);
+	}
+	e->renamed[e->n_renamed++] = r->contact_id;
+	free(r->uid);
+	free(r->resource);
+	r->uid = uid;
+	r->resource = name;
+	free(r->pending);
+	r->pending = NULL;
+	if (e->last_attempt)
+		return kith_sync_hold(e, w->row,
+				      "%s; the next sync writes it under the fresh UID %s",
+				      w->error, r->uid);
+	return kith_sync_act(e, KITH_SYNC_NOTE, kith_sync_contact(e, r->contact_id), r->resource,
+			     (struct kith_date){ 0, 0, 0 },
+			     "%s; written again under the fresh UID %s", w->error, r->uid);
+}
+
+enum kith_status kith_sync_confirm(struct engine *e, int *conflicts)
 {
 	enum kith_status rc = KITH_OK;
 	char day[KITH_DATE_BUFSZ];
@@ -218,18 +304,40 @@ enum kith_status kith_sync_confirm(struct engine *e)
 	for (size_t i = 0; i < e->plan.n_writes && !rc; i++) {
 		struct kith_sync_write *w = &e->plan.writes[i];
 		struct kith_rstate *r = &e->rs[w->row];
-		const struct kith_contact *c = contact_of(e, r->contact_id);
+		const struct kith_contact *c = kith_sync_contact(e, r->contact_id);
 		struct kith_date due = { 0, 0, 0 };
 		int seq;
 
-		if (w->conflict) {
+		if (w->refused || w->error || w->conflict) {
+			/* Not written: nothing to settle next time. */
 			free(r->pending);
 			r->pending = NULL;
-			rc = kith_store_rstate_save(e->store, e->target_id, r);
+			if (w->refused) {
+				rc = rename_refused(e, w);
+				/* Tried again at once, under its new name. */
+				if (!rc && e->held_now[w->row] == 0)
+					(*conflicts)++;
+			} else if (w->error) {
+				rc = kith_sync_hold(e, w->row, "%s", w->error);
+			} else if (e->last_attempt && !e->flush_conflict) {
+				/*
+				 * This one item kept changing on every try (or its
+				 * server keeps refusing its ETag): the others are
+				 * written; it waits for the next sync.
+				 */
+				(*conflicts)--;
+				rc = kith_sync_hold(e, w->row,
+						    "it changed on the server during each of the "
+						    "%d tries of this sync",
+						    e->attempt + 1);
+			}
+			if (!rc)
+				rc = kith_store_rstate_save(e->store, e->target_id, r);
 			continue;
 		}
 		if (!w->ok)
 			continue;
+		kith_sync_unhold(e, w->row);
 		if (w->op == KITH_SYNC_OP_DELETE) {
 			e->res->deleted++;
 			rc = kith_store_rstate_remove(e->store, e->target_id, r->contact_id);
@@ -269,7 +377,7 @@ enum kith_status kith_sync_describe(struct engine *e)
 	for (size_t i = 0; i < e->plan.n_writes && !rc; i++) {
 		struct kith_sync_write *w = &e->plan.writes[i];
 		struct kith_rstate *r = &e->rs[w->row];
-		const struct kith_contact *c = contact_of(e, r->contact_id);
+		const struct kith_contact *c = kith_sync_contact(e, r->contact_id);
 		struct kith_date due = { 0, 0, 0 };
 		char day[KITH_DATE_BUFSZ];
 		int seq;

@@ -56,7 +56,7 @@ static enum kith_status build_put(struct kith_target *t, const struct kith_put *
 }
 
 /* The status of one PUT, as the engine understands it. */
-static enum kith_status put_result(struct kith_target *t, const char *name,
+static enum kith_status put_result(struct kith_target *t, const char *name, const char *if_match,
 				   struct kith_http_response *r, char **out_tag)
 {
 	*out_tag = NULL;
@@ -86,6 +86,19 @@ static enum kith_status put_result(struct kith_target *t, const char *name,
 					 "data; if it refuses recurring tasks, set 'mode = plain' "
 					 "or use 'kith sync --plain'",
 					 name);
+		/*
+		 * A create refused although the name is free: the server keeps
+		 * the UID (Nextcloud keeps deleted items in a trash bin and
+		 * refuses their UID; RFC 4791's no-uid-conflict).  The engine
+		 * writes it again under a fresh UID.
+		 */
+		if (!if_match &&
+		    (r->status == 409 ||
+		     kith_davxml_error_has(r->body, r->len, KITH_NS_CALDAV, "no-uid-conflict")))
+			return kith_fail(t->ctx, KITH_ERR_EXISTS,
+					 "the server refused to create %s (HTTP %ld): it still "
+					 "holds a reminder with that UID",
+					 name, r->status);
 		/* fall through */
 	default: {
 		struct kith_http_response copy = *r;
@@ -128,10 +141,16 @@ enum kith_status caldav_put_many(struct kith_target *t, struct kith_put *puts, s
 	if (!rc)
 		rc = kith_http_run_many(c->http, reqs, n, resps, n > 1 ? c->progress : NULL,
 					c->progress_arg);
+	/* Each PUT has its own outcome; the engine decides what stops the sync. */
 	for (size_t i = 0; i < n && !rc; i++) {
-		puts[i].status = put_result(t, puts[i].name, &resps[i], &puts[i].tag);
-		if (puts[i].status && puts[i].status != KITH_ERR_CONFLICT)
-			rc = puts[i].status;
+		puts[i].status =
+			put_result(t, puts[i].name, puts[i].if_match, &resps[i], &puts[i].tag);
+		if (puts[i].status && puts[i].status != KITH_ERR_CONFLICT) {
+			puts[i].error = strdup(kith_ctx_errmsg(t->ctx));
+			kith_ctx_clear(t->ctx);
+			if (!puts[i].error)
+				rc = kith_nomem(t->ctx);
+		}
 	}
 out:
 	for (size_t i = 0; i < n; i++) {
@@ -149,12 +168,15 @@ out:
 enum kith_status caldav_put(struct kith_target *t, const char *name, const char *bytes, size_t len,
 			    const char *if_match, char **out_tag)
 {
-	struct kith_put p = { name, bytes, len, if_match, KITH_OK, NULL };
+	struct kith_put p = { name, bytes, len, if_match, KITH_OK, NULL, NULL };
 	enum kith_status rc = caldav_put_many(t, &p, 1);
 
 	if (!rc && p.status == KITH_ERR_CONFLICT)
 		rc = kith_fail(t->ctx, KITH_ERR_CONFLICT, "%s changed on the server meanwhile",
 			       name);
+	else if (!rc && p.status)
+		rc = kith_fail(t->ctx, p.status, "%s", p.error);
+	free(p.error);
 	if (rc) {
 		free(p.tag);
 		return rc;

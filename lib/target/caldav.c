@@ -19,19 +19,51 @@
 #include "ctx.h"
 #include "davxml.h"
 #include "http.h"
+#include "url.h"
 
 #define MULTIGET_BATCH 100
 
 /* ---- listing ---- */
 
-/* A member of the collection (not the collection itself, not a sub-collection). */
-static int member(struct caldav *c, const struct kith_dav_item *it)
+/*
+ * The name of a member of the collection as listed (not the collection
+ * itself, not a sub-collection), or NULL to leave the item out.  What the
+ * server says that kith will not take is noted for the user and never
+ * requested or stored (rule 23): an href outside the collection, an ETag
+ * that is no header value (the item is then read again for one).
+ */
+static const char *member(struct kith_target *t, struct kith_listing *l,
+			  const struct kith_dav_item *it, const char **tag, enum kith_status *rc)
 {
-	const char *p = caldav_href_path(it->href);
+	struct caldav *c = t->impl;
+	const char *p = caldav_href_path(it->href), *why = NULL;
 	size_t n = strlen(p);
+	char *url;
 
-	return n && p[n - 1] != '/' && !it->is_collection &&
-	       !caldav_same_path(p, caldav_path_of(c->collection));
+	*tag = NULL;
+	if (!n || p[n - 1] == '/' || it->is_collection ||
+	    caldav_same_path(p, caldav_path_of(c->collection)))
+		return NULL;
+	url = kith_url_member(c->collection, it->href, &why);
+	if (!url) {
+		char *shown = why ? kith_url_redacted(it->href) : NULL;
+
+		if (!why || !shown ||
+		    kith_listing_note(l, "the server listed %s, but %s; ignored", shown, why) !=
+			    KITH_OK)
+			*rc = kith_nomem(t->ctx);
+		free(shown);
+		return NULL;
+	}
+	free(url);
+	if (it->etag && !kith_tag_is_valid(it->etag) &&
+	    kith_listing_note(l,
+			      "%s: the server sent an ETag that is not a valid header value; "
+			      "read again for one",
+			      p) != KITH_OK)
+		*rc = kith_nomem(t->ctx);
+	*tag = kith_tag_is_valid(it->etag) ? it->etag : NULL;
+	return p;
 }
 
 static enum kith_status full_listing(struct kith_target *t, struct kith_listing *out)
@@ -49,11 +81,13 @@ static enum kith_status full_listing(struct kith_target *t, struct kith_listing 
 
 		return caldav_http_error(t, "listing the calendar", c->collection, &r);
 	}
-	for (size_t i = 0; i < ms.n && !rc; i++)
-		if (member(c, &ms.items[i]) && ms.items[i].prop_status / 100 == 2 &&
-		    kith_listing_add(out, caldav_href_path(ms.items[i].href), ms.items[i].etag) !=
-			    KITH_OK)
+	for (size_t i = 0; i < ms.n && !rc; i++) {
+		const char *tag, *name = member(t, out, &ms.items[i], &tag, &rc);
+
+		if (name && ms.items[i].prop_status / 100 == 2 &&
+		    kith_listing_add(out, name, tag) != KITH_OK)
 			rc = kith_nomem(t->ctx);
+	}
 	kith_dav_multistatus_clear(&ms);
 	return rc;
 }
@@ -129,17 +163,15 @@ static enum kith_status caldav_list(struct kith_target *t, struct kith_listing *
 			c->sync = 1;
 			for (size_t k = 0; k < ms.n && !rc; k++) {
 				const struct kith_dav_item *it = &ms.items[k];
+				const char *tag, *name = member(t, &l, it, &tag, &rc);
 
-				if (!member(c, it))
+				if (!name)
 					continue;
 				if (it->status == 404) {
 					/* Only a delta names what went; a full listing omits it. */
-					if (l.delta &&
-					    kith_listing_gone(&l, caldav_href_path(it->href)) !=
-						    KITH_OK)
+					if (l.delta && kith_listing_gone(&l, name) != KITH_OK)
 						rc = kith_nomem(t->ctx);
-				} else if (kith_listing_add(&l, caldav_href_path(it->href),
-							    it->etag) != KITH_OK) {
+				} else if (kith_listing_add(&l, name, tag) != KITH_OK) {
 					rc = kith_nomem(t->ctx);
 				}
 			}
@@ -164,10 +196,72 @@ fail:
 
 /* ---- fetching ---- */
 
+/*
+ * One calendar-multiget of names[0..n).  An answer that is too large or
+ * does not parse is asked again in halves, down to the one item it is
+ * about, which gets an error: a 20 MiB attachment among small reminders,
+ * or one item the server cannot serialise, holds back that item alone.
+ */
+static enum kith_status multiget(struct kith_target *t, const char *const *names, size_t n,
+				 struct kith_fetched *out)
+{
+	struct caldav *c = t->impl;
+	struct kith_dav_multistatus ms;
+	struct kith_http_response r;
+	enum kith_status rc;
+	char *body = NULL;
+
+	rc = kith_davxml_multiget(t->ctx, names, n, &body);
+	if (!rc)
+		rc = caldav_run(t, "REPORT", c->collection, "1", body, &r);
+	free(body);
+	if (!rc && r.status != 207) {
+		rc = caldav_http_error(t, "fetching reminders", c->collection, &r);
+		kith_http_response_clear(&r);
+	}
+	if (!rc) {
+		rc = kith_davxml_parse_multistatus(t->ctx, r.body, r.len, &ms);
+		kith_http_response_clear(&r);
+	}
+	if (rc == KITH_ERR_PARSE && n > 1) {
+		kith_ctx_clear(t->ctx);
+		rc = multiget(t, names, n / 2, out);
+		return rc ? rc : multiget(t, names + n / 2, n - n / 2, out + n / 2);
+	}
+	if (rc == KITH_ERR_PARSE) {
+		rc = kith_fetched_fail(&out[0], "%s", kith_ctx_errmsg(t->ctx)) ? kith_nomem(t->ctx)
+									       : KITH_OK;
+		kith_ctx_clear(t->ctx);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	for (size_t k = 0; k < ms.n && !rc; k++) {
+		const struct kith_dav_item *it = &ms.items[k];
+
+		if (!it->calendar_data)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (out[i].bytes || !caldav_same_path(caldav_href_path(it->href), names[i]))
+				continue;
+			out[i].bytes = strdup(it->calendar_data);
+			out[i].len = out[i].bytes ? strlen(out[i].bytes) : 0;
+			out[i].tag = kith_tag_is_valid(it->etag) ? strdup(it->etag) : NULL;
+			if (!out[i].bytes || (kith_tag_is_valid(it->etag) && !out[i].tag))
+				rc = kith_nomem(t->ctx);
+		}
+	}
+	kith_dav_multistatus_clear(&ms);
+	return rc;
+}
+
 static enum kith_status caldav_fetch(struct kith_target *t, const char *const *names, size_t n,
 				     struct kith_fetched *out)
 {
 	struct caldav *c = t->impl;
+	const char **ask = NULL;
+	size_t *at = NULL, n_ask = 0, failed = 0;
+	struct kith_fetched *got = NULL;
 	enum kith_status rc = KITH_OK;
 
 	for (size_t i = 0; i < n; i++)
@@ -176,45 +270,46 @@ static enum kith_status caldav_fetch(struct kith_target *t, const char *const *n
 		return KITH_OK;
 	if ((rc = caldav_discover(t)))
 		return rc;
-	for (size_t start = 0; start < n && !rc; start += MULTIGET_BATCH) {
-		size_t count = n - start < MULTIGET_BATCH ? n - start : MULTIGET_BATCH;
-		struct kith_dav_multistatus ms;
-		struct kith_http_response r;
-		char *body = NULL;
-
-		rc = kith_davxml_multiget(t->ctx, names + start, count, &body);
-		if (!rc)
-			rc = caldav_run(t, "REPORT", c->collection, "1", body, &r);
-		free(body);
-		if (rc)
-			break;
-		if (r.status != 207) {
-			rc = caldav_http_error(t, "fetching reminders", c->collection, &r);
-			kith_http_response_clear(&r);
-			break;
-		}
-		rc = kith_davxml_parse_multistatus(t->ctx, r.body, r.len, &ms);
-		kith_http_response_clear(&r);
-		if (rc)
-			break;
-		for (size_t k = 0; k < ms.n && !rc; k++) {
-			const struct kith_dav_item *it = &ms.items[k];
-
-			if (!it->calendar_data)
-				continue;
-			for (size_t i = start; i < start + count; i++) {
-				if (out[i].bytes ||
-				    !caldav_same_path(caldav_href_path(it->href), names[i]))
-					continue;
-				out[i].bytes = strdup(it->calendar_data);
-				out[i].len = out[i].bytes ? strlen(out[i].bytes) : 0;
-				out[i].tag = it->etag ? strdup(it->etag) : NULL;
-				if (!out[i].bytes || (it->etag && !out[i].tag))
-					rc = kith_nomem(t->ctx);
-			}
-		}
-		kith_dav_multistatus_clear(&ms);
+	ask = calloc(n, sizeof(*ask));
+	at = calloc(n, sizeof(*at));
+	got = calloc(n, sizeof(*got));
+	if (!ask || !at || !got) {
+		rc = kith_nomem(t->ctx);
+		goto out;
 	}
+	/* Never ask for what is not in the collection (a name stored by an older kith). */
+	for (size_t i = 0; i < n && !rc; i++) {
+		const char *why = NULL;
+		char *url = kith_url_member(c->collection, names[i], &why);
+
+		if (url) {
+			ask[n_ask] = names[i];
+			at[n_ask++] = i;
+		} else if (!why || kith_fetched_fail(&out[i], "%s; not requested", why)) {
+			rc = kith_nomem(t->ctx);
+		}
+		free(url);
+	}
+	for (size_t start = 0; start < n_ask && !rc; start += MULTIGET_BATCH) {
+		size_t count = n_ask - start < MULTIGET_BATCH ? n_ask - start : MULTIGET_BATCH;
+
+		rc = multiget(t, ask + start, count, got + start);
+	}
+	for (size_t k = 0; k < n_ask && !rc; k++) {
+		failed += got[k].error != NULL;
+		out[at[k]] = got[k];
+		memset(&got[k], 0, sizeof(got[k]));
+	}
+	/* Not one item readable: that is the server, not an item. */
+	if (!rc && n_ask > 1 && failed == n_ask)
+		rc = kith_fail(t->ctx, KITH_ERR_PARSE, "%s: cannot read the reminders: %s",
+			       c->collection, out[at[0]].error);
+out:
+	for (size_t k = 0; got && k < n; k++)
+		kith_fetched_clear(&got[k]);
+	free(got);
+	free(ask);
+	free(at);
 	if (rc)
 		for (size_t i = 0; i < n; i++)
 			kith_fetched_clear(&out[i]);

@@ -156,9 +156,19 @@ static enum kith_status vdir_fetch(struct kith_target *t, const char *const *nam
 		if (!good_name(names[i]))
 			continue;
 		rc = read_item(t, names[i], &out[i].bytes, &out[i].len, &out[i].tag);
-		if (rc == KITH_ERR_NOT_FOUND || rc == KITH_ERR_PARSE) {
+		if (rc == KITH_ERR_NOT_FOUND) {
 			memset(&out[i], 0, sizeof(out[i]));
 			continue;
+		}
+		if (rc == KITH_ERR_PARSE) {
+			/* Too large to read: that item waits, the others are read. */
+			memset(&out[i], 0, sizeof(out[i]));
+			rc = kith_fetched_fail(
+				&out[i], "%s is larger than kith reads of one reminder (%d MiB)",
+				names[i], MAX_ITEM / (1024 * 1024));
+			kith_ctx_clear(t->ctx);
+			if (rc)
+				rc = kith_nomem(t->ctx);
 		}
 		if (rc) {
 			for (size_t j = 0; j < i; j++)

@@ -1494,17 +1494,35 @@ static void check_unreadable(enum kind kind)
 	char *path = kind == VDIR ? path_join(w->tpath, ANNA_FILE) : xstrdup(w->tpath);
 	const char *garbage = kind == VDIR ? "BEGIN:VCALENDAR\r\nthis is not\r\n"
 					   : "this is no calendar at all\r\n";
-	char *after;
+	char *after, *before = read_path(path);
+	struct kith_held *held;
+	size_t n_held;
 	enum kith_status rc;
 
 	write_path(path, garbage);
 	rc = sync_with(w, NULL, &res);
 	if (kind == VDIR) {
-		/* A vdir item: quarantined, the rest of the sync goes on. */
+		/* A vdir item: held back with its reason, the rest of the sync goes on. */
 		assert_ok(rc);
 		assert_int_equal(res->paused, 0);
 		assert_int_equal(res->wrote, 0);
-		assert_true(count_actions(res, KITH_SYNC_SKIP) >= 1);
+		assert_int_equal(res->held, 1);
+		assert_int_equal(count_actions(res, KITH_SYNC_HOLD), 1);
+		assert_ok(kith_sync_held(w->f->store, NULL, &held, &n_held));
+		assert_int_equal(n_held, 1);
+		assert_int_equal(held[0].contact_id, w->anna);
+		assert_non_null(strstr(held[0].reason, "cannot read this reminder"));
+		assert_non_null(held[0].since);
+		kith_held_list_free(held, n_held);
+		/* Repaired on the target: the next sync reads it and lets it go. */
+		kith_sync_result_free(res);
+		write_path(path, before);
+		assert_ok(sync_with(w, NULL, &res));
+		assert_int_equal(res->held, 0);
+		assert_ok(kith_sync_held(w->f->store, NULL, &held, &n_held));
+		assert_int_equal(n_held, 0);
+		kith_held_list_free(held, n_held);
+		write_path(path, garbage);
 	} else {
 		/* A whole file kith cannot read: nothing is done to it. */
 		assert_int_not_equal(rc, KITH_OK);
@@ -1517,6 +1535,7 @@ static void check_unreadable(enum kind kind)
 	after = read_path(path);
 	assert_string_equal(after, garbage);
 	free(after);
+	free(before);
 	free(path);
 	world_free(w);
 }

@@ -106,6 +106,8 @@ enum kith_sync_action_kind {
 	KITH_SYNC_PAUSE = 6,      /* a reminder deleted in an app: the contact is paused */
 	KITH_SYNC_COPY = 7,       /* a foreign copy of a reminder noticed (left alone) */
 	KITH_SYNC_SKIP = 8,       /* a resource kith cannot read: quarantined, untouched */
+	KITH_SYNC_HOLD = 9,       /* a reminder held back (see kith_sync_held); retried next sync */
+	KITH_SYNC_NOTE = 10,      /* something the target said that kith did not take */
 };
 
 KITH_API const char *kith_sync_action_str(enum kith_sync_action_kind kind);
@@ -137,6 +139,7 @@ struct kith_sync_result {
 	 * attempt saw (a retry sees them again).
 	 */
 	long created, updated, deleted, touches, snoozed, paused, unchanged, skipped;
+	long held;   /* reminders held back by the last attempt (KITH_SYNC_HOLD actions) */
 	int wrote;   /* 1 when anything was written to the target */
 	int retries; /* conflicts re-read and merged */
 };
@@ -149,6 +152,29 @@ KITH_API enum kith_status kith_sync(struct kith_store *store, struct kith_target
 				    const struct kith_sync_options *opts,
 				    struct kith_sync_result **out);
 KITH_API void kith_sync_result_free(struct kith_sync_result *result);
+
+/*
+ * A reminder the last sync held back because it could not read, name or
+ * write it (too large, refused by the server, no usable ETag, ...); the
+ * other reminders synced, and every sync tries this one again.
+ */
+struct kith_held {
+	int64_t contact_id;
+	char *name;     /* the contact's name */
+	char *target;   /* the target's URL */
+	char *resource; /* its name on the target */
+	char *reason;   /* one line for people: what went wrong, what to do */
+	char *since;    /* when it was first held, UTC "YYYY-MM-DDTHH:MM:SSZ" */
+};
+
+/*
+ * The reminders held back on one target (target_url as kith_target_url()
+ * gives it) or on every target (NULL), by contact name.  Reads only: a
+ * read-only store will do.  Ownership: kith_held_list_free(*out, *out_n).
+ */
+KITH_API enum kith_status kith_sync_held(struct kith_store *store, const char *target_url,
+					 struct kith_held **out, size_t *out_n);
+KITH_API void kith_held_list_free(struct kith_held *list, size_t n);
 
 #ifdef __cplusplus
 }
