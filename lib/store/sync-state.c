@@ -500,7 +500,8 @@ enum kith_status kith_sync_held(struct kith_store *store, const char *target_url
 		     "SELECT r.contact_id, c.name, t.url, r.resource, r.held, r.held_since "
 		     "FROM reminders r JOIN contacts c ON c.id = r.contact_id "
 		     "JOIN targets t ON t.id = r.target_id "
-		     "WHERE r.held IS NOT NULL AND (?1 IS NULL OR t.url = ?1) "
+		     "WHERE r.held IS NOT NULL AND (?1 IS NULL OR t.url = ?1 OR "
+		     "substr(t.url, 1, length(?1) + 1) = ?1 || '#') "
 		     "ORDER BY c.name, c.id, t.url",
 		     &st);
 	if (rc)

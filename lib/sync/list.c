@@ -146,7 +146,13 @@ enum kith_status kith_sync_list_and_fetch(struct engine *e)
 			struct kith_rstate *r = &e->rs[ri];
 
 			e->rs_listed[ri] = (long)i;
-			need = !r->base || r->pending || !r->etag || !tag || strcmp(r->etag, tag);
+			/*
+			 * A held row is read again whatever its tag says: the tag
+			 * kept is the one before the item went bad, and a delta
+			 * from a later token would never name it again.
+			 */
+			need = !r->base || r->pending || !r->etag || !tag || strcmp(r->etag, tag) ||
+			       r->held;
 		} else {
 			const struct kith_titem *old = kith_sync_old_item(e, name);
 
@@ -192,8 +198,13 @@ enum kith_status kith_sync_list_and_fetch(struct engine *e)
 				goto out;
 			}
 			e->stale |= !got[k].bytes && !got[k].error;
-			/* A listing without a usable tag takes the one the read brought. */
-			if (!e->listing.tags[i] && got[k].bytes && kith_tag_is_valid(got[k].tag)) {
+			/*
+			 * The tag the read brought goes with the bytes read: newer
+			 * than a listing's (a delta repeats the stored one), and
+			 * there when the listing had none usable.
+			 */
+			if (got[k].bytes && kith_tag_is_valid(got[k].tag)) {
+				free(e->listing.tags[i]);
 				e->listing.tags[i] = got[k].tag;
 				got[k].tag = NULL;
 			}

@@ -285,8 +285,14 @@ static enum kith_status rename_refused(struct engine *e, struct kith_sync_write 
 	free(r->resource);
 	r->uid = uid;
 	r->resource = name;
+	/* The new name has never been on the target: nothing agreed there yet. */
 	free(r->pending);
-	r->pending = NULL;
+	free(r->base);
+	free(r->etag);
+	free(r->fingerprint);
+	r->pending = r->base = r->etag = r->fingerprint = NULL;
+	if (replace(&r->state, "ok"))
+		return kith_nomem(e->ctx);
 	if (e->last_attempt)
 		return kith_sync_hold(e, w->row,
 				      "%s; the next sync writes it under the fresh UID %s",

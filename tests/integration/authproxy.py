@@ -4,7 +4,7 @@
 
 Usage: authproxy.py --listen 127.0.0.1:PORT --upstream UNIX-SOCKET-PATH|HOST:PORT
                     --user USER --password PASSWORD [--realm REALM]
-                    [--busy-first METHOD]
+                    [--busy-first METHOD] [--faults FILE]
 
 Xandikos has no authentication of its own (it expects a reverse proxy to do
 it), so the integration tests put this in front of it: every request must
@@ -26,6 +26,27 @@ With --busy-first METHOD the first authorised request with that method is
 answered by the proxy itself with 503 and "Retry-After: 1" (a busy server,
 for kith's retry), never forwarded; the later ones go through.
 
+With --faults FILE the proxy plays a hostile server, as the JSON object in
+FILE says when a request arrives (re-read each time; a missing file means no
+faults), each key optional:
+  "etag_crlf": [S, ...]     in a 207 listing (PROPFIND, sync-collection), the
+                            getetag of a response whose href contains S gets
+                            CR LF and more appended
+  "extra_hrefs": true       a 207 answer to PROPFIND or sync-collection also
+                            lists hrefs outside the collection (a relative
+                            "../", an encoded "%2e%2e%2f", another collection,
+                            another host), cloned from a real member
+  "huge": [S, ...]          in a multiget answer, the calendar-data of a
+                            response whose href contains S grows by 33 MiB
+                            (an attachment larger than kith reads)
+  "garbage": [S, ...]       in a multiget answer, the calendar-data of a
+                            response whose href contains S is not iCalendar
+  "refuse_create": [S, ...] a PUT with If-None-Match: * to a path containing
+                            S gets 409, as Nextcloud answers for a UID in its
+                            trash bin
+  "fail_put": {S: STATUS}   a PUT to a path containing S gets STATUS
+  "record": PATH            every REPORT's path and body are appended to PATH
+
 Python 3 standard library only.
 """
 
@@ -34,6 +55,8 @@ import base64
 import hmac
 import http.client
 import http.server
+import json
+import re
 import socket
 import sys
 import threading
@@ -54,6 +77,49 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = s
 
 
+RESPONSE = re.compile(rb"<(?:[\w-]+:)?response\b.*?</(?:[\w-]+:)?response>", re.S)
+HREF = re.compile(rb"(<(?:[\w-]+:)?href\b[^>]*>)(.*?)(</(?:[\w-]+:)?href>)", re.S)
+ETAG = re.compile(rb"(<(?:[\w-]+:)?getetag\b[^>]*>)(.*?)(</(?:[\w-]+:)?getetag>)", re.S)
+CALDATA = re.compile(rb"(<(?:[\w-]+:)?calendar-data\b[^>]*>)(.*?)(</(?:[\w-]+:)?calendar-data>)",
+                     re.S)
+
+
+def _matching(block, subs):
+    m = HREF.search(block)
+    return m is not None and any(x.encode() in m.group(2) for x in subs)
+
+
+def hostile_207(data, faults, listing, multiget):
+    """The 207 body with the faults applied."""
+    def each(m):
+        block = m.group(0)
+        if listing and _matching(block, faults.get("etag_crlf", [])):
+            block = ETAG.sub(lambda e: e.group(1) + e.group(2) + b"&#13;&#10;X-Injected: 1"
+                             + e.group(3), block)
+        if multiget and _matching(block, faults.get("huge", [])):
+            pad = b"X-PADDING:" + b"A" * (33 * 1024 * 1024) + b"\n"
+            block = CALDATA.sub(lambda e: e.group(1) + e.group(2).replace(
+                b"END:VTODO", pad + b"END:VTODO", 1) + e.group(3), block)
+        if multiget and _matching(block, faults.get("garbage", [])):
+            block = CALDATA.sub(lambda e: e.group(1) + b"this is no calendar at all"
+                                + e.group(3), block)
+        return block
+    data = RESPONSE.sub(each, data)
+    if listing and faults.get("extra_hrefs"):
+        member = next((m.group(0) for m in RESPONSE.finditer(data)
+                       if HREF.search(m.group(0)).group(2).strip().endswith(b".ics")), None)
+        if member is not None:
+            href = HREF.search(member).group(2).strip()
+            coll = href[:href.rfind(b"/") + 1]
+            bad = [b"../escaped-relative.ics", coll + b"%2e%2e%2fescaped-encoded.ics",
+                   coll + b"../other-calendar/x.ics", b"http://evil.example" + coll + b"x.ics"]
+            extra = b"".join(HREF.sub(lambda h, b=b: h.group(1) + b + h.group(3), member,
+                                      count=1) for b in bad)
+            end = data.rfind(b"</")
+            data = data[:end] + extra + data[end:]
+    return data
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "kith-authproxy/1"
@@ -62,6 +128,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
     realm = "kith-test"
     busy_first = None  # a method whose first request gets 503, set by main()
     busy_lock = threading.Lock()
+    faults_file = None  # --faults FILE, set by main()
+
+    def _faults(self):
+        if not self.faults_file:
+            return {}
+        try:
+            with open(self.faults_file, encoding="utf-8") as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+    def _send_status(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, fmt, *args):
         sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))
@@ -159,6 +242,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 Handler.busy_first = None
         if busy:
             return self._send_503()
+        faults = self._faults()
+        if faults.get("record") and self.command == "REPORT":
+            with open(faults["record"], "ab") as f:
+                f.write(b"REPORT " + self.path.encode() + b"\n" + (body or b"") + b"\n")
+        if self.command == "PUT":
+            for sub, status in faults.get("fail_put", {}).items():
+                if sub in self.path:
+                    return self._send_status(int(status), b"injected failure\n")
+            if self.headers.get("If-None-Match", "").strip() == "*" and any(
+                    sub in self.path for sub in faults.get("refuse_create", [])):
+                return self._send_status(409, b'<?xml version="1.0" encoding="utf-8"?>\n'
+                                         b'<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">'
+                                         b"<s:message>Calendar object with uid already exists in "
+                                         b"this calendar collection.</s:message></d:error>\n")
         headers = []
         for k, v in self.headers.items():
             if k.lower() in HOP_BY_HOP or k.lower() == "content-length":
@@ -190,6 +287,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._upstream_conn = None
                 return self._send_502()
         data = resp.read()
+        if resp.status == 207 and faults:
+            req = body or b""
+            data = hostile_207(data, faults,
+                               listing=self.command == "PROPFIND" or b"sync-collection" in req,
+                               multiget=b"calendar-multiget" in req)
         self.send_response_only(resp.status, resp.reason)
         for k, v in resp.getheaders():
             if k.lower() in HOP_BY_HOP or k.lower() == "content-length":
@@ -235,7 +337,9 @@ def main():
     ap.add_argument("--realm", default="kith-test")
     ap.add_argument("--busy-first", metavar="METHOD",
                     help="answer the first METHOD request with 503 and Retry-After: 1")
+    ap.add_argument("--faults", metavar="FILE", help="play a hostile server (see above)")
     args = ap.parse_args()
+    Handler.faults_file = args.faults
     Handler.busy_first = args.busy_first
     Handler.upstream = args.upstream
     Handler.expected = ("%s:%s" % (args.user, args.password)).encode("utf-8")

@@ -46,6 +46,7 @@ import http.client
 import http.server
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -1237,6 +1238,194 @@ class CalDAVSyncBase:
                 drain.join(timeout=10)
             proxy.stderr.close()
 
+    # ------------------------------------------------------------ 9. one bad item
+
+    def hostile(self, faults=None):
+        """kith's URL becomes a proxy (authproxy.py --faults) in front of this server;
+        self.set_faults() changes what it does from the next request on."""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        real = urllib.parse.urlsplit(self.url)
+        self.faults_file = os.path.join(self.dir, "faults.json")
+        self.record = os.path.join(self.dir, "reports.log")
+        self.set_faults(faults or {})
+        proxy = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "authproxy.py"),
+             "--listen", "127.0.0.1:%d" % port, "--upstream", real.netloc,
+             "--user", USER, "--password", PASSWORD, "--faults", self.faults_file],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.assertIn(b"listening", proxy.stderr.readline())
+        drain = threading.Thread(target=proxy.stderr.read, daemon=True)
+        drain.start()
+
+        def stop():
+            proxy.terminate()
+            proxy.wait(timeout=30)
+            drain.join(timeout=10)
+            proxy.stderr.close()
+        self.addCleanup(stop)
+        self.url = real._replace(netloc="127.0.0.1:%d" % port).geturl()
+
+    def set_faults(self, faults):
+        faults = dict(faults, record=self.record)
+        with open(self.faults_file + ".new", "w", encoding="utf-8") as f:
+            json.dump(faults, f)
+        os.replace(self.faults_file + ".new", self.faults_file)
+
+    def touch_all(self, which):
+        for i in which:
+            self.ok("touch", str(self.contact(i)["id"]), "--on", "2026-02-20")
+
+    def phone_edit(self, i):
+        """An app changes contact i's reminder (a property of its own), so kith reads it."""
+        href, etag, text, _, _ = self.resource(i)
+        p = self.dav.put(href, text.replace("END:VTODO", "X-PHONE-EDIT:1\r\nEND:VTODO", 1),
+                         if_match=etag)
+        self.assertIn(p.status, (200, 201, 204), p)
+
+    def name_of(self, i):
+        return urllib.parse.unquote(self.href(i).rsplit("/", 1)[1])
+
+    def assert_held(self, r, i, why):
+        name = self.contact(i)["name"]
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, r"held +%s +.*%s" % (re.escape(name), why), r)
+        self.assertIn("1 held back", r.out, r)
+        self.assertRegex(r.err, r"kith: warning: 1 reminder held back", r)
+        rep = self.ok("report").out
+        self.assertIn("Held back by the sync (1)", rep)
+        self.assertRegex(rep, r"%s \(since .*%s" % (re.escape(name), why))
+
+    def test_9_hrefs_outside_the_collection_and_a_bad_etag(self):
+        # A listing that names things outside the calendar (a relative "../",
+        # an encoded "%2e%2e%2f", another collection, another host) and one
+        # ETag with CR LF in it: kith says so, never asks for those hrefs,
+        # never stores that ETag, and syncs everything else -- every time.
+        self.hostile()
+        self.first_sync()
+        self.set_faults({"extra_hrefs": True, "etag_crlf": [self.name_of(0)]})
+        self.touch_all([0, 1])
+        for attempt in range(2):
+            r = self.sync()
+            self.assertEqual(len(re.findall(r"^note .*the server listed .*; ignored$", r.out,
+                                            re.M)), 4, r)
+            for bad in ("escaped-relative", "escaped-encoded", "other-calendar", "evil.example"):
+                self.assertIn(bad, r.out)
+            self.assertRegex(r.out, r"ETag that is not a valid header value", r)
+            if attempt == 0:
+                self.assertEqual(r.summary[:4], (0, 0, 2, 0), r)
+        with open(self.record, "rb") as f:
+            asked = f.read()
+        for bad in (b"escaped", b"other-calendar", b"evil.example"):
+            self.assertNotIn(bad, asked)
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True)
+        try:
+            tags = [t for (t,) in con.execute("SELECT etag FROM reminders UNION ALL "
+                                              "SELECT tag FROM target_items")]
+        finally:
+            con.close()
+        self.assertFalse([t for t in tags if t and ("\r" in t or "\n" in t)], tags)
+        self.assert_due(0, add_cadence(datetime.date(2026, 2, 20), self.cadence(0)))
+
+    def test_9_refused_re_create_gets_a_fresh_uid(self):
+        # Deleted on the server, resumed in kith, and the server refuses the
+        # old UID (Nextcloud's trash bin; 409): written again under a fresh
+        # UID and name, and the other contacts' touches still go out.
+        self.hostile()
+        self.first_sync()
+        cid = self.contact(0)["id"]
+        old = self.href(0)
+        self.delete_and_expect_pause(0)
+        self.ok("edit", str(cid), "--resume")
+        self.set_faults({"refuse_create": [old.rsplit("/", 1)[1]]})
+        self.touch_all([1])
+        r = self.sync()
+        self.assertRegex(r.out, r"refused to create .*fresh UID", r)
+        self.assertEqual(r.summary[:4], (0, 1, 1, 0), r)
+        self.assertNotIn("held", r.out)
+        got = self.by_uid()
+        fresh = [u for u in got if u.startswith(self.uid(0) + "-r")]
+        self.assertEqual(len(fresh), 1, got)
+        self.assertNotIn(self.uid(0), got)
+        self.assertEqual({u for u in got if len(got[u]) == 1}, set(got))
+        self.assertFalse(self.show(cid)["paused"])
+        r = self.sync()
+        self.assertEqual(r.summary[:4], (0, 0, 0, 0), r)
+        self.assertEqual(r.writes, [], r)
+
+    def test_9_a_write_refused_for_one_reminder(self):
+        # The server answers 500 to the PUT of one reminder: that one is held
+        # back (said by sync, report and check), the others are written, the
+        # sync exits 0; once the server takes it, the next sync writes it.
+        self.hostile()
+        self.first_sync()
+        self.set_faults({"fail_put": {self.name_of(2): 500}})
+        self.touch_all([2, 3])
+        r = self.sync_raw()
+        self.assert_held(r, 2, "HTTP 500")
+        self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)
+        chk = self.ok("check")
+        self.assertIn("Held back by the sync (1)", chk.out)
+        r = self.sync_raw()
+        self.assert_held(r, 2, "HTTP 500")
+        self.set_faults({})
+        r = self.sync()
+        self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)
+        self.assertNotIn("held", r.out)
+        self.assertNotIn("Held back", self.ok("report").out)
+
+    def test_9_an_item_over_the_size_cap(self):
+        # A reminder that reads as 33 MiB (a phone's attachment; the proxy
+        # pads the server's answer): more than kith reads of one reminder
+        # (32 MiB).  The multiget is split down to it; that one is held back,
+        # the others are read and written.
+        self.hostile()
+        self.first_sync()
+        self.set_faults({"huge": [self.name_of(4)]})
+        self.phone_edit(4)
+        self.touch_all([4, 5])
+        r = self.sync_raw()
+        self.assert_held(r, 4, "larger than")
+        self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)
+        self.set_faults({})
+        r = self.sync()
+        self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)
+        self.assertNotIn("held", r.out)
+
+    def test_3_one_bad_item_among_50(self):
+        # One random reminder among the 50 goes bad in one random way; the
+        # other 49 touches reach the calendar, and once the fault is gone the
+        # 50th follows.
+        seed = int(os.environ.get("KITH_BAD_ITEM_SEED", str(int(time.time()))))
+        rng = random.Random(seed)
+        i = rng.randrange(self.n)
+        kind = rng.choice(["put500", "put413", "garbage", "etag"])
+        sys.stdout.write("%s: bad item %d (%s), seed %d\n" % (self.SERVER, i, kind, seed))
+        self.hostile()
+        self.first_sync()
+        name = self.name_of(i)
+        faults, held = {"put500": ({"fail_put": {name: 500}}, True),
+                        "put413": ({"fail_put": {name: 413}}, True),
+                        "garbage": ({"garbage": [name]}, True),
+                        "etag": ({"etag_crlf": [name]}, False)}[kind]
+        self.set_faults(faults)
+        if kind == "garbage":
+            self.phone_edit(i)
+        self.touch_all(range(self.n))
+        r = self.sync_raw()
+        if held:
+            self.assert_held(r, i, "")
+            self.assertEqual(r.summary[:4], (0, 0, self.n - 1, 0), r)
+        else:
+            self.assertEqual(r.rc, 0, r)
+            self.assertEqual(r.summary[:4], (0, 0, self.n, 0), r)
+        self.set_faults({})
+        r = self.sync()
+        self.assertNotIn("held", r.out)
+        self.assertEqual(r.summary[:4], (0, 0, 1 if held else 0, 0), r)
+        for k in range(self.n):
+            self.assert_due(k, add_cadence(datetime.date(2026, 2, 20), self.cadence(k)))
 
 class TestRadicale(CalDAVSyncBase, unittest.TestCase):
     SERVER = "radicale"

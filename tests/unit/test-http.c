@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "listing.h"
 #include "url.h"
 
 /* ---- the server ---- */
@@ -1041,6 +1042,56 @@ static void check_resolve(const char *base, const char *ref, const char *want)
 	free(got);
 }
 
+/* RELIABILITY rule 23: only a direct member of the collection is taken. */
+static void test_url_member_of_the_collection(void **state)
+{
+	static const char coll[] = "https://dav.example/cal/u%40x/kith/";
+	static const struct {
+		const char *href;
+		int member;
+	} cases[] = {
+		{ "/cal/u%40x/kith/a.ics", 1 },
+		{ "/cal/u@x/kith/a.ics", 1 }, /* compared percent-decoded */
+		{ "https://dav.example/cal/u%40x/kith/a.ics", 1 },
+		{ "HTTPS://DAV.EXAMPLE/cal/u%40x/kith/a.ics", 1 },
+		{ "a.ics", 1 },
+		{ "../other/x.ics", 0 },
+		{ "/cal/u%40x/kith/../other/x.ics", 0 },
+		{ "/cal/u%40x/kith/%2e%2e/x.ics", 0 },
+		{ "/cal/u%40x/kith/%2E./x.ics", 0 },
+		{ "/cal/u%40x/kith/%2e%2e%2fx.ics", 0 },
+		{ "/cal/u%40x/kith/a%5cb.ics", 0 },
+		{ "/cal/u%40x/kith/sub/a.ics", 0 },
+		{ "/cal/u%40x/kith/", 0 },
+		{ "/cal/u%40x/other/a.ics", 0 },
+		{ "/cal/u%40x/kithx/a.ics", 0 },
+		{ "https://evil.example/cal/u%40x/kith/a.ics", 0 },
+		{ "http://dav.example/cal/u%40x/kith/a.ics", 0 },
+		{ "https://dav.example:8443/cal/u%40x/kith/a.ics", 0 },
+		{ "/cal/u%40x/kith/a.ics?x=1", 0 },
+		{ "/cal/u%40x/kith/a\r\n.ics", 0 },
+		{ "/cal/u%40x/kith/a%00.ics", 0 },
+		{ "/cal/u%40x/kith/..a.ics", 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = "unset";
+		char *got = kith_url_member(coll, cases[i].href, &why);
+
+		if (!!got != cases[i].member)
+			fail_msg("'%s': got %s (%s), want %s", cases[i].href, got ? got : "no",
+				 why ? why : "-", cases[i].member ? "a member" : "no member");
+		if (!got)
+			assert_non_null(why);
+		free(got);
+	}
+	assert_true(kith_tag_is_valid("W/\"abc\""));
+	assert_false(kith_tag_is_valid("\"abc\"\r\nX-Injected: 1"));
+	assert_false(kith_tag_is_valid(""));
+	assert_false(kith_tag_is_valid(NULL));
+}
+
 static void test_http_resolve_hrefs(void **state)
 {
 	const char *base = "https://dav.example.org:8443/cal/alice/tasks/";
@@ -1123,6 +1174,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_http_resolve_rfc3986_examples),
 		cmocka_unit_test(test_http_resolve_hrefs),
+		cmocka_unit_test(test_url_member_of_the_collection),
 		cmocka_unit_test(test_http_same_origin),
 	};
 

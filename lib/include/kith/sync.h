@@ -169,7 +169,8 @@ struct kith_held {
 
 /*
  * The reminders held back on one target (target_url as kith_target_url()
- * gives it) or on every target (NULL), by contact name.  Reads only: a
+ * gives it; a server's URL also covers each of its calendars) or on every
+ * target (NULL), by contact name.  Reads only: a
  * read-only store will do.  Ownership: kith_held_list_free(*out, *out_n).
  */
 KITH_API enum kith_status kith_sync_held(struct kith_store *store, const char *target_url,
