@@ -106,6 +106,7 @@ enum kith_sync_action_kind {
 	KITH_SYNC_PAUSE = 6,      /* a reminder deleted in an app: the contact is paused */
 	KITH_SYNC_COPY = 7,       /* a foreign copy of a reminder noticed (left alone) */
 	KITH_SYNC_SKIP = 8,       /* a resource kith cannot read: quarantined, untouched */
+	KITH_SYNC_NOTE = 9,       /* text written into a reminder kept in the contact's notes */
 };
 
 KITH_API const char *kith_sync_action_str(enum kith_sync_action_kind kind);
@@ -124,8 +125,12 @@ struct kith_sync_options {
 	const char *tzid;       /* the user's zone ("Europe/Berlin"); NULL: the process's */
 	struct kith_reminder_options reminder;
 	int dry_run; /* plan only: change neither the store nor the target */
-	int force;   /* allow deleting more than a few reminders at once */
-	time_t now;  /* the time of the sync; 0: time(NULL) */
+	/*
+	 * Allow deleting more than a few reminders at once, and the reminders
+	 * of archived contacts that were edited in a calendar app since.
+	 */
+	int force;
+	time_t now; /* the time of the sync; 0: time(NULL) */
 };
 
 struct kith_sync_result {
