@@ -158,13 +158,19 @@ static int added_to(struct kith_buf *b, const char *base, const char *now)
 	for (size_t i = pre; i < end;) {
 		const char *nl = memchr(ln + i, '\n', end - i);
 		size_t len = nl ? (size_t)(nl - (ln + i)) : end - i;
-		char save = ln[i + len];
+		size_t ls = i, le = i + len;
+		char save;
 
-		/* A line kith wrote, kept or moved, is not the person's. */
-		ln[i + len] = '\0';
-		if (!kith_lines_has(lb, ln + i))
+		/* A line kith wrote, kept or moved, is not the person's (also in part). */
+		while (ls > 0 && ln[ls - 1] != '\n')
+			ls--;
+		while (ln[le] && ln[le] != '\n')
+			le++;
+		save = ln[le];
+		ln[le] = '\0';
+		if (!kith_lines_has(lb, ln + ls))
 			add_part(b, ln + i, len);
-		ln[i + len] = save;
+		ln[le] = save;
 		i += len + 1;
 	}
 out:

@@ -328,6 +328,35 @@ static void test_plan_archived_contact_edited_in_app_is_left_in_place(void **sta
 	free(fp);
 }
 
+/* Read after a phone's edit (also one that won a race with the DELETE): kept unless forced. */
+static void test_plan_archived_contact_kept_after_an_edit_until_forced(void **state)
+{
+	struct scene *s = *state;
+	struct kith_contact *c = scene_contact(s, 1, "Anna Berg", "kith-anna@kith.example");
+	struct kith_rstate *r;
+	char *bytes, *fp;
+
+	first_write(s, &bytes, &fp);
+	r = scene_row(s, c, "anna.ics", bytes, "t2", fp);
+	r->state = (char *)"kept";
+	scene_list(s, 0, "t2");
+	c->archived = 1;
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 0);
+	assert_int_equal(s->plan.n_actions, 1);
+	assert_int_equal(s->plan.actions[0].kind, KITH_SYNC_SKIP);
+	assert_non_null(strstr(s->plan.actions[0].detail, "'kith sync --force' removes it"));
+	kith_sync_plan_clear(&s->plan);
+	s->o.force = 1;
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 1);
+	assert_int_equal(s->plan.writes[0].op, KITH_SYNC_OP_DELETE);
+	assert_string_equal(s->plan.writes[0].if_match, "t2");
+	assert_int_equal(s->plan.n_actions, 0);
+	free(bytes);
+	free(fp);
+}
+
 static void test_plan_archived_contact_reminder_gone_forgets_the_row(void **state)
 {
 	struct scene *s = *state;
@@ -465,6 +494,7 @@ int main(void)
 		T(test_plan_resumed_contact_is_created_again_on_its_row),
 		T(test_plan_archived_contact_reminder_is_deleted_if_match),
 		T(test_plan_archived_contact_edited_in_app_is_left_in_place),
+		T(test_plan_archived_contact_kept_after_an_edit_until_forced),
 		T(test_plan_archived_contact_reminder_gone_forgets_the_row),
 		T(test_plan_deleting_many_needs_force),
 		T(test_plan_writes_follow_the_contacts),
