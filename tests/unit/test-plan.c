@@ -287,6 +287,30 @@ static void test_plan_resumed_contact_is_created_again_on_its_row(void **state)
 	free(fp);
 }
 
+/* The plan deletes the archived contact's reminder (row 0) if it still has `tag`. */
+static void assert_plans_one_delete(struct scene *s, const char *tag)
+{
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 1);
+	assert_int_equal(s->plan.writes[0].op, KITH_SYNC_OP_DELETE);
+	assert_int_equal(s->plan.writes[0].row, 0);
+	assert_string_equal(s->plan.writes[0].if_match, tag);
+	assert_null(s->plan.writes[0].bytes);
+	assert_int_equal(s->plan.n_actions, 0);
+}
+
+/* The plan leaves Anna's archived reminder in place and says so. */
+static void assert_plans_left_in_place(struct scene *s)
+{
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 0);
+	assert_int_equal(s->plan.n_actions, 1);
+	assert_int_equal(s->plan.actions[0].kind, KITH_SYNC_SKIP);
+	assert_string_equal(s->plan.actions[0].resource, "anna.ics");
+	assert_string_equal(s->plan.actions[0].name, "Anna Berg");
+	assert_non_null(strstr(s->plan.actions[0].detail, "'kith sync --force' removes it"));
+}
+
 static void test_plan_archived_contact_reminder_is_deleted_if_match(void **state)
 {
 	struct scene *s = *state;
@@ -297,13 +321,7 @@ static void test_plan_archived_contact_reminder_is_deleted_if_match(void **state
 	scene_row(s, c, "anna.ics", bytes, "t1", fp);
 	scene_list(s, 0, "t1");
 	c->archived = 1;
-	assert_ok(make_plan(s));
-	assert_int_equal(s->plan.n_writes, 1);
-	assert_int_equal(s->plan.writes[0].op, KITH_SYNC_OP_DELETE);
-	assert_int_equal(s->plan.writes[0].row, 0);
-	assert_string_equal(s->plan.writes[0].if_match, "t1");
-	assert_null(s->plan.writes[0].bytes);
-	assert_int_equal(s->plan.n_actions, 0);
+	assert_plans_one_delete(s, "t1");
 	free(bytes);
 	free(fp);
 }
@@ -318,12 +336,7 @@ static void test_plan_archived_contact_edited_in_app_is_left_in_place(void **sta
 	scene_row(s, c, "anna.ics", bytes, "t1", fp);
 	scene_list(s, 0, "t2");
 	c->archived = 1;
-	assert_ok(make_plan(s));
-	assert_int_equal(s->plan.n_writes, 0);
-	assert_int_equal(s->plan.n_actions, 1);
-	assert_int_equal(s->plan.actions[0].kind, KITH_SYNC_SKIP);
-	assert_string_equal(s->plan.actions[0].resource, "anna.ics");
-	assert_string_equal(s->plan.actions[0].name, "Anna Berg");
+	assert_plans_left_in_place(s);
 	free(bytes);
 	free(fp);
 }
@@ -341,18 +354,9 @@ static void test_plan_archived_contact_kept_after_an_edit_until_forced(void **st
 	r->state = (char *)"kept";
 	scene_list(s, 0, "t2");
 	c->archived = 1;
-	assert_ok(make_plan(s));
-	assert_int_equal(s->plan.n_writes, 0);
-	assert_int_equal(s->plan.n_actions, 1);
-	assert_int_equal(s->plan.actions[0].kind, KITH_SYNC_SKIP);
-	assert_non_null(strstr(s->plan.actions[0].detail, "'kith sync --force' removes it"));
-	kith_sync_plan_clear(&s->plan);
+	assert_plans_left_in_place(s);
 	s->o.force = 1;
-	assert_ok(make_plan(s));
-	assert_int_equal(s->plan.n_writes, 1);
-	assert_int_equal(s->plan.writes[0].op, KITH_SYNC_OP_DELETE);
-	assert_string_equal(s->plan.writes[0].if_match, "t2");
-	assert_int_equal(s->plan.n_actions, 0);
+	assert_plans_one_delete(s, "t2");
 	free(bytes);
 	free(fp);
 }
