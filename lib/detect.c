@@ -14,10 +14,13 @@
  * Completions are grouped by the occurrence they complete, so one tick
  * seen in two shapes (Apple: master advanced and a completed copy) is one
  * touch, dated from the most precise timestamp any of them carries.
+ * What a person typed into SUMMARY or DESCRIPTION, which kith owns and
+ * rewrites, is handed back as a note.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "detect.h"
 
 int kith_lines_has(const char *list, const char *line)
@@ -50,7 +53,166 @@ void kith_detection_clear(struct kith_detection *d)
 {
 	free(d->completions);
 	free(d->copies);
+	free(d->note);
 	memset(d, 0, sizeof(*d));
+}
+
+/* ---- what a person wrote ---- */
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int is_space(char c)
+{
+	return is_blank(c) || c == '\n' || c == '\r';
+}
+
+/*
+ * Text as apps reformat it, undone: CR and CRLF are line ends, blanks at
+ * either end of a line go, inner runs of blanks are one space, empty
+ * lines are dropped; lines are joined by sep (a space: an app that
+ * re-wraps the text changes nothing either).  Ownership: free().
+ */
+static char *normal_text(const char *s, char sep)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	int in_line = 0, want_sep = 0, want_space = 0;
+
+	kith_buf_append(&b, "");
+	for (; s && *s; s++) {
+		if (*s == '\n' || *s == '\r') {
+			want_sep |= in_line;
+			in_line = want_space = 0;
+		} else if (is_blank(*s)) {
+			want_space |= in_line;
+		} else {
+			if (want_sep)
+				kith_buf_append_n(&b, &sep, 1);
+			else if (want_space)
+				kith_buf_append_n(&b, " ", 1);
+			want_sep = want_space = 0;
+			kith_buf_append_n(&b, s, 1);
+			in_line = 1;
+		}
+	}
+	return kith_buf_steal(&b);
+}
+
+/* Separators people put between kith's words and theirs. */
+static int is_joint(char c)
+{
+	return is_space(c) || c == '-' || c == ':' || c == ';' || c == ',' || c == '|';
+}
+
+/* Appends s[0, n) without the joints at its ends, after "; ", unless b holds it already. */
+static void add_part(struct kith_buf *b, const char *s, size_t n)
+{
+	while (n && (is_joint(*s) || *s == '.')) {
+		s++;
+		n--;
+	}
+	while (n && is_joint(s[n - 1]))
+		n--;
+	if (!n)
+		return;
+	for (const char *p = kith_buf_str(b); *p;) {
+		const char *next = strstr(p, "; ");
+		size_t len = next ? (size_t)(next - p) : strlen(p);
+
+		if (len == n && !memcmp(p, s, n))
+			return;
+		p = next ? next + 2 : p + len;
+	}
+	if (b->len)
+		kith_buf_append(b, "; ");
+	kith_buf_append_n(b, s, n);
+}
+
+/* Adds to b the words `now` adds to `base`; -1 when out of memory. */
+static int added_to(struct kith_buf *b, const char *base, const char *now)
+{
+	char *lb = normal_text(base, '\n'), *ln = normal_text(now, '\n');
+	char *fb = normal_text(base, ' '), *fn = normal_text(now, ' ');
+	size_t nb, nn, pre = 0, suf = 0, end;
+	int rc = -1;
+
+	if (!lb || !ln || !fb || !fn)
+		goto out;
+	rc = 0;
+	if (!now || !strcmp(fb, fn))
+		goto out;
+	nb = strlen(lb);
+	nn = strlen(ln);
+	while (pre < nb && pre < nn && lb[pre] == ln[pre])
+		pre++;
+	while (suf < nb - pre && suf < nn - pre && lb[nb - 1 - suf] == ln[nn - 1 - suf])
+		suf++;
+	end = nn - suf;
+	/* Whole words: an address changed inside kith's line is the new address. */
+	while (pre > 0 && pre < nn && !is_space(ln[pre]) && !is_space(ln[pre - 1]))
+		pre--;
+	while (end < nn && end > 0 && !is_space(ln[end]) && !is_space(ln[end - 1]))
+		end++;
+	for (size_t i = pre; i < end;) {
+		const char *nl = memchr(ln + i, '\n', end - i);
+		size_t len = nl ? (size_t)(nl - (ln + i)) : end - i;
+		size_t ls = i, le = i + len;
+		char save;
+
+		/* A line kith wrote, kept or moved, is not the person's (also in part). */
+		while (ls > 0 && ln[ls - 1] != '\n')
+			ls--;
+		while (ln[le] && ln[le] != '\n')
+			le++;
+		save = ln[le];
+		ln[le] = '\0';
+		if (!kith_lines_has(lb, ln + ls))
+			add_part(b, ln + i, len);
+		ln[le] = save;
+		i += len + 1;
+	}
+out:
+	free(lb);
+	free(ln);
+	free(fb);
+	free(fn);
+	return rc;
+}
+
+enum kith_status kith_text_added(const char *base, const char *now, char **out)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+
+	*out = NULL;
+	if (added_to(&b, base, now) < 0) {
+		kith_buf_free(&b);
+		return KITH_ERR_NOMEM;
+	}
+	if (!b.len && !b.failed) {
+		kith_buf_free(&b);
+		return KITH_OK;
+	}
+	*out = kith_buf_steal(&b);
+	return *out ? KITH_OK : KITH_ERR_NOMEM;
+}
+
+/*
+ * A renamed reminder: the words around kith's title when it is still
+ * there ("Keep in touch: Anna - ask about Berlin"), else the whole new title.
+ */
+static void renamed_to(struct kith_buf *b, const char *base, const char *now)
+{
+	const char *at = base && *base ? strstr(now, base) : NULL;
+
+	if (!at) {
+		add_part(b, now, strlen(now));
+		return;
+	}
+	add_part(b, now, (size_t)(at - now));
+	at += strlen(base);
+	add_part(b, at, strlen(at));
 }
 
 /* When a VTODO says it was done, from the best evidence it carries. */
@@ -75,16 +237,23 @@ static void when_done(const struct kith_todo *t, int completed_counts, time_t no
 		c->on = kith_ical_local_date(c->at, tzid);
 }
 
+/* 1 when the occurrence is not logged yet. */
+static int is_new(const char *processed, struct kith_date occurrence)
+{
+	char key[KITH_DATE_BUFSZ];
+
+	return !kith_lines_has(processed, kith_date_format(occurrence, key));
+}
+
 static enum kith_status add(struct kith_detection *d, const char *processed,
 			    struct kith_date occurrence, const struct kith_todo *t,
 			    int completed_counts, const char *shape, const char *copy, time_t now,
 			    const char *tzid)
 {
 	struct kith_completion c;
-	char key[KITH_DATE_BUFSZ];
 	struct kith_completion *p;
 
-	if (kith_lines_has(processed, kith_date_format(occurrence, key)))
+	if (!is_new(processed, occurrence))
 		return KITH_OK;
 	memset(&c, 0, sizeof(c));
 	c.occurrence = occurrence;
@@ -173,7 +342,8 @@ static int compare_occurrence(const void *x, const void *y)
 static enum kith_status detect_copies(const struct kith_detect_base *b,
 				      const struct kith_detect_other *others, size_t n_others,
 				      const char *processed, long offset, time_t now,
-				      const char *tzid, struct kith_detection *d)
+				      const char *tzid, struct kith_detection *d,
+				      struct kith_buf *notes)
 {
 	for (size_t i = 0; i < n_others; i++) {
 		const struct kith_todos *todos = others[i].todos;
@@ -199,6 +369,10 @@ static enum kith_status detect_copies(const struct kith_detect_base *b,
 				continue;
 			if (!kith_date_is_set(due))
 				due = b->due;
+			/* A note typed into the completed copy belongs to its touch. */
+			if (is_new(processed, due) &&
+			    added_to(notes, b->description, t->description))
+				return KITH_ERR_NOMEM;
 			if (add(d, processed, due, t, 1, "copy", others[i].name, now, tzid) !=
 			    KITH_OK)
 				return KITH_ERR_NOMEM;
@@ -213,6 +387,7 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 			     struct kith_detection *out)
 {
 	struct kith_detection d;
+	struct kith_buf notes = KITH_BUF_INIT;
 	const struct kith_todo *m;
 	long offset;
 
@@ -229,6 +404,13 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 		*out = d;
 		return KITH_OK;
 	}
+	/* What a person wrote into kith's title and text, kept as a note. */
+	if (m->summary && b->summary && !same_text(m->summary, b->summary)) {
+		d.renamed = m->summary;
+		renamed_to(&notes, b->summary, m->summary);
+	}
+	if (added_to(&notes, b->description, m->description))
+		goto nomem;
 	/* (a) the master completed (Nextcloud Tasks <= 0.17, jtx, Evolution, todoman). */
 	if (kith_todo_is_done(m)) {
 		if (add(&d, processed, b->due, m, 1, "completed", NULL, now, tzid) != KITH_OK)
@@ -243,6 +425,9 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 			continue;
 		occ = kith_date_add_days(t->rid, offset);
 		if (kith_todo_is_done(t)) {
+			if (is_new(processed, occ) &&
+			    added_to(&notes, b->description, t->description))
+				goto nomem;
 			if (add(&d, processed, occ, t, 1, "override", NULL, now, tzid) != KITH_OK)
 				goto nomem;
 		} else if (kith_date_is_set(t->due) && kith_date_cmp(t->due, occ) &&
@@ -286,16 +471,22 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 	}
 copies:
 	/* (d) and (e): copies under other UIDs. */
-	if (detect_copies(b, others, n_others, processed, offset, now, tzid, &d) != KITH_OK)
+	if (detect_copies(b, others, n_others, processed, offset, now, tzid, &d, &notes) != KITH_OK)
 		goto nomem;
 	if (d.n_completions > 1)
 		qsort(d.completions, d.n_completions, sizeof(*d.completions), compare_occurrence);
 	/* A completion explains the move; only a bare move is a snooze. */
 	if (d.n_completions)
 		d.moved = 0;
+	if (notes.failed)
+		goto nomem;
+	if (notes.len)
+		d.note = kith_buf_steal(&notes);
+	d.edited = d.moved || d.renamed || d.note;
 	*out = d;
 	return KITH_OK;
 nomem:
+	kith_buf_free(&notes);
 	kith_detection_clear(&d);
 	return KITH_ERR_NOMEM;
 }

@@ -11,9 +11,10 @@
 /* What kith last agreed with the target about one reminder. */
 struct kith_detect_base {
 	const char *uid;
-	const char *x_kith_id; /* the X-KITH-ID in the agreed bytes; may be NULL */
-	const char *summary;   /* the SUMMARY in the agreed bytes */
-	const char *rrule;     /* NULL: plain mode */
+	const char *x_kith_id;   /* the X-KITH-ID in the agreed bytes; may be NULL */
+	const char *summary;     /* the SUMMARY in the agreed bytes */
+	const char *description; /* the DESCRIPTION in the agreed bytes; may be NULL */
+	const char *rrule;       /* NULL: plain mode */
 	struct kith_cadence cadence;
 	struct kith_date dtstart, due; /* of the agreed master */
 };
@@ -49,6 +50,16 @@ struct kith_detection {
 	const char **copies;       /* foreign resources matched (completed or not) */
 	size_t n_copies;
 	int unreadable; /* our resource has no master VTODO */
+	/*
+	 * What a person wrote into the fields kith owns: the text added to
+	 * DESCRIPTION (of the master, and of the VTODOs that carry a
+	 * completion) and to SUMMARY, one "; "-separated line; NULL: nothing.
+	 * Owned by the detection.
+	 */
+	char *note;
+	const char *renamed; /* the master's new SUMMARY; NULL: not renamed. Borrowed from ours */
+	/* Changed by hand, neither kith's write nor a completion: moved, renamed, a note. */
+	int edited;
 };
 
 /*
@@ -63,6 +74,15 @@ enum kith_status kith_detect(const struct kith_detect_base *base, const struct k
 			     const char *processed, time_t now, const char *tzid,
 			     struct kith_detection *out);
 void kith_detection_clear(struct kith_detection *d);
+
+/*
+ * The words `now` adds to `base` (DESCRIPTION texts; NULL is empty):
+ * what lies between their common beginning and end, less the lines base
+ * had, lines joined by "; ".  Reformatting (line ends, blanks at line
+ * ends, blank lines, runs of white space) adds nothing.  *out is NULL
+ * when nothing was added.  KITH_OK or KITH_ERR_NOMEM.  Ownership: free(*out).
+ */
+enum kith_status kith_text_added(const char *base, const char *now, char **out);
 
 /* The master VTODO (the one with uid and no RECURRENCE-ID); NULL if none. */
 const struct kith_todo *kith_todos_master(const struct kith_todos *todos, const char *uid);

@@ -212,6 +212,40 @@ enum kith_status kith_store_update_contact(struct kith_store *store,
 	return rc ? rc : release(store, update_contact(store, contact));
 }
 
+static enum kith_status append_note(struct kith_store *store, int64_t id, const char *line)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	if (!line || !*line)
+		return kith_fail(store->ctx, KITH_ERR_INVALID, "an empty note for contact #%lld",
+				 (long long)id);
+	rc = bump(store);
+	if (!rc)
+		rc = prepare(store,
+			     "UPDATE contacts SET notes = CASE WHEN notes IS NULL OR notes = '' "
+			     "THEN ?2 ELSE notes || char(10) || ?2 END, "
+			     "updated = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1",
+			     &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, line);
+	rc = step_done(store, st, "adding to a contact's notes");
+	finish(store, st);
+	if (!rc && sqlite3_changes(store->db) == 0)
+		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no contact #%lld", (long long)id);
+	return rc;
+}
+
+enum kith_status kith_store_append_note(struct kith_store *store, int64_t contact_id,
+					const char *line)
+{
+	enum kith_status rc = savepoint(store);
+
+	return rc ? rc : release(store, append_note(store, contact_id, line));
+}
+
 #define CONTACT_COLUMNS                                                                         \
 	"SELECT id, uid, name, org, tier, cadence, via, notes, how_met, added, snoozed_until, " \
 	"archived, paused, title, birthday, vcard_uid, first_due FROM contacts"

@@ -53,6 +53,14 @@ enum kith_status kith_store_bulk_end(struct kith_store *store, enum kith_status 
 enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_touch **out,
 					 size_t *out_n);
 
+/*
+ * Add a line below a contact's notes, in one statement: the engine's copy
+ * of the contact may be older than the store's (a touch it just logged
+ * cleared first_due), so it is not written back whole.
+ */
+enum kith_status kith_store_append_note(struct kith_store *store, int64_t contact_id,
+					const char *line);
+
 /* kith_store_list_tiers() without the member counts (n_contacts is -1). */
 enum kith_status kith_store_list_tiers_uncounted(struct kith_store *store, struct kith_tier **out,
 						 size_t *out_n);

@@ -213,16 +213,21 @@ static enum kith_status plan_archived(struct run *run, const struct kith_contact
 	long li = ri >= 0 ? in->listed[ri] : -1;
 
 	/*
-	 * Only reminders kith wrote are ever deleted, and only as kith
-	 * last saw them: one edited in an app since is left in place.
+	 * Only reminders kith wrote are ever deleted, and only as kith last
+	 * saw them: one edited in an app since (detection marked it "kept",
+	 * also after a DELETE lost a race to the edit) is left in place
+	 * unless forced.  The delete is conditional on the tag either way.
 	 */
 	if (li >= 0 && strcmp(st->state, "deleted") && !in->skip[ri]) {
-		if (st->etag && in->listing->tags[li] && !strcmp(st->etag, in->listing->tags[li]))
+		int same = st->etag && in->listing->tags[li] &&
+			   !strcmp(st->etag, in->listing->tags[li]);
+
+		if (same && (strcmp(st->state, "kept") || in->o->force))
 			return add_write(run, (size_t)ri, KITH_SYNC_OP_DELETE, NULL, st->etag,
 					 NULL);
 		return act(run, KITH_SYNC_SKIP, c, st->resource,
 			   "archived, but its reminder was changed in a calendar app "
-			   "since; left in place");
+			   "since; left in place; 'kith sync --force' removes it");
 	}
 	if (ri >= 0 && li < 0)
 		return add_edit(run, (size_t)ri, KITH_SYNC_EDIT_REMOVE, NULL);

@@ -24,6 +24,9 @@ enum kith_status kith_sync_try_quiet(struct engine *e, int *quiet)
 	enum kith_status rc;
 
 	*quiet = 0;
+	/* --force is asked for what a plan refused (an edited archived reminder): plan. */
+	if (e->o->force)
+		return KITH_OK;
 	memset(&known, 0, sizeof(known));
 	rc = kith_store_generation(e->store, &gen);
 	if (rc)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "store/store.h"
 
 static int append_line(char **list, const char *line)
 {
@@ -200,6 +201,7 @@ static int descends_from(struct engine *e, const struct kith_contact *c, const c
 	b.uid = uid;
 	b.x_kith_id = m->x_kith_id;
 	b.summary = m->summary;
+	b.description = m->description;
 	b.rrule = m->rrule;
 	b.cadence = kith_sync_cadence(e, c);
 	b.dtstart = m->dtstart;
@@ -254,8 +256,20 @@ static enum kith_status settle_intent(struct engine *e, size_t ri, const struct 
 	return KITH_OK;
 }
 
+/* " (the reminder was renamed '...')", or "". Borrowed from d. */
+static void renamed_words(const struct kith_detection *d, struct kith_buf *b)
+{
+	if (d->renamed)
+		kith_buf_printf(b, " (the reminder was renamed '%s')", d->renamed);
+}
+
+/*
+ * A completion logged as a touch; with `d` (the newest new completion),
+ * what the person wrote is the touch's note, and *noted says it was kept.
+ */
 static enum kith_status log_completion(struct engine *e, struct kith_contact *c,
-				       struct kith_rstate *r, const struct kith_completion *k)
+				       struct kith_rstate *r, const struct kith_completion *k,
+				       const struct kith_detection *d, int *noted)
 {
 	struct kith_touch t;
 	struct kith_buf key = KITH_BUF_INIT, at = KITH_BUF_INIT;
@@ -267,6 +281,7 @@ static enum kith_status log_completion(struct engine *e, struct kith_contact *c,
 	t.contact_id = c->id;
 	t.on = k->on;
 	t.source = KITH_SOURCE_CALENDAR;
+	t.note = d ? d->note : NULL;
 	if (k->at && gmtime_r(&k->at, &tm)) {
 		kith_buf_printf(&at, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
 				tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -284,10 +299,21 @@ static enum kith_status log_completion(struct engine *e, struct kith_contact *c,
 		kith_ctx_clear(e->ctx);
 		rc = KITH_OK;
 	} else if (!rc) {
+		struct kith_buf kept = KITH_BUF_INIT;
+
 		e->res->touches++;
+		if (t.note) {
+			kith_buf_printf(&kept, "; kept the note '%s' as the touch's note", t.note);
+			renamed_words(d, &kept);
+			*noted = 1;
+		}
 		rc = kith_sync_act(e, KITH_SYNC_TOUCH, c, r->resource, k->on,
-				   "completed on %s (%s%s%s)", kith_date_format(k->on, day),
-				   k->shape, k->copy ? " " : "", k->copy ? k->copy : "");
+				   "completed on %s (%s%s%s)%s", kith_date_format(k->on, day),
+				   k->shape, k->copy ? " " : "", k->copy ? k->copy : "",
+				   kith_buf_str(&kept));
+		if (kept.failed && !rc)
+			rc = kith_nomem(e->ctx);
+		kith_buf_free(&kept);
 	}
 	free(t.at);
 	free(t.source_key);
@@ -298,14 +324,16 @@ static enum kith_status log_completion(struct engine *e, struct kith_contact *c,
 
 static enum kith_status apply_detection(struct engine *e, struct kith_contact *c, size_t ri,
 					const struct kith_detection *d,
-					const struct kith_todo *agreed)
+					const struct kith_todo *agreed, int *noted)
 {
 	struct kith_rstate *r = &e->rs[ri];
 	enum kith_status rc = KITH_OK;
 	char day[KITH_DATE_BUFSZ];
 
+	/* The newest completion carries what was written with it. */
 	for (size_t i = 0; i < d->n_completions && !rc; i++)
-		rc = log_completion(e, c, r, &d->completions[i]);
+		rc = log_completion(e, c, r, &d->completions[i],
+				    i + 1 == d->n_completions ? d : NULL, noted);
 	for (size_t i = 0; i < d->n_copies && !rc; i++) {
 		for (size_t k = 0; k < e->n_items; k++) {
 			if (strcmp(e->items[k].name, d->copies[i]))
@@ -320,8 +348,19 @@ static enum kith_status apply_detection(struct engine *e, struct kith_contact *c
 				   "a copy of the reminder made by a calendar app; "
 				   "kith leaves it alone");
 	}
-	if (rc || c->archived)
+	if (rc)
 		return rc;
+	if (c->archived) {
+		/*
+		 * Its reminder goes only as kith left it: an edit read here (also
+		 * one that made kith's DELETE lose a race) keeps it until
+		 * 'kith sync --force'.  The base is about to become the edited
+		 * bytes, so the state is what remembers it.
+		 */
+		if (d->edited && replace(&r->state, "kept"))
+			return kith_nomem(e->ctx);
+		return KITH_OK;
+	}
 	if (d->deleted && strcmp(r->state, "deleted")) {
 		c->paused = 1;
 		rc = kith_store_update_contact(e->store, c);
@@ -358,6 +397,35 @@ static enum kith_status apply_detection(struct engine *e, struct kith_contact *c
 	return rc;
 }
 
+/*
+ * What the person wrote, when no touch took it, joins the contact's notes
+ * for next time, dated.  The base becomes the edited bytes in the same
+ * transaction, so the next sync does not take it again.
+ */
+static enum kith_status keep_note(struct engine *e, const struct kith_contact *c,
+				  const struct kith_rstate *r, const struct kith_detection *d)
+{
+	struct kith_buf line = KITH_BUF_INIT, why = KITH_BUF_INIT;
+	char day[KITH_DATE_BUFSZ];
+	enum kith_status rc;
+
+	kith_buf_printf(&line, "%s: %s", kith_date_format(e->o->today, day), d->note);
+	renamed_words(d, &why);
+	if (line.failed || why.failed) {
+		rc = kith_nomem(e->ctx);
+		goto out;
+	}
+	rc = kith_store_append_note(e->store, c->id, kith_buf_str(&line));
+	if (!rc)
+		rc = kith_sync_act(e, KITH_SYNC_NOTE, c, r->resource, e->o->today,
+				   "kept the note '%s' in the contact's notes%s", d->note,
+				   kith_buf_str(&why));
+out:
+	kith_buf_free(&line);
+	kith_buf_free(&why);
+	return rc;
+}
+
 static enum kith_status detect_one(struct engine *e, struct kith_contact *c, size_t ri,
 				   struct kith_detect_other *others, size_t n_others, int *skip)
 {
@@ -369,6 +437,7 @@ static enum kith_status detect_one(struct engine *e, struct kith_contact *c, siz
 	const char *bytes = kith_sync_server_bytes(e, ri);
 	long li = e->rs_listed[ri];
 	enum kith_status rc;
+	int noted = 0;
 
 	*skip = 0;
 	rc = kith_ical_parse_todos(e->ctx, r->base, strlen(r->base), e->o->tzid, &agreed);
@@ -388,6 +457,7 @@ static enum kith_status detect_one(struct engine *e, struct kith_contact *c, siz
 	b.uid = r->uid;
 	b.x_kith_id = m->x_kith_id;
 	b.summary = m->summary;
+	b.description = m->description;
 	b.rrule = m->rrule;
 	b.cadence = kith_sync_cadence(e, c);
 	b.dtstart = m->dtstart;
@@ -397,7 +467,9 @@ static enum kith_status detect_one(struct engine *e, struct kith_contact *c, siz
 		rc = kith_nomem(e->ctx);
 		goto out;
 	}
-	rc = apply_detection(e, c, ri, &d, m);
+	rc = apply_detection(e, c, ri, &d, m, &noted);
+	if (!rc && d.note && !noted)
+		rc = keep_note(e, c, r, &d);
 	*skip = d.unreadable;
 	kith_detection_clear(&d);
 	/* What the target holds now is the agreed state from here on. */
@@ -464,6 +536,11 @@ enum kith_status kith_sync_settle(struct engine *e, int *skip)
 		rc = settle_intent(e, i, *cp);
 		if (rc)
 			break;
+		/* Kept for an archived contact that is back: its reminder is kith's again. */
+		if (!(*cp)->archived && !strcmp(r->state, "kept") && replace(&r->state, "ok")) {
+			rc = kith_nomem(e->ctx);
+			break;
+		}
 		if (li >= 0 && e->fetched[li].error) {
 			/* There, but not readable: this one waits, the others go on. */
 			skip[i] = 1;

@@ -998,6 +998,85 @@ class CalDAVSyncBase:
         self.assertEqual(self.touches(cid), [("2026-02-01", "manual")])   # history kept
         self.noop("after an archive")
 
+    # ------------------------------------------------------------ 5b. edits on the phone
+
+    NOTE = "call about the offsite"
+
+    def phone_note(self, i, note=NOTE, client=None):
+        """The phone adds `note` to contact i's DESCRIPTION (after completing it
+        as `client` does, if given) and PUTs it back with If-Match."""
+        href = self.href(i)
+        r = self.dav.get(href)
+        if client:
+            cals, _ = ts.phone_complete(_LiveResource(self.uid(i), r.text), self.uid(i), client,
+                                        DONE_AT)
+            cal = cals[0]
+        else:
+            cal = ts.parse_raw(r.text)[0]
+        m = next(t for t in cal.comps("VTODO") if t.uid == self.uid(i) and not t.is_override)
+        text = ts.ical_unescape(m.get("DESCRIPTION") or "")
+        m.set("DESCRIPTION", ts.ical_fold("DESCRIPTION:" + ts.ical_escape(text + "\n\n" + note)))
+        m.set("LAST-MODIFIED", "LAST-MODIFIED:" + DONE_AT)
+        put = self.dav.put(href, cal.serialize(), if_match=r.etag)
+        self.assertIn(put.status, (200, 201, 204), put)
+
+    def test_5_note_typed_on_the_phone_is_kept(self):
+        # A note with a completion is the touch's; a note alone the contact's.
+        done, noted = self.contact(RACED), self.contact(TOUCHED)
+        self.first_sync()
+        self.phone_note(RACED, client="nextcloud-tasks-0.17")
+        self.phone_note(TOUCHED)
+        r = self.sync()
+        self.assertEqual(r.summary[:4], (1, 0, 2, 0), r)
+        self.assertRegex(r.out, r"touch +%s +completed on %s .*; kept the note '%s' as the "
+                         r"touch's note" % (re.escape(done["name"]), DONE, self.NOTE))
+        self.assertRegex(r.out, r"note +%s +kept the note '%s' in the contact's notes"
+                         % (re.escape(noted["name"]), self.NOTE))
+        self.assertEqual([(t["on"], t["note"]) for t in self.show(done["id"])["touches"]],
+                         [(DONE.isoformat(), self.NOTE)])
+        self.assertEqual(self.show(noted["id"])["notes"], "%s: %s" % (T1, self.NOTE))
+        self.assertEqual(self.show(noted["id"])["touches"], [])
+        # kith's text is back on the server; the next sync takes nothing again
+        desc = str(self.resource(TOUCHED)[3]["DESCRIPTION"])
+        self.assertNotIn(self.NOTE, desc)
+        self.assertTrue(str(self.resource(RACED)[3]["DESCRIPTION"]).startswith(
+            "Last touch: %s: %s" % (DONE, self.NOTE)))
+        self.noop("after notes from the phone")
+        self.assertEqual(self.show(noted["id"])["notes"], "%s: %s" % (T1, self.NOTE))
+        self.assertEqual(len(self.show(done["id"])["touches"]), 1)
+
+    def test_5_archive_racing_a_phone_edit_keeps_the_reminder(self):
+        # kith plans the DELETE of an archived contact's reminder; before it is
+        # sent the phone adds a note: the DELETE gets a 412, and read again the
+        # reminder is an edit that is neither kith's nor a completion.
+        i = DELETED
+        cid, name = self.contact(i)["id"], self.contact(i)["name"]
+        self.first_sync()
+        href = self.href(i)
+        self.ok("archive", str(cid))
+        r, pauses = self.sync_paused("plan", lambda: self.phone_note(i))
+        self.assertEqual(r.rc, 0, r)
+        dels = [q for q in r.requests if q[0] == "DELETE"]
+        self.assertEqual([q[2] for q in dels], [412], r)        # the race, and no second try
+        self.assertGreaterEqual(pauses, 2, r)
+        self.assertRegex(r.out, r"read again \(1 time\)")
+        self.assertRegex(r.out, r"skip +%s +archived, but its reminder was changed in a "
+                         r"calendar app since; left in place; 'kith sync --force' removes it"
+                         % re.escape(name))
+        self.assertEqual(r.summary[:4], (0, 0, 0, 0), r)
+        self.assertIn(self.NOTE, str(self.resource(i)[3]["DESCRIPTION"]))
+        self.assertEqual(self.show(cid)["notes"], "%s: %s" % (T1, self.NOTE))
+        self.noop("after an archive lost to an edit")
+        self.assertEqual(self.href(i, fresh=True), href)
+        # --force removes it, as it now is
+        r = self.sync(extra=["--force"])
+        self.assertRegex(r.out, r"delete +%s" % re.escape(name))
+        self.assertEqual([(q[0], urllib.parse.urlsplit(q[1]).path, q[2] in (200, 204))
+                          for q in r.writes], [("DELETE", href, True)], r)
+        self.assert_one_resource_each(paused={i})
+        self.assertEqual(self.show(cid)["notes"], "%s: %s" % (T1, self.NOTE))
+        self.noop("after a forced archive")
+
     # ------------------------------------------------------------ 6. credentials
 
     def wrong_password_first_time(self):

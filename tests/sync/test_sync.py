@@ -34,6 +34,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -217,6 +218,31 @@ def parse_raw(text):
         elif stack:
             stack[-1].items.append(raw)
     return top
+
+
+def ical_escape(text):
+    """TEXT as RFC 5545 writes it (backslash, semicolon, comma, newline)."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))
+
+
+def ical_unescape(value):
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1),
+                  value)
+
+
+def ical_fold(line, width=75):
+    """One content line folded at `width` octets (never inside a UTF-8 sequence)."""
+    data, out = line.encode("utf-8"), []
+    while len(data) > width:
+        cut = width
+        while cut and (data[cut] & 0xC0) == 0x80:
+            cut -= 1
+        out.append(data[:cut])
+        data = data[cut:]
+        width = 74  # the continuation's leading space counts
+    out.append(data)
+    return "\r\n ".join(x.decode("utf-8") for x in out)
 
 
 def ical_date(s):
@@ -1501,6 +1527,226 @@ class SyncBase:
         self.assertIn("coffee", str(self.master("Anna Berg")["DESCRIPTION"]))
         r = self.sync(today=T0)
         self.assert_summary(r, 0, 0, 0, 0)
+
+    # ------------------------------------------------------------ 11. edits on the phone
+    #
+    # kith owns SUMMARY and DESCRIPTION, but what a person typed into them on
+    # another device is theirs: kept in the store (the touch's note when the
+    # reminder was completed, else the contact's notes), said in the sync's
+    # output, and then kith's own text is written again.
+
+    NOTE = "call about the offsite"
+
+    def phone_note(self, uid, note=NOTE, cals=None, summary=None):
+        """The phone appends `note` to the master's DESCRIPTION (as a new
+        paragraph, the way a notes field is typed into), optionally renames
+        it; cals: an app's completion to edit instead of the live resource."""
+        def edit(m):
+            text = ical_unescape(m.get("DESCRIPTION") or "")
+            if note:
+                m.set("DESCRIPTION", ical_fold("DESCRIPTION:" + ical_escape(
+                    text + "\n\n" + note)))
+            if summary:
+                m.set("SUMMARY", ical_fold("SUMMARY:" + ical_escape(summary)))
+            m.set("LAST-MODIFIED", "LAST-MODIFIED:20260220T173000Z")
+        if cals is None:
+            self.t.edit_master(uid, edit)
+            return
+        edit(next(t for t in cals[0].comps("VTODO") if t.uid == uid and not t.is_override))
+        self.t.replace(uid, cals)
+
+    def note_and_completion(self, client):
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        cals, _ = phone_complete(self.t, uid, client)
+        self.phone_note(uid, cals=cals)
+        r = self.sync()
+        self.assert_summary(r, touches=1, created=0, rewritten=1, removed=0)
+        self.assertRegex(r.out, r"touch +Anna Berg +completed on %s.*; kept the note "
+                         r"'%s' as the touch's note" % (DONE, self.NOTE))
+        ts = self.touches()
+        self.assertEqual([(t["on"], t["note"]) for t in ts], [(DONE.isoformat(), self.NOTE)])
+        self.assertIsNone(self.show()["notes"])
+        hist = self.ok("show", "anna").out.split("History")[1]
+        self.assertRegex(hist, r"%s .* calendar +%s" % (DONE, self.NOTE))
+        # kith's description again, which now names the touch's note
+        m = self.master("Anna Berg")
+        self.assertEqual(str(m["SUMMARY"]), "Keep in touch: Anna Berg")
+        desc = str(m["DESCRIPTION"])
+        self.assertTrue(desc.startswith("Last touch: %s: %s\n" % (DONE, self.NOTE)), desc)
+        self.assertEqual(desc.count(self.NOTE), 2, desc)  # the line, the opener
+        r = self.sync()
+        self.assert_summary(r, 0, 0, 0, 0)
+        self.assertNotIn("kept", r.out)
+        self.assertEqual(len(self.touches()), 1)
+
+    def test_11_note_added_and_completed_is_the_touch_note(self):
+        self.note_and_completion("nextcloud-tasks-0.17")
+
+    def test_11_note_added_and_advanced_is_the_touch_note(self):
+        self.note_and_completion("tasks-org")
+
+    def test_11_note_added_not_completed_goes_to_the_contact(self):
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        self.phone_note(uid)
+        r = self.sync()
+        self.assert_summary(r, touches=0, created=0, rewritten=1, removed=0)
+        self.assertRegex(r.out, r"note +Anna Berg +kept the note '%s' in the contact's "
+                         r"notes" % self.NOTE)
+        self.assertEqual(self.show()["notes"], "%s: %s" % (T1, self.NOTE))
+        self.assertEqual(self.touches(), [])
+        self.assertRegex(self.ok("show", "anna").out, r"Notes: +%s: %s" % (T1, self.NOTE))
+        # kith's text is back, and the note is not taken twice
+        m = self.master("Anna Berg")
+        self.assertNotIn(self.NOTE, str(m["DESCRIPTION"]))
+        self.assertEqual(m["DUE"].dt, DUE0["Anna Berg"])
+        for today in (T1, "2026-02-22"):
+            r = self.sync(today=today)
+            self.assert_summary(r, 0, 0, 0, 0)
+            self.assertNotIn("note", r.out)
+        self.assertEqual(self.show()["notes"], "%s: %s" % (T1, self.NOTE))
+        # a second note is added below the first, with its own date
+        self.phone_note(uid, "she moved to Berlin")
+        r = self.sync(today="2026-02-23")
+        self.assertEqual(self.show()["notes"], "%s: %s\n2026-02-23: she moved to Berlin"
+                         % (T1, self.NOTE))
+
+    def test_11_an_app_that_reformats_the_description_adds_no_note(self):
+        # Re-folded, \\N for newlines, trailing blanks and blank lines: no
+        # word was added, so nothing is a note.
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+
+        def reformat(m):
+            text = ical_unescape(m.get("DESCRIPTION"))
+            text = "\n".join(line + "  " for line in text.split("\n")) + "\n\n"
+            value = ical_escape(text).replace("\\n", "\\N")
+            m.set("DESCRIPTION", ical_fold("DESCRIPTION:" + value, 40))
+            m.set("LAST-MODIFIED", "LAST-MODIFIED:20260220T173000Z")
+        self.t.edit_master(uid, reformat)
+        r = self.sync()
+        self.assertNotIn("note", r.out)
+        self.assertIsNone(self.show()["notes"])
+        r = self.sync()
+        self.assert_summary(r, 0, 0, 0, 0)
+
+    def test_11_renamed_reminder_is_kept_as_a_note(self):
+        # kith owns the title (the contact's name; copies without kith's
+        # X- properties are recognised by it): the words the person added
+        # are kept as a note, and the title is kith's again.
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        self.phone_note(uid, note=None, summary="Keep in touch: Anna Berg - ask about Berlin")
+        r = self.sync()
+        self.assertRegex(r.out, r"note +Anna Berg +kept the note 'ask about Berlin' in the "
+                         r"contact's notes \(the reminder was renamed 'Keep in touch: Anna "
+                         r"Berg - ask about Berlin'\)")
+        self.assertEqual(self.show()["notes"], "%s: ask about Berlin" % T1)
+        self.assertEqual(str(self.master("Anna Berg")["SUMMARY"]), "Keep in touch: Anna Berg")
+        r = self.sync()
+        self.assert_summary(r, 0, 0, 0, 0)
+        # a title replaced outright is kept whole, with the note of the same edit
+        self.phone_note(uid, summary="Lunch with Anna")
+        r = self.sync()
+        self.assertEqual(self.show()["notes"], "%s: ask about Berlin\n%s: Lunch with Anna; %s"
+                         % (T1, T1, self.NOTE))
+        self.assertEqual(str(self.master("Anna Berg")["SUMMARY"]), "Keep in touch: Anna Berg")
+
+    def sync_paused(self, step, on_pause, *args):
+        """A sync stopped at STEP (KITH_TEST_PAUSE) while on_pause() plays the
+        phone; later stops at STEP pass.  Returns its Result."""
+        flag = os.path.join(self.dir, "pause")
+        env = clean_env(self.dir, {"KITH_TEST_PAUSE": step + ":" + flag})
+        proc = subprocess.Popen(kith_cmd(self.db, ["sync"] + self.t.args + list(args), T1),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                cwd=self.dir)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(flag + ".ready"):
+            self.assertIsNone(proc.poll(), "the sync did not stop at " + step)
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+        on_pause()
+        os.unlink(flag + ".ready")
+        stop = threading.Event()
+
+        def release():  # the attempts after the conflict stop there too
+            while not stop.is_set():
+                if os.path.exists(flag + ".ready"):
+                    os.unlink(flag + ".ready")
+                time.sleep(0.02)
+        th = threading.Thread(target=release)
+        th.start()
+        try:
+            out, err = proc.communicate(timeout=60)
+        finally:
+            stop.set()
+            th.join()
+        return Result(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+
+    KEPT = (r"skip +Anna Berg +archived, but its reminder was changed in a calendar app "
+            r"since; left in place; 'kith sync --force' removes it")
+
+    def test_11_archive_racing_an_edit_keeps_the_reminder(self):
+        # kith plans the DELETE of an archived contact's reminder; before it
+        # is sent the phone adds a note.  The DELETE loses the race; read
+        # again, the reminder is an edit that is neither kith's nor a
+        # completion: it stays, and the sync says why.
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        self.ok("archive", "anna")
+        r = self.sync_paused("plan", lambda: self.phone_note(uid))
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("read again (1 time)", r.out)
+        self.assertRegex(r.out, self.KEPT)
+        self.assertNotRegex(r.out, r"delete +Anna Berg")
+        self.assert_summary(r, 0, 0, 0, removed=0)
+        self.assertIn(self.NOTE, str(self.master("Anna Berg")["DESCRIPTION"]))
+        self.assertEqual(self.show()["notes"], "%s: %s" % (T1, self.NOTE))
+        # it stays on the next syncs, and the note is not kept twice
+        r = self.sync()
+        self.assert_summary(r, 0, 0, 0, removed=0)
+        self.assertIn(uid, self.t.masters())
+        # --force removes it
+        r = self.sync("--force")
+        self.assertRegex(r.out, r"delete +Anna Berg")
+        self.assert_summary(r, 0, 0, 0, removed=1)
+        self.assertNotIn(uid, self.t.masters())
+        self.assert_one_reminder_each(NAMES[1:])
+        self.assertEqual(self.show()["notes"], "%s: %s" % (T1, self.NOTE))
+        r = self.sync()
+        self.assert_summary(r, 0, 0, 0, 0)
+
+    def test_11_archive_after_an_edit_keeps_the_reminder(self):
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        moved = DUE0["Anna Berg"] + datetime.timedelta(days=10)
+
+        def snooze(m):
+            m.set("DUE", "DUE;VALUE=DATE:" + fmt_date(moved))
+        self.t.edit_master(uid, snooze)
+        self.ok("archive", "anna")
+        r = self.sync()
+        self.assertRegex(r.out, self.KEPT)
+        self.assertEqual(self.master("Anna Berg")["DUE"].dt, moved)
+        self.assert_summary(r, 0, 0, 0, removed=0)
+
+    def test_11_archive_racing_a_completion_removes_the_reminder(self):
+        # A completion is logged first; it is no reason to keep the reminder.
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        self.ok("archive", "anna")
+
+        def tick():
+            cals, _ = phone_complete(self.t, uid, "nextcloud-tasks-0.17")
+            self.t.replace(uid, cals)
+        r = self.sync_paused("plan", tick)
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("read again (1 time)", r.out)
+        self.assertRegex(r.out, r"touch +Anna Berg +completed on %s" % DONE)
+        self.assertRegex(r.out, r"delete +Anna Berg")
+        self.assertNotIn(uid, self.t.masters())
+        self.assertEqual(len(self.touches()), 1)
 
     # ------------------------------------------------------------ 9. bad input
 

@@ -274,6 +274,7 @@ static void scene_base(struct scene *s, const char *text, const char *tzid)
 	s->base.uid = ANNA_UID;
 	s->base.x_kith_id = m->x_kith_id;
 	s->base.summary = m->summary;
+	s->base.description = m->description;
 	s->base.rrule = m->rrule;
 	s->base.cadence = CAD(3, MONTH);
 	s->base.dtstart = m->dtstart;
@@ -1263,6 +1264,168 @@ static void test_detect_parse_reads_completion_fields(void **state)
 	free(raw);
 }
 
+/* ---- what a person wrote into kith's fields ---- */
+
+static void check_added(const char *base, const char *now, const char *want)
+{
+	char *got = NULL;
+
+	assert_int_equal(kith_text_added(base, now, &got), KITH_OK);
+	if (!want && got)
+		fail_msg("added to '%s': want nothing, got '%s'", base ? base : "(null)", got);
+	if (want && (!got || strcmp(got, want)))
+		fail_msg("added to '%s': want '%s', got '%s'", base ? base : "(null)", want,
+			 got ? got : "(nothing)");
+	free(got);
+}
+
+#define KITH_TEXT                                  \
+	"Last touch: 2026-01-10 by phone: lunch\n" \
+	"Reach Anna Berg by email: anna@x.org\n"   \
+	"Cadence: every 3 months (tier regular)\n" \
+	"Opener: Last time it was \"lunch\" - ask how that turned out."
+
+static void test_detect_text_added(void **state)
+{
+	(void)state;
+	/* nothing added: the same text, reformatted, re-wrapped, cut short or gone */
+	check_added(KITH_TEXT, KITH_TEXT, NULL);
+	check_added(KITH_TEXT,
+		    "Last touch: 2026-01-10 by phone: lunch  \r\n\r\n"
+		    "Reach  Anna Berg by email: anna@x.org\r\n"
+		    "\tCadence: every 3 months (tier regular)\r\n"
+		    "Opener: Last time it was \"lunch\" -\nask how that turned out.\n\n",
+		    NULL);
+	check_added(KITH_TEXT, "Last touch: 2026-01-10 by phone: lunch\n", NULL);
+	check_added(KITH_TEXT, NULL, NULL);
+	check_added(KITH_TEXT, "", NULL);
+	/* a paragraph below, above, or between kith's lines */
+	check_added(KITH_TEXT, KITH_TEXT "\n\ncall about the offsite", "call about the offsite");
+	check_added(KITH_TEXT, "call about the offsite\n" KITH_TEXT, "call about the offsite");
+	check_added(KITH_TEXT,
+		    "Last touch: 2026-01-10 by phone: lunch\nsee her in March\n"
+		    "Reach Anna Berg by email: anna@x.org\n"
+		    "Cadence: every 3 months (tier regular)\nbring the book\n"
+		    "Opener: Last time it was \"lunch\" - ask how that turned out.",
+		    "see her in March; bring the book");
+	/* typed at the end of kith's last line */
+	check_added(KITH_TEXT, KITH_TEXT " - call about the offsite", "call about the offsite");
+	/* a word changed inside kith's line: the whole new word */
+	check_added(KITH_TEXT,
+		    "Last touch: 2026-01-10 by phone: lunch\n"
+		    "Reach Anna Berg by email: anna@new.org\n"
+		    "Cadence: every 3 months (tier regular)\n"
+		    "Opener: Last time it was \"lunch\" - ask how that turned out.",
+		    "anna@new.org");
+	/* kith's lines moved about are not the person's */
+	check_added("a line\nanother line", "another line\na line", NULL);
+	/* a description where kith had none; non-ASCII text kept whole */
+	check_added(NULL, "Grüße an Zoë", "Grüße an Zoë");
+	check_added("Opener: ask about Zoë", "Opener: ask about Zoë\nZoë zieht um", "Zoë zieht um");
+}
+
+static char *with_description(const char *text, const char *desc)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "SUMMARY:Keep in touch with Anna\r\nDESCRIPTION:%s", desc);
+	return subst(text, "SUMMARY:Keep in touch with Anna", line);
+}
+
+static void test_detect_note_added_to_the_description(void **state)
+{
+	char *initial = read_data("initial.ics");
+	char *base = with_description(initial, "Last touch: never\\nOpener: say hello");
+	char *noted = with_description(initial, "Last touch: never\\nOpener: say hello\\n\\n"
+						"call about the offsite\\, soon");
+	char *done = subst(noted, "STATUS:NEEDS-ACTION",
+			   "STATUS:COMPLETED\r\nCOMPLETED:20260220T173000Z");
+	char *ticked = subst(base, "STATUS:NEEDS-ACTION", "STATUS:COMPLETED");
+	struct scene *s;
+
+	(void)state;
+	/* a note alone: an edit, nothing else */
+	s = scene_of(base, noted, "UTC");
+	assert_nothing(&s->d, "a note");
+	assert_string_equal(s->d.note, "call about the offsite, soon");
+	assert_null(s->d.renamed);
+	assert_true(s->d.edited);
+	scene_free(s);
+	/* with a completion */
+	s = scene_of(base, done, "UTC");
+	assert_one_completion(&s->d, D(2026, 2, 20), "a note and a tick");
+	assert_string_equal(s->d.note, "call about the offsite, soon");
+	assert_true(s->d.edited);
+	scene_free(s);
+	/* unchanged, and a completion alone: no note, no edit */
+	s = scene_of(base, base, "UTC");
+	assert_null(s->d.note);
+	assert_false(s->d.edited);
+	scene_free(s);
+	s = scene_of(base, ticked, "UTC");
+	assert_int_equal(s->d.n_completions, 1);
+	assert_null(s->d.note);
+	assert_false(s->d.edited);
+	scene_free(s);
+	free(ticked);
+	free(done);
+	free(noted);
+	free(base);
+	free(initial);
+}
+
+static void test_detect_renamed_reminder(void **state)
+{
+	char *initial = read_data("initial.ics");
+	char *longer = subst(initial, "SUMMARY:Keep in touch with Anna",
+			     "SUMMARY:Keep in touch with Anna - ask about Berlin");
+	char *other = subst(initial, "SUMMARY:Keep in touch with Anna", "SUMMARY:Lunch with Anna");
+	char *blanks = subst(initial, "SUMMARY:Keep in touch with Anna",
+			     "SUMMARY:Keep in touch with Anna  ");
+	struct scene *s;
+
+	(void)state;
+	s = scene_of(NULL, longer, "UTC");
+	assert_string_equal(s->d.note, "ask about Berlin");
+	assert_string_equal(s->d.renamed, "Keep in touch with Anna - ask about Berlin");
+	assert_true(s->d.edited);
+	scene_free(s);
+	s = scene_of(NULL, other, "UTC");
+	assert_string_equal(s->d.note, "Lunch with Anna");
+	assert_true(s->d.edited);
+	scene_free(s);
+	s = scene_of(NULL, blanks, "UTC");
+	assert_null(s->d.note);
+	assert_null(s->d.renamed);
+	assert_false(s->d.edited);
+	scene_free(s);
+	free(blanks);
+	free(other);
+	free(longer);
+	free(initial);
+}
+
+/* Thunderbird: the note typed into the completed occurrence is the touch's, once. */
+static void test_detect_note_on_a_completed_override(void **state)
+{
+	char *raw = read_data("thunderbird.ics");
+	char *server =
+		subst(raw, "STATUS:COMPLETED", "STATUS:COMPLETED\r\nDESCRIPTION:we had lunch");
+	struct scene *s;
+
+	(void)state;
+	assert_true(strcmp(raw, server) != 0);
+	s = scene_of(NULL, server, "UTC");
+	assert_one_completion(&s->d, D(2026, 2, 20), "thunderbird with a note");
+	assert_string_equal(s->d.note, "we had lunch");
+	scene_detect(s, "2026-03-01", "UTC");
+	assert_null(s->d.note);
+	assert_false(s->d.edited);
+	scene_free(s);
+	free(server);
+	free(raw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1298,6 +1461,10 @@ int main(void)
 		cmocka_unit_test(test_detect_windowed_master_advanced_by_due),
 		cmocka_unit_test(test_detect_rrule_hits_the_grid_only),
 		cmocka_unit_test(test_detect_parse_reads_completion_fields),
+		cmocka_unit_test(test_detect_text_added),
+		cmocka_unit_test(test_detect_note_added_to_the_description),
+		cmocka_unit_test(test_detect_renamed_reminder),
+		cmocka_unit_test(test_detect_note_on_a_completed_override),
 	};
 
 	/* Far from UTC, so a zone that silently falls back to the process's shows. */

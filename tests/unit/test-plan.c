@@ -287,6 +287,30 @@ static void test_plan_resumed_contact_is_created_again_on_its_row(void **state)
 	free(fp);
 }
 
+/* The plan deletes the archived contact's reminder (row 0) if it still has `tag`. */
+static void assert_plans_one_delete(struct scene *s, const char *tag)
+{
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 1);
+	assert_int_equal(s->plan.writes[0].op, KITH_SYNC_OP_DELETE);
+	assert_int_equal(s->plan.writes[0].row, 0);
+	assert_string_equal(s->plan.writes[0].if_match, tag);
+	assert_null(s->plan.writes[0].bytes);
+	assert_int_equal(s->plan.n_actions, 0);
+}
+
+/* The plan leaves Anna's archived reminder in place and says so. */
+static void assert_plans_left_in_place(struct scene *s)
+{
+	assert_ok(make_plan(s));
+	assert_int_equal(s->plan.n_writes, 0);
+	assert_int_equal(s->plan.n_actions, 1);
+	assert_int_equal(s->plan.actions[0].kind, KITH_SYNC_SKIP);
+	assert_string_equal(s->plan.actions[0].resource, "anna.ics");
+	assert_string_equal(s->plan.actions[0].name, "Anna Berg");
+	assert_non_null(strstr(s->plan.actions[0].detail, "'kith sync --force' removes it"));
+}
+
 static void test_plan_archived_contact_reminder_is_deleted_if_match(void **state)
 {
 	struct scene *s = *state;
@@ -297,13 +321,7 @@ static void test_plan_archived_contact_reminder_is_deleted_if_match(void **state
 	scene_row(s, c, "anna.ics", bytes, "t1", fp);
 	scene_list(s, 0, "t1");
 	c->archived = 1;
-	assert_ok(make_plan(s));
-	assert_int_equal(s->plan.n_writes, 1);
-	assert_int_equal(s->plan.writes[0].op, KITH_SYNC_OP_DELETE);
-	assert_int_equal(s->plan.writes[0].row, 0);
-	assert_string_equal(s->plan.writes[0].if_match, "t1");
-	assert_null(s->plan.writes[0].bytes);
-	assert_int_equal(s->plan.n_actions, 0);
+	assert_plans_one_delete(s, "t1");
 	free(bytes);
 	free(fp);
 }
@@ -318,12 +336,27 @@ static void test_plan_archived_contact_edited_in_app_is_left_in_place(void **sta
 	scene_row(s, c, "anna.ics", bytes, "t1", fp);
 	scene_list(s, 0, "t2");
 	c->archived = 1;
-	assert_ok(make_plan(s));
-	assert_int_equal(s->plan.n_writes, 0);
-	assert_int_equal(s->plan.n_actions, 1);
-	assert_int_equal(s->plan.actions[0].kind, KITH_SYNC_SKIP);
-	assert_string_equal(s->plan.actions[0].resource, "anna.ics");
-	assert_string_equal(s->plan.actions[0].name, "Anna Berg");
+	assert_plans_left_in_place(s);
+	free(bytes);
+	free(fp);
+}
+
+/* Read after a phone's edit (also one that won a race with the DELETE): kept unless forced. */
+static void test_plan_archived_contact_kept_after_an_edit_until_forced(void **state)
+{
+	struct scene *s = *state;
+	struct kith_contact *c = scene_contact(s, 1, "Anna Berg", "kith-anna@kith.example");
+	struct kith_rstate *r;
+	char *bytes, *fp;
+
+	first_write(s, &bytes, &fp);
+	r = scene_row(s, c, "anna.ics", bytes, "t2", fp);
+	r->state = (char *)"kept";
+	scene_list(s, 0, "t2");
+	c->archived = 1;
+	assert_plans_left_in_place(s);
+	s->o.force = 1;
+	assert_plans_one_delete(s, "t2");
 	free(bytes);
 	free(fp);
 }
@@ -465,6 +498,7 @@ int main(void)
 		T(test_plan_resumed_contact_is_created_again_on_its_row),
 		T(test_plan_archived_contact_reminder_is_deleted_if_match),
 		T(test_plan_archived_contact_edited_in_app_is_left_in_place),
+		T(test_plan_archived_contact_kept_after_an_edit_until_forced),
 		T(test_plan_archived_contact_reminder_gone_forgets_the_row),
 		T(test_plan_deleting_many_needs_force),
 		T(test_plan_writes_follow_the_contacts),

@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include "store/store.h"
+
 #ifndef KITH_TEST_DATA
 #error "KITH_TEST_DATA must name tests/data"
 #endif
@@ -1198,6 +1200,35 @@ static void test_touch_clears_first_due_unless_imported(void **state)
 	kith_contact_free(c);
 }
 
+/* The sync's notes: a line below what is there, the rest of the contact as the store has it. */
+static void test_append_note_adds_a_line_and_keeps_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	struct kith_contact *c = kith_contact_new(), *got;
+
+	c->name = strdup("Anna");
+	c->tier = strdup("core");
+	c->added = D(2026, 1, 1);
+	c->first_due = D(2026, 2, 20);
+	assert_ok(kith_store_add_contact(f->store, c));
+	assert_ok(kith_store_append_note(f->store, c->id, "2026-02-21: call about the offsite"));
+	got = get_contact(f, c->id);
+	assert_string_equal(got->notes, "2026-02-21: call about the offsite");
+	assert_date(got->first_due, 2026, 2, 20);
+	kith_contact_free(got);
+	/* a touch since (first_due cleared) is not undone by the next note */
+	add_touch(f, c->id, D(2026, 2, 22), NULL, NULL);
+	assert_ok(kith_store_append_note(f->store, c->id, "2026-02-23: moved to Berlin"));
+	got = get_contact(f, c->id);
+	assert_string_equal(got->notes,
+			    "2026-02-21: call about the offsite\n2026-02-23: moved to Berlin");
+	assert_false(kith_date_is_set(got->first_due));
+	kith_contact_free(got);
+	assert_status(kith_store_append_note(f->store, c->id + 100, "x"), KITH_ERR_NOT_FOUND);
+	assert_status(kith_store_append_note(f->store, c->id, ""), KITH_ERR_INVALID);
+	kith_contact_free(c);
+}
+
 /* ---- snooze ---- */
 
 static void test_snooze_sets_until_and_keeps_history(void **state)
@@ -1444,6 +1475,7 @@ int main(void)
 		T(test_touches_are_append_only),
 		T(test_touch_source_key_is_idempotent),
 		T(test_touch_clears_first_due_unless_imported),
+		T(test_append_note_adds_a_line_and_keeps_the_rest),
 		T(test_snooze_sets_until_and_keeps_history),
 		T(test_transaction_rollback_undoes_everything),
 		T(test_transaction_commit_keeps_changes),

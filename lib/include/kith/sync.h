@@ -107,7 +107,12 @@ enum kith_sync_action_kind {
 	KITH_SYNC_COPY = 7,       /* a foreign copy of a reminder noticed (left alone) */
 	KITH_SYNC_SKIP = 8,       /* a resource kith cannot read: quarantined, untouched */
 	KITH_SYNC_HOLD = 9,       /* a reminder held back (see kith_sync_held); retried next sync */
-	KITH_SYNC_NOTE = 10,      /* something the target said that kith did not take */
+	/*
+	 * For people: text written into a reminder on another device, kept in
+	 * the contact's notes (contact_id set); or something the target said
+	 * that kith did not take (contact_id 0).
+	 */
+	KITH_SYNC_NOTE = 10,
 };
 
 KITH_API const char *kith_sync_action_str(enum kith_sync_action_kind kind);
@@ -126,8 +131,12 @@ struct kith_sync_options {
 	const char *tzid;       /* the user's zone ("Europe/Berlin"); NULL: the process's */
 	struct kith_reminder_options reminder;
 	int dry_run; /* plan only: change neither the store nor the target */
-	int force;   /* allow deleting more than a few reminders at once */
-	time_t now;  /* the time of the sync; 0: time(NULL) */
+	/*
+	 * Allow deleting more than a few reminders at once, and the reminders
+	 * of archived contacts that were edited in a calendar app since.
+	 */
+	int force;
+	time_t now; /* the time of the sync; 0: time(NULL) */
 };
 
 struct kith_sync_result {
