@@ -122,6 +122,8 @@ enum kith_status kith_listing_apply(struct kith_listing *l, const struct kith_li
 	return KITH_OK;
 }
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	struct kith_buf b = KITH_BUF_INIT;

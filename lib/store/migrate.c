@@ -160,8 +160,8 @@ static const char *const migrations[] = {
 	 * report` and `kith check` can say which contacts wait and why,
 	 * while the others sync (RELIABILITY rule 22).
 	 */
-	"ALTER TABLE reminders ADD COLUMN held TEXT;"
-	"ALTER TABLE reminders ADD COLUMN held_since TEXT;",
+	("ALTER TABLE reminders ADD COLUMN held TEXT;"
+	 "ALTER TABLE reminders ADD COLUMN held_since TEXT;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

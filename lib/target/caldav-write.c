@@ -72,6 +72,7 @@ static enum kith_status put_result(struct kith_target *t, const char *name, cons
 			return kith_nomem(t->ctx);
 		return KITH_OK;
 	case 412: return KITH_ERR_CONFLICT;
+	case 207: /* Xandikos: a multistatus for a refused PUT, the reason inside */
 	case 403:
 	case 415:
 	case 409:

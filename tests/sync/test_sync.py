@@ -1084,6 +1084,34 @@ class SyncBase:
         self.assertEqual(self.master("Anna Berg")["DUE"].dt, datetime.date(2026, 5, 20))
         self.assert_one_reminder_each()
 
+    def test_4_second_resource_with_our_uid_is_reported(self):
+        # Rules 5 and 23: two resources with one reminder's UID (an app that
+        # duplicated it) is reported on every sync, never "fixed": kith keeps
+        # syncing its own, leaves the other alone, pauses nobody.
+        if self.t.single:
+            self.skipTest("a single file has no resource names")
+        self.first_sync()
+        uid = self.uid_of("Anna Berg")
+        _, name = self.t.resources()[uid]
+        dup = os.path.join(self.t.path, "0d9e7c2a-duplicate.ics")
+        shutil.copyfile(os.path.join(self.t.path, name), dup)
+        with open(dup, "rb") as f:
+            dup_bytes = f.read()
+        self.ok("touch", "Bob Smith", "--on", "2026-02-20")
+        for _ in range(2):
+            r = self.sync()
+            self.assertRegex(r.out, r"skip +Anna Berg +a second resource carries the UID", r)
+            self.assertNotIn("paused", r.out)
+            self.assertFalse(self.show()["paused"])
+            with open(dup, "rb") as f:
+                self.assertEqual(f.read(), dup_bytes)
+        os.remove(dup)
+        r = self.sync()
+        self.assertNotIn("second resource", r.out)
+        self.assert_one_reminder_each()
+        # Bob's touch went out while the duplicate was there.
+        self.assertEqual(self.master("Bob Smith")["DUE"].dt, add_months(DONE, 2))
+
     # ------------------------------------------------------------ 5. kith -> calendar
 
     def test_5_touch_edit_and_archive_flow_out(self):
