@@ -20,6 +20,7 @@ const char *kith_sync_action_str(enum kith_sync_action_kind kind)
 	case KITH_SYNC_PAUSE: return "pause";
 	case KITH_SYNC_COPY: return "copy";
 	case KITH_SYNC_SKIP: return "skip";
+	case KITH_SYNC_ADOPT: return "adopt";
 	}
 	return "unknown";
 }

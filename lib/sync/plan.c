@@ -277,6 +277,17 @@ static enum kith_status plan_contact(struct run *run, size_t ci)
 	kith_standing_clear(&s);
 	if (rc)
 		return rc;
+	/* A reminder adopted from an app's continuation keeps that resource's UID. */
+	if (ri >= 0 && in->rows[ri].uid && strcmp(in->rows[ri].uid, r->uid)) {
+		char *uid = strdup(in->rows[ri].uid);
+
+		if (!uid) {
+			rc = kith_nomem(run->ctx);
+			goto out;
+		}
+		free(r->uid);
+		r->uid = uid;
+	}
 	fp = kith_sync_fingerprint(r);
 	if (!fp) {
 		rc = kith_nomem(run->ctx);

@@ -106,6 +106,7 @@ enum kith_sync_action_kind {
 	KITH_SYNC_PAUSE = 6,      /* a reminder deleted in an app: the contact is paused */
 	KITH_SYNC_COPY = 7,       /* a foreign copy of a reminder noticed (left alone) */
 	KITH_SYNC_SKIP = 8,       /* a resource kith cannot read: quarantined, untouched */
+	KITH_SYNC_ADOPT = 9,      /* an app's continuation of a reminder becomes the reminder */
 };
 
 KITH_API const char *kith_sync_action_str(enum kith_sync_action_kind kind);
