@@ -1775,11 +1775,11 @@ class TestTodoman(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def kith(self, *args, today=None):
+    def kith(self, *args, today=None, env=None):
         proc = subprocess.run([KITH, "--db", self.db, "--today",
                                (today or self.today).isoformat()] + list(args),
-                              capture_output=True, env=self.env, cwd=self.dir, timeout=60,
-                              check=False)
+                              capture_output=True, env=dict(self.env, **(env or {})),
+                              cwd=self.dir, timeout=60, check=False)
         return Result(proc)
 
     def ok(self, *args, today=None):
@@ -1862,6 +1862,34 @@ class TestTodoman(unittest.TestCase):
             r = self.sync()
             self.assert_summary(r, touches=0, rewritten=0)
         self.assertEqual(len(self.touches("bob")), 0)
+
+    def crash_after_adoption(self, fault):
+        # I5: killed once the adoption is recorded (plan) or written (write,
+        # flush, confirm); the next sync finishes it, once.
+        self.sync()
+        self.todo_done("Anna Berg")
+        r = self.kith("sync", "--target", self.vdir + "/", env={"KITH_TEST_FAULT": fault})
+        self.assertEqual(r.rc, -signal.SIGKILL, "%s: %r" % (fault, r))
+        self.sync()
+        self.assert_one_open_task_each()
+        self.assertEqual(self.anna_open()["DUE"].dt, add_months(self.today, 3), fault)
+        self.assertEqual(len(self.touches("anna")), 1, fault)
+        r = self.sync()
+        self.assert_summary(r, touches=0, rewritten=0)
+        # and the adopted task is the one the next tick is read from
+        self.todo_done("Anna Berg")
+        r = self.sync()
+        self.assert_summary(r, touches=1, rewritten=1)
+        self.assert_one_open_task_each()
+
+    def test_crash_after_adoption_is_planned(self):
+        self.crash_after_adoption("plan")
+
+    def test_crash_after_adoption_is_written(self):
+        self.crash_after_adoption("write")
+
+    def test_crash_after_adoption_is_confirmed(self):
+        self.crash_after_adoption("confirm")
 
     def test_plain_mode(self):
         # Without RRULE todoman writes no continuation: kith reopens its own.
