@@ -22,7 +22,6 @@ HOME and the XDG directories are in each test's temporary directory.
 """
 
 import base64
-import datetime
 import http.client
 import json
 import os
@@ -40,8 +39,11 @@ import xml.etree.ElementTree as ET
 
 import icalendar
 
-KITH = None
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "sync"))
+import test_sync as ts  # noqa: E402  (Result, is_done, the store, the parallel runner)
+
+KITH = None
 SERVERS_SH = os.path.join(HERE, "servers.sh")
 USER = "kith"
 PASSWORD = "kith-test-pass"
@@ -65,31 +67,6 @@ def require(path, what):
     if os.environ.get("KITH_REQUIRE_SERVERS") == "1":
         raise AssertionError("%s is not installed" % what)
     raise unittest.SkipTest("%s is not installed (scripts/deps --test installs it)" % what)
-
-
-def is_done(t):
-    return str(t.get("STATUS", "")).upper() == "COMPLETED" or "COMPLETED" in t
-
-
-def add_months(d, n):
-    m = d.month - 1 + n
-    y, m = d.year + m // 12, m % 12 + 1
-    for day in range(d.day, 27, -1):
-        try:
-            return datetime.date(y, m, day)
-        except ValueError:
-            continue
-    return datetime.date(y, m, d.day)
-
-
-class Result:
-    def __init__(self, proc):
-        self.rc = proc.returncode
-        self.out = proc.stdout.decode("utf-8", "replace")
-        self.err = proc.stderr.decode("utf-8", "replace")
-
-    def __repr__(self):
-        return "rc=%d\n--- stdout\n%s--- stderr\n%s" % (self.rc, self.out, self.err)
 
 
 class ClientBase:
@@ -141,12 +118,7 @@ class ClientBase:
             'component-set><C:comp name="VTODO"/></C:supported-calendar-component-set>'
             '</D:prop></D:set></C:mkcalendar>'))
         self.assertEqual(status, 201, body)
-        self.today = datetime.datetime.now(datetime.timezone.utc).date()
-        # Added a month ago, so that the first occurrence differs from the next one.
-        added = self.today - datetime.timedelta(days=30)
-        self.ok("init", today=added)
-        for p in PEOPLE:
-            self.ok("add", *p, today=added)
+        self.today = ts.real_clock_store(self.ok, PEOPLE)
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -186,7 +158,7 @@ class ClientBase:
 
     def open_on_server(self, name):
         return [t for t in self.server_todos().values()
-                if str(t.get("SUMMARY")) == SUMMARY + name and not is_done(t)]
+                if str(t.get("SUMMARY")) == SUMMARY + name and not ts.is_done(t)]
 
     # kith
     def kith(self, *args, today=None):
@@ -194,7 +166,7 @@ class ClientBase:
                                (today or self.today).isoformat()] + list(args),
                               capture_output=True, cwd=self.dir, timeout=120, check=False,
                               env=dict(self.env, KITH_USERNAME=USER, KITH_PASSWORD=PASSWORD))
-        return Result(proc)
+        return ts.Result(proc)
 
     def ok(self, *args, today=None):
         r = self.kith(*args, today=today)
@@ -217,7 +189,7 @@ class ClientBase:
     def client(self, *cmd, timeout=120):
         proc = subprocess.run(list(cmd), capture_output=True, env=self.env, cwd=self.dir,
                               stdin=subprocess.DEVNULL, timeout=timeout, check=False)
-        self.assertEqual(proc.returncode, 0, "%s: %r" % (" ".join(cmd), Result(proc)))
+        self.assertEqual(proc.returncode, 0, "%s: %r" % (" ".join(cmd), ts.Result(proc)))
         return proc.stdout.decode("utf-8", "replace")
 
 
@@ -269,7 +241,7 @@ class TodomanBase(ClientBase):
             got = self.open_on_server("Anna Berg")
             self.assertEqual(len(got), 1, got)
             self.assertEqual(str(got[0]["X-KITH-ID"]), anna)
-            self.assertEqual(got[0]["DUE"].dt, add_months(self.today, 3))
+            self.assertEqual(got[0]["DUE"].dt, ts.add_months(self.today, 3))
             self.vdirsyncer()
             self.assertEqual({k: len(v) for k, v in self.todo_open().items()},
                              {SUMMARY + n: 1 for n in NAMES})
@@ -394,7 +366,7 @@ class TestCalcurseRadicale(ClientBase, unittest.TestCase):
         todos = self.server_todos()
         copy = [t for t in todos.values() if str(t["SUMMARY"]) == SUMMARY + name]
         self.assertEqual(len(copy), 1, todos)
-        self.assertTrue(is_done(copy[0]))
+        self.assertTrue(ts.is_done(copy[0]))
         self.assertFalse({"DUE", "DTSTART", "X-KITH-ID"} & set(copy[0].keys()), copy[0])
         self.assertNotIn(self.show(who)["uid"], {str(t["UID"]) for t in todos.values()})
 
@@ -422,24 +394,10 @@ class TestCalcurseRadicale(ClientBase, unittest.TestCase):
 PARALLEL = ["TestTodomanRadicale", "TestTodomanXandikos", "TestCalcurseRadicale"]
 
 
-def run_in_parallel():
-    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), KITH, name],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-             for name in PARALLEL]
-    failed = []
-    for name, p in zip(PARALLEL, procs):
-        out, _ = p.communicate()
-        sys.stdout.write("==== %s\n%s" % (name, out.decode("utf-8", "replace")))
-        if p.returncode:
-            failed.append(name)
-    sys.stdout.write("==== %s\n" % ("FAILED: " + ", ".join(failed) if failed else "all OK"))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit("usage: test_clients.py PATH/TO/kith [unittest options or test names]")
     KITH = os.path.abspath(sys.argv.pop(1))
     if len(sys.argv) == 1:
-        sys.exit(run_in_parallel())
+        sys.exit(ts.run_classes_in_parallel(__file__, KITH, PARALLEL))
     unittest.main(verbosity=2)

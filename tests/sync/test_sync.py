@@ -1736,6 +1736,20 @@ class TestTargets(unittest.TestCase):
 TODOMAN = "/usr/bin/todoman"
 
 
+def real_clock_store(ok, people):
+    """A store for a real client, which stamps its own times: kith's today is
+    the real date (UTC), returned; `people` were added a month before, so the
+    first occurrence is not the one a tick today leads to (a second tick of
+    one occurrence is the same tick, logged once).  ok(*args, today=DATE)
+    runs kith."""
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    added = today - datetime.timedelta(days=30)
+    ok("init", today=added)
+    for p in people:
+        ok("add", *p, today=added)
+    return today
+
+
 class TestTodoman(unittest.TestCase):
     """The real todoman (Debian's package) ticks kith's reminders off in a vdir.
 
@@ -1764,13 +1778,7 @@ class TestTodoman(unittest.TestCase):
         with open(os.path.join(conf, "config.py"), "w", encoding="utf-8") as f:
             f.write('path = "%s"\ndate_format = "%%Y-%%m-%%d"\ntime_format = "%%H:%%M"\n'
                     % self.vdir)
-        self.today = datetime.datetime.now(datetime.timezone.utc).date()
-        # Added a month ago: the first occurrence is not the one a tick today leads to
-        # (a second tick of one occurrence is the same tick, logged once).
-        added = self.today - datetime.timedelta(days=30)
-        self.ok("init", today=added)
-        for p in PEOPLE:
-            self.ok("add", *p, today=added)
+        self.today = real_clock_store(self.ok, PEOPLE)
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -1905,20 +1913,25 @@ class TestTodoman(unittest.TestCase):
 PARALLEL = ["TestFile", "TestVdir", "TestEmbedded", "TestTargets", "TestTodoman"]
 
 
-def run_in_parallel():
-    """Each test class in its own process: most of the time is spent waiting
-    for fsync, so this keeps the suite well under meson's timeout."""
-    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), KITH, name],
+def run_classes_in_parallel(script, kith, names):
+    """Each test class of `script` in its own process (also for the other test files)."""
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(script), kith, name],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-             for name in PARALLEL]
+             for name in names]
     failed = []
-    for name, p in zip(PARALLEL, procs):
+    for name, p in zip(names, procs):
         out, _ = p.communicate()
         sys.stdout.write("==== %s\n%s" % (name, out.decode("utf-8", "replace")))
         if p.returncode:
             failed.append(name)
     sys.stdout.write("==== %s\n" % ("FAILED: " + ", ".join(failed) if failed else "all OK"))
     return 1 if failed else 0
+
+
+def run_in_parallel():
+    """Most of the time is spent waiting for fsync: in parallel the suite
+    stays well under meson's timeout."""
+    return run_classes_in_parallel(__file__, KITH, PARALLEL)
 
 
 if __name__ == "__main__":

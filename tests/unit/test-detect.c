@@ -376,6 +376,14 @@ static void assert_nothing(const struct kith_detection *d, const char *what)
 		fail_msg("%s: want nothing, got %s", what, describe(d));
 }
 
+/* The series goes on in the foreign resource `name`: to adopt, not a copy to leave alone. */
+static void assert_continues_in(const struct kith_detection *d, const char *name, const char *what)
+{
+	if (!d->continuation || strcmp(d->continuation, name) || d->n_copies)
+		fail_msg("%s: want the continuation %s and no copy, got %s (copies=%zu)", what,
+			 name, d->continuation ? d->continuation : "none", d->n_copies);
+}
+
 /* ---- the client files ---- */
 
 static void check_client(const char *file, const char *tzid)
@@ -1139,10 +1147,7 @@ static void test_detect_reverse_copy(void **state)
 		assert_one_completion(&s->d, D(2026, 2, 20), i ? "todoman, X- kept" : "todoman");
 		assert_string_equal(s->d.completions[0].shape, "completed");
 		assert_int_equal(s->d.completions[0].source, KITH_TIME_COMPLETED);
-		/* The series goes on there: to adopt, not a copy to leave alone. */
-		assert_non_null(s->d.continuation);
-		assert_string_equal(s->d.continuation, "foreign-0.ics");
-		assert_int_equal(s->d.n_copies, 0);
+		assert_continues_in(&s->d, "foreign-0.ics", "todoman");
 		scene_free(s);
 		free(server);
 	}
@@ -1157,9 +1162,7 @@ static void test_detect_todoman_continuation_is_named(void **state)
 	(void)state;
 	assert_one_completion(&s->d, D(2026, 2, 20), "todoman 4.1");
 	assert_int_equal(s->d.completions[0].source, KITH_TIME_COMPLETED);
-	assert_non_null(s->d.continuation);
-	assert_string_equal(s->d.continuation, "foreign-0.ics");
-	assert_int_equal(s->d.n_copies, 0);
+	assert_continues_in(&s->d, "foreign-0.ics", "todoman 4.1");
 	assert_int_equal(s->d.replaced, 0);
 	scene_free(s);
 	free(server);
@@ -1356,8 +1359,7 @@ static void test_detect_todoman_continuation_of_a_windowed_reminder(void **state
 
 	(void)state;
 	assert_one_completion(&s->d, D(2026, 2, 20), "todoman, windowed");
-	assert_non_null(s->d.continuation);
-	assert_string_equal(s->d.continuation, "foreign-0.ics");
+	assert_continues_in(&s->d, "foreign-0.ics", "todoman, windowed");
 	scene_free(s);
 	/* Written a few minutes after the tick (a slow disk, a second app): still it. */
 	s = todoman_windowed_scene("20260220T173500Z", "Keep in touch: Anna Berg");
