@@ -8,9 +8,11 @@
  *   (c) a completed RECURRENCE-ID override (also RANGE=THISANDFUTURE, also
  *       PERCENT-COMPLETE:100 alone);
  *   (d) a completed copy under another UID, matched by X-KITH-ID or, when
- *       an app dropped our X- properties, by summary and date;
+ *       an app dropped our X- properties, by summary and date -- or by
+ *       summary alone when it has no date at all (calcurse); one that
+ *       stands in for our deleted resource is a completion, not a deletion;
  *   (e) a reverse copy: the master completed and the series continuing
- *       under a new UID, which is noted and left alone.
+ *       under a new UID (todoman), which is named for the engine to adopt.
  * Completions are grouped by the occurrence they complete, so one tick
  * seen in two shapes (Apple: master advanced and a completed copy) is one
  * touch, dated from the most precise timestamp any of them carries.
@@ -332,6 +334,61 @@ static int is_occurrence(const struct kith_detect_base *b, struct kith_date due,
 	       kith_ical_rrule_hits(b->rrule, b->dtstart, kith_date_add_days(due, -offset));
 }
 
+/*
+ * How close to the completion a continuation must have been written.
+ * todoman writes both in one go (the same second); vdirsyncer and the
+ * servers keep the timestamps as the app wrote them.
+ */
+#define CONTINUATION_SLACK (10 * 60)
+
+/* When a VTODO was last written, as it says itself; 0: it does not say. */
+static time_t written_at(const struct kith_todo *t)
+{
+	return t->last_modified ? t->last_modified : t->dtstamp;
+}
+
+/*
+ * 1 when t carries the agreed series on: an open master under another UID,
+ * our summary, not another reminder's X-KITH-ID, due after the agreed
+ * occurrence, and written with the completion of our master (done_at).
+ * Its CREATED proves nothing: todoman copies it from the original.
+ */
+static int continues(const struct kith_detect_base *b, const struct kith_todo *t, long offset,
+		     time_t done_at)
+{
+	struct kith_date due = due_of(t, offset);
+	time_t at = written_at(t);
+
+	if (!done_at || !at || t->has_rid || kith_todo_is_done(t))
+		return 0;
+	if (!t->uid || !strcmp(t->uid, b->uid) || !same_text(t->summary, b->summary))
+		return 0;
+	if (t->x_kith_id && (!b->x_kith_id || strcmp(t->x_kith_id, b->x_kith_id)))
+		return 0;
+	if (!kith_date_is_set(due) || kith_date_cmp(due, b->due) <= 0)
+		return 0;
+	return (at > done_at ? at - done_at : done_at - at) <= CONTINUATION_SLACK;
+}
+
+/* The one foreign resource that continues the series; NULL if none, or if two could. */
+static const char *find_continuation(const struct kith_detect_base *b,
+				     const struct kith_detect_other *others, size_t n_others,
+				     long offset, time_t done_at)
+{
+	const char *found = NULL;
+
+	for (size_t i = 0; done_at && i < n_others; i++) {
+		const struct kith_todos *todos = others[i].todos;
+
+		if (!todos || todos->n != 1 || !continues(b, &todos->items[0], offset, done_at))
+			continue;
+		if (found)
+			return NULL; /* which one goes on is a guess: adopt neither */
+		found = others[i].name;
+	}
+	return found;
+}
+
 static int compare_occurrence(const void *x, const void *y)
 {
 	const struct kith_completion *a = x, *b = y;
@@ -348,6 +405,8 @@ static enum kith_status detect_copies(const struct kith_detect_base *b,
 	for (size_t i = 0; i < n_others; i++) {
 		const struct kith_todos *todos = others[i].todos;
 
+		if (d->continuation && !strcmp(others[i].name, d->continuation))
+			continue;
 		for (size_t j = 0; todos && j < todos->n; j++) {
 			const struct kith_todo *t = &todos->items[j];
 			struct kith_date due = due_of(t, offset);
@@ -355,12 +414,18 @@ static enum kith_status detect_copies(const struct kith_detect_base *b,
 
 			if (t->uid && !strcmp(t->uid, b->uid))
 				continue;
-			/* X- properties are a hint; without them, summary and date. */
+			/*
+			 * X- properties are a hint; without them, summary and date.
+			 * A completed copy with no date at all (calcurse has none
+			 * for tasks) can only be of the occurrence that was open.
+			 */
 			if (t->x_kith_id && b->x_kith_id)
 				match = !strcmp(t->x_kith_id, b->x_kith_id);
 			else
 				match = same_text(t->summary, b->summary) &&
-					is_occurrence(b, due, offset);
+					(is_occurrence(b, due, offset) ||
+					 (!kith_date_is_set(due) && !t->has_rid &&
+					  kith_todo_is_done(t)));
 			if (!match)
 				continue;
 			if (note_copy(d, others[i].name) != KITH_OK)
@@ -389,6 +454,7 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 	struct kith_detection d;
 	struct kith_buf notes = KITH_BUF_INIT;
 	const struct kith_todo *m;
+	time_t done_at = 0;
 	long offset;
 
 	memset(&d, 0, sizeof(d));
@@ -415,6 +481,7 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 	if (kith_todo_is_done(m)) {
 		if (add(&d, processed, b->due, m, 1, "completed", NULL, now, tzid) != KITH_OK)
 			goto nomem;
+		done_at = m->has_completed ? m->completed : written_at(m);
 	}
 	/* (c) completed overrides (Thunderbird, eM Client, jtx Board, python-caldav). */
 	for (size_t i = 0; i < ours->n; i++) {
@@ -470,9 +537,25 @@ enum kith_status kith_detect(const struct kith_detect_base *b, const struct kith
 		}
 	}
 copies:
-	/* (d) and (e): copies under other UIDs. */
+	/* (e) the series carried on under a new UID, then (d) copies under other UIDs. */
+	d.continuation = find_continuation(b, others, n_others, offset, done_at);
 	if (detect_copies(b, others, n_others, processed, offset, now, tzid, &d, &notes) != KITH_OK)
 		goto nomem;
+	/*
+	 * Gone once the occurrence that was open is done -- a completed copy
+	 * of it stands in its place (calcurse-caldav), or it was logged
+	 * already (a sync replayed after a crash, when that copy has been
+	 * counted) -- is the end of that occurrence, not a wish to stop.
+	 */
+	if (d.deleted) {
+		char key[KITH_DATE_BUFSZ];
+
+		d.replaced = kith_lines_has(processed, kith_date_format(b->due, key));
+		for (size_t i = 0; i < d.n_completions; i++)
+			d.replaced |= d.completions[i].copy &&
+				      !kith_date_cmp(d.completions[i].occurrence, b->due);
+		d.deleted = !d.replaced;
+	}
 	if (d.n_completions > 1)
 		qsort(d.completions, d.n_completions, sizeof(*d.completions), compare_occurrence);
 	/* A completion explains the move; only a bare move is a snooze. */

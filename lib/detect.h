@@ -49,6 +49,18 @@ struct kith_detection {
 	struct kith_date moved_to; /* the due date it was moved to */
 	const char **copies;       /* foreign resources matched (completed or not) */
 	size_t n_copies;
+	/*
+	 * A foreign resource that carries the series on (todoman): our master
+	 * completed and, made with that completion, an open VTODO of the same
+	 * summary under a new UID.  It is not among the copies.  May be NULL.
+	 */
+	const char *continuation;
+	/*
+	 * Our resource is gone, but a completed copy of the agreed occurrence
+	 * explains it (calcurse-caldav replaces what it changed): a completion,
+	 * not a deletion; `deleted` is 0.
+	 */
+	int replaced;
 	int unreadable; /* our resource has no master VTODO */
 	/*
 	 * What a person wrote into the fields kith owns: the text added to

@@ -22,6 +22,7 @@ const char *kith_sync_action_str(enum kith_sync_action_kind kind)
 	case KITH_SYNC_SKIP: return "skip";
 	case KITH_SYNC_HOLD: return "held";
 	case KITH_SYNC_NOTE: return "note";
+	case KITH_SYNC_ADOPT: return "adopt";
 	}
 	return "unknown";
 }

@@ -133,6 +133,12 @@ enum kith_status kith_sync_sort_foreign(struct engine *e);
 int kith_sync_master_of(struct engine *e, const char *bytes, const char *uid, struct kith_date *due,
 			int *seq);
 enum kith_status kith_sync_settle(struct engine *e, int *skip);
+/* Appends a line to a newline-separated list unless it is there; -1: out of memory. */
+int kith_sync_append_line(char **list, const char *line);
+
+/* adopt.c: the row ri moves onto the foreign resource `name` that carries its series on. */
+enum kith_status kith_sync_adopt(struct engine *e, const struct kith_contact *c, size_t ri,
+				 const char *name);
 
 /* write.c */
 enum kith_status kith_sync_record(struct engine *e);

@@ -283,7 +283,10 @@ static enum kith_status plan_contact(struct run *run, size_t ci)
 	kith_standing_clear(&s);
 	if (rc)
 		return rc;
-	/* A row keeps its own UID: a fresh one after a server refused the contact's. */
+	/*
+	 * A row keeps its own UID: a fresh one after a server refused the
+	 * contact's, or that of an app's continuation it adopted.
+	 */
 	if (ri >= 0 && in->rows[ri].uid && strcmp(r->uid, in->rows[ri].uid)) {
 		char *uid = strdup(in->rows[ri].uid);
 

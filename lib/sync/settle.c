@@ -9,7 +9,7 @@
 #include "engine.h"
 #include "store/store.h"
 
-static int append_line(char **list, const char *line)
+int kith_sync_append_line(char **list, const char *line)
 {
 	struct kith_buf b = KITH_BUF_INIT;
 
@@ -129,6 +129,16 @@ enum kith_status kith_sync_sort_foreign(struct engine *e)
 			long ri = kith_sync_row_of_contact(e, c->id);
 
 			kith_todos_clear(&todos);
+			if (ri >= 0 && kith_lines_has(e->rs[ri].counted, name)) {
+				/* Its old resource, left when the reminder moved (adopt.c). */
+				if (replace(&it->name, name) ||
+				    replace(&it->tag, e->listing.tags[i]) ||
+				    replace(&it->uid, c->uid))
+					return kith_nomem(e->ctx);
+				it->contact_id = c->id;
+				e->n_items++;
+				continue;
+			}
 			if (ri >= 0 && e->rs_listed[ri] < 0) {
 				/* Resources are identified by UID: follow a renamed one. */
 				if (replace(&e->rs[ri].resource, name))
@@ -317,7 +327,7 @@ static enum kith_status log_completion(struct engine *e, struct kith_contact *c,
 	}
 	free(t.at);
 	free(t.source_key);
-	if (!rc && append_line(&r->processed, occ) < 0)
+	if (!rc && kith_sync_append_line(&r->processed, occ) < 0)
 		rc = kith_nomem(e->ctx);
 	return rc;
 }
@@ -341,7 +351,7 @@ static enum kith_status apply_detection(struct engine *e, struct kith_contact *c
 			e->items[k].contact_id = c->id;
 			kith_todos_clear(&e->item_todos[k]);
 		}
-		if (append_line(&r->counted, d->copies[i]) < 0)
+		if (kith_sync_append_line(&r->counted, d->copies[i]) < 0)
 			return kith_nomem(e->ctx);
 		rc = kith_sync_act(e, KITH_SYNC_COPY, c, d->copies[i],
 				   (struct kith_date){ 0, 0, 0 },
@@ -471,11 +481,14 @@ static enum kith_status detect_one(struct engine *e, struct kith_contact *c, siz
 	if (!rc && d.note && !noted)
 		rc = keep_note(e, c, r, &d);
 	*skip = d.unreadable;
-	kith_detection_clear(&d);
 	/* What the target holds now is the agreed state from here on. */
 	if (!rc && li >= 0 && !*skip &&
 	    (replace(&r->base, bytes) || replace(&r->etag, e->listing.tags[li])))
 		rc = kith_nomem(e->ctx);
+	/* An archived contact's series is not taken over: it ends here. */
+	if (!rc && d.continuation && !*skip && !c->archived)
+		rc = kith_sync_adopt(e, c, ri, d.continuation);
+	kith_detection_clear(&d);
 	goto out;
 unreadable : {
 	char *why = strdup(kith_ctx_errmsg(e->ctx));

@@ -4,7 +4,7 @@
 
 Usage: test_sync.py PATH/TO/kith [unittest options]   (meson passes build/cli/kith)
 
-Without further arguments the four test classes run in parallel processes
+Without further arguments the five test classes run in parallel processes
 (SYNC_TEST_SERIAL=1: one after the other); with test names, only those, e.g.
 test_sync.py build/cli/kith TestVdir.test_2_phone_thunderbird
 
@@ -14,6 +14,11 @@ for stable DTSTAMPs.  Each scenario runs against the three kinds of local
 target: a single .ics file (--target DIR/cal.ics), a vdir directory
 (--target DIR/vdir/) and the embedded default (no --target: reminders.ics
 next to the store).
+
+TestTodoman drives the real todoman (Debian's package; skipped when it is
+missing, a failure with KITH_REQUIRE_SERVERS=1) on a vdir target: `todo
+done`, then kith sync, twice, and todoman must list one open task per
+contact.
 
 "The phone" is played by this script: it edits the live target the way a
 real calendar app would, using the examples in tests/data/clients/ as
@@ -2002,23 +2007,205 @@ class TestTargets(unittest.TestCase):
         self.assertIn("CalDAV URL", r.err)
 
 
-PARALLEL = ["TestFile", "TestVdir", "TestEmbedded", "TestTargets"]
+TODOMAN = "/usr/bin/todoman"
 
 
-def run_in_parallel():
-    """Each test class in its own process: most of the time is spent waiting
-    for fsync, so this keeps the suite well under meson's timeout."""
-    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), KITH, name],
+def real_clock_store(ok, people):
+    """A store for a real client, which stamps its own times: kith's today is
+    the real date (UTC), returned; `people` were added a month before, so the
+    first occurrence is not the one a tick today leads to (a second tick of
+    one occurrence is the same tick, logged once).  ok(*args, today=DATE)
+    runs kith."""
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    added = today - datetime.timedelta(days=30)
+    ok("init", today=added)
+    for p in people:
+        ok("add", *p, today=added)
+    return today
+
+
+class TestTodoman(unittest.TestCase):
+    """The real todoman (Debian's package) ticks kith's reminders off in a vdir.
+
+    todoman runs on the real clock (it stamps COMPLETED and LAST-MODIFIED
+    itself), so kith runs on today's date too, in UTC; HOME, XDG_CONFIG_HOME,
+    XDG_DATA_HOME and XDG_CACHE_HOME are in the test's directory.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(TODOMAN):
+            if os.environ.get("KITH_REQUIRE_SERVERS") == "1":
+                raise AssertionError("todoman is not installed")
+            raise unittest.SkipTest("todoman is not installed (apt-get install todoman; "
+                                    "scripts/deps --test installs it)")
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="kith-sync-todoman-")
+        self.db = os.path.join(self.dir, "kith.db")
+        self.vdir = os.path.join(self.dir, "vdir")
+        os.makedirs(self.vdir)
+        self.env = clean_env(self.dir, {"XDG_CACHE_HOME": os.path.join(self.dir, ".cache")})
+        self.env.pop("SOURCE_DATE_EPOCH")  # kith's DTSTAMPs on the clock todoman uses
+        conf = os.path.join(self.env["XDG_CONFIG_HOME"], "todoman")
+        os.makedirs(conf)
+        with open(os.path.join(conf, "config.py"), "w", encoding="utf-8") as f:
+            f.write('path = "%s"\ndate_format = "%%Y-%%m-%%d"\ntime_format = "%%H:%%M"\n'
+                    % self.vdir)
+        self.today = real_clock_store(self.ok, PEOPLE)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def kith(self, *args, today=None, env=None):
+        proc = subprocess.run([KITH, "--db", self.db, "--today",
+                               (today or self.today).isoformat()] + list(args),
+                              capture_output=True, env=dict(self.env, **(env or {})),
+                              cwd=self.dir, timeout=60, check=False)
+        return Result(proc)
+
+    def ok(self, *args, today=None):
+        r = self.kith(*args, today=today)
+        self.assertEqual(r.rc, 0, r)
+        return r
+
+    def sync(self, *args):
+        return self.ok("sync", "--target", self.vdir + "/", *args)
+
+    def todo(self, *args):
+        proc = subprocess.run([TODOMAN] + list(args), capture_output=True, env=self.env,
+                              cwd=self.dir, timeout=60, check=False)
+        self.assertEqual(proc.returncode, 0, Result(proc))
+        return proc.stdout.decode("utf-8")
+
+    def todo_open(self):
+        """{summary: [todoman id, ...]} of the open tasks todoman lists."""
+        out = {}
+        for t in json.loads(self.todo("--porcelain", "list")):
+            out.setdefault(t["summary"], []).append(t["id"])
+        return out
+
+    def todo_done(self, name):
+        ids = self.todo_open()["Keep in touch: " + name]
+        self.assertEqual(len(ids), 1, ids)
+        self.todo("done", str(ids[0]))
+
+    def assert_one_open_task_each(self):
+        got = self.todo_open()
+        self.assertEqual({k: len(v) for k, v in got.items()},
+                         {"Keep in touch: " + n: 1 for n in NAMES}, got)
+
+    def touches(self, who):
+        return json.loads(self.ok("show", who, "--format", "json").out)["touches"]
+
+    def vtodos(self):
+        """{UID: VTODO} over the vdir, read with python3-icalendar."""
+        out = {}
+        for n in sorted(os.listdir(self.vdir)):
+            if n.endswith(".ics"):
+                with open(os.path.join(self.vdir, n), encoding="utf-8") as f:
+                    for t in icalendar.Calendar.from_ical(f.read()).walk("VTODO"):
+                        out[str(t["UID"])] = t
+        return out
+
+    def anna_open(self):
+        got = [t for t in self.vtodos().values()
+               if str(t.get("SUMMARY")) == "Keep in touch: Anna Berg" and not is_done(t)]
+        self.assertEqual(len(got), 1, got)
+        return got[0]
+
+    def assert_summary(self, r, touches, rewritten):
+        m = re.search(r"(\d+) touch(?:es)? logged, (\d+) created, (\d+) rewritten", r.out)
+        self.assertTrue(m, r)
+        self.assertEqual((int(m.group(1)), int(m.group(3))), (touches, rewritten), r)
+
+    def test_todo_done_twice_leaves_one_open_task_each(self):
+        r = self.sync()
+        self.assert_one_open_task_each()
+        anna = str(json.loads(self.ok("show", "anna", "--format", "json").out)["id"])
+        for cycle in (1, 2):
+            self.todo_done("Anna Berg")
+            r = self.sync()
+            self.assert_summary(r, touches=1, rewritten=1)
+            # todoman shows one task per contact, and kith reads the next tick from it
+            self.assert_one_open_task_each()
+            self.assertIn("adopt", r.out)
+            t = self.anna_open()
+            self.assertEqual(str(t["X-KITH-ID"]), anna)
+            self.assertFalse(str(t["UID"]).startswith("kith-"), "not the continuation")
+            self.assertEqual(t["DUE"].dt, add_months(self.today, 3))
+            self.assertEqual(t["RRULE"]["INTERVAL"], [3])
+            self.assertEqual(len(self.touches("anna")), cycle)
+            self.assertEqual({x["on"] for x in self.touches("anna")}, {self.today.isoformat()})
+            # what todoman completed stays as its history: one done task per tick
+            done = [x for x in self.vtodos().values()
+                    if str(x.get("SUMMARY")) == "Keep in touch: Anna Berg" and is_done(x)]
+            self.assertEqual(len(done), cycle)
+            r = self.sync()
+            self.assert_summary(r, touches=0, rewritten=0)
+        self.assertEqual(len(self.touches("bob")), 0)
+
+    def crash_after_adoption(self, fault):
+        # I5: killed once the adoption is recorded (plan) or written (write,
+        # flush, confirm); the next sync finishes it, once.
+        self.sync()
+        self.todo_done("Anna Berg")
+        r = self.kith("sync", "--target", self.vdir + "/", env={"KITH_TEST_FAULT": fault})
+        self.assertEqual(r.rc, -signal.SIGKILL, "%s: %r" % (fault, r))
+        self.sync()
+        self.assert_one_open_task_each()
+        self.assertEqual(self.anna_open()["DUE"].dt, add_months(self.today, 3), fault)
+        self.assertEqual(len(self.touches("anna")), 1, fault)
+        r = self.sync()
+        self.assert_summary(r, touches=0, rewritten=0)
+        # and the adopted task is the one the next tick is read from
+        self.todo_done("Anna Berg")
+        r = self.sync()
+        self.assert_summary(r, touches=1, rewritten=1)
+        self.assert_one_open_task_each()
+
+    def test_crash_after_adoption_is_planned(self):
+        self.crash_after_adoption("plan")
+
+    def test_crash_after_adoption_is_written(self):
+        self.crash_after_adoption("write")
+
+    def test_crash_after_adoption_is_confirmed(self):
+        self.crash_after_adoption("confirm")
+
+    def test_plain_mode(self):
+        # Without RRULE todoman writes no continuation: kith reopens its own.
+        self.sync("--plain")
+        self.todo_done("Anna Berg")
+        r = self.sync("--plain")
+        self.assert_summary(r, touches=1, rewritten=1)
+        self.assert_one_open_task_each()
+        self.assertTrue(str(self.anna_open()["UID"]).startswith("kith-"))
+        self.assertEqual(len(self.touches("anna")), 1)
+
+
+PARALLEL = ["TestFile", "TestVdir", "TestEmbedded", "TestTargets", "TestTodoman"]
+
+
+def run_classes_in_parallel(script, kith, names):
+    """Each test class of `script` in its own process (also for the other test files)."""
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(script), kith, name],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-             for name in PARALLEL]
+             for name in names]
     failed = []
-    for name, p in zip(PARALLEL, procs):
+    for name, p in zip(names, procs):
         out, _ = p.communicate()
         sys.stdout.write("==== %s\n%s" % (name, out.decode("utf-8", "replace")))
         if p.returncode:
             failed.append(name)
     sys.stdout.write("==== %s\n" % ("FAILED: " + ", ".join(failed) if failed else "all OK"))
     return 1 if failed else 0
+
+
+def run_in_parallel():
+    """Most of the time is spent waiting for fsync: in parallel the suite
+    stays well under meson's timeout."""
+    return run_classes_in_parallel(__file__, KITH, PARALLEL)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ static const char *const client_files[] = {
 	"jtx-board.ics",            /* (c) */
 	"opentasks-davx5.ics",      /* (d) */
 	"apple-reminders.ics",      /* (d) */
+	"calcurse.ics",             /* (d) dateless, ours deleted */
+	"todoman.ics",              /* (e) */
 };
 #define N_CLIENTS (sizeof(client_files) / sizeof(client_files[0]))
 
@@ -373,6 +375,14 @@ static void assert_nothing(const struct kith_detection *d, const char *what)
 {
 	if (d->n_completions || d->deleted || d->moved || d->unreadable)
 		fail_msg("%s: want nothing, got %s", what, describe(d));
+}
+
+/* The series goes on in the foreign resource `name`: to adopt, not a copy to leave alone. */
+static void assert_continues_in(const struct kith_detection *d, const char *name, const char *what)
+{
+	if (!d->continuation || strcmp(d->continuation, name) || d->n_copies)
+		fail_msg("%s: want the continuation %s and no copy, got %s (copies=%zu)", what,
+			 name, d->continuation ? d->continuation : "none", d->n_copies);
 }
 
 /* ---- the client files ---- */
@@ -1138,11 +1148,101 @@ static void test_detect_reverse_copy(void **state)
 		assert_one_completion(&s->d, D(2026, 2, 20), i ? "todoman, X- kept" : "todoman");
 		assert_string_equal(s->d.completions[0].shape, "completed");
 		assert_int_equal(s->d.completions[0].source, KITH_TIME_COMPLETED);
-		assert_int_equal(s->d.n_copies, 1);
-		assert_string_equal(s->d.copies[0], "foreign-0.ics");
+		assert_continues_in(&s->d, "foreign-0.ics", "todoman");
 		scene_free(s);
 		free(server);
 	}
+}
+
+/* What todoman 4.1 really leaves (tests/data/clients/todoman.ics, captured). */
+static void test_detect_todoman_continuation_is_named(void **state)
+{
+	char *server = read_data("todoman.ics");
+	struct scene *s = scene_of(NULL, server, "UTC");
+
+	(void)state;
+	assert_one_completion(&s->d, D(2026, 2, 20), "todoman 4.1");
+	assert_int_equal(s->d.completions[0].source, KITH_TIME_COMPLETED);
+	assert_continues_in(&s->d, "foreign-0.ics", "todoman 4.1");
+	assert_int_equal(s->d.replaced, 0);
+	scene_free(s);
+	free(server);
+}
+
+/*
+ * calcurse-caldav (tests/data/clients/calcurse.ics, captured): our
+ * resource deleted, a completed copy without any date, X- properties or
+ * LAST-MODIFIED uploaded instead; the server stamped it (DTSTAMP).
+ */
+static void test_detect_calcurse_replacement_is_a_completion(void **state)
+{
+	char *server = read_data("calcurse.ics");
+	struct scene *s = scene_of(NULL, server, "UTC");
+
+	(void)state;
+	assert_false(s->have_ours);
+	assert_one_completion(&s->d, D(2026, 2, 20), "calcurse");
+	assert_int_equal(s->d.replaced, 1);
+	assert_int_equal(s->d.deleted, 0);
+	assert_string_equal(s->d.completions[0].shape, "copy");
+	assert_int_equal(s->d.completions[0].source, KITH_TIME_DTSTAMP);
+	assert_int_equal(s->d.n_copies, 1);
+	scene_free(s);
+	free(server);
+}
+
+static void test_detect_dateless_copy_needs_done_and_summary(void **state)
+{
+	char *raw = read_data("calcurse.ics");
+	char *server;
+	struct scene *s;
+
+	(void)state;
+	/* Not completed: calcurse's edit of the task; the deletion stands. */
+	server = subst(raw, "STATUS:COMPLETED\r\n", "");
+	s = scene_of(NULL, server, "UTC");
+	assert_int_equal(s->d.deleted, 1);
+	assert_int_equal(s->d.replaced, 0);
+	assert_int_equal(s->d.n_completions, 0);
+	scene_free(s);
+	free(server);
+	/* Someone else's task. */
+	server = subst(raw, "Keep in touch with Anna", "Keep in touch with Bob");
+	s = scene_of(NULL, server, "UTC");
+	assert_int_equal(s->d.deleted, 1);
+	assert_int_equal(s->d.n_completions, 0);
+	scene_free(s);
+	free(server);
+	/* Logged already (a sync replayed after a crash): no second touch, no pause. */
+	s = scene_new();
+	{
+		char *initial = read_data("initial.ics");
+
+		scene_base(s, initial, "UTC");
+		scene_server(s, raw, "UTC");
+		scene_detect(s, "2026-03-01", "UTC");
+		free(initial);
+	}
+	assert_int_equal(s->d.n_completions, 0);
+	assert_int_equal(s->d.deleted, 0);
+	assert_int_equal(s->d.replaced, 1);
+	scene_free(s);
+	/* ... also when that copy was counted then and is not offered again. */
+	s = scene_new();
+	{
+		char *initial = read_data("initial.ics");
+
+		scene_base(s, initial, "UTC");
+		scene_detect(s, "2026-03-01", "UTC");
+		free(initial);
+	}
+	assert_int_equal(s->d.deleted, 0);
+	assert_int_equal(s->d.replaced, 1);
+	/* Another occurrence logged does not explain this deletion. */
+	scene_detect(s, "2025-12-01", "UTC");
+	assert_int_equal(s->d.deleted, 1);
+	scene_free(s);
+	free(raw);
 }
 
 /*
@@ -1203,6 +1303,132 @@ static void test_detect_windowed_master_advanced_by_due(void **state)
 }
 
 /* ---- the pieces detect relies on ---- */
+
+/*
+ * kith's own reminder (a window before DUE) ticked in todoman: the
+ * continuation has both dates advanced by the RRULE, as UTC date-times,
+ * which is on neither grid kith uses for copies (DTSTART 05-22, DUE 06-01).
+ */
+static const char todoman_windowed[] = "BEGIN:VCALENDAR\n"
+				       "VERSION:2.0\n"
+				       "PRODID:io.barrera.todoman\n"
+				       "BEGIN:VTODO\n"
+				       "COMPLETED;VALUE=DATE-TIME:20260220T173000Z\n"
+				       "DTSTAMP;VALUE=DATE-TIME:20251201T080000Z\n"
+				       "DTSTART;VALUE=DATE:20260222\n"
+				       "DUE;VALUE=DATE:20260301\n"
+				       "LAST-MODIFIED;VALUE=DATE-TIME:20260220T173000Z\n"
+				       "PERCENT-COMPLETE:100\n"
+				       "SEQUENCE:2\n"
+				       "STATUS:COMPLETED\n"
+				       "SUMMARY:Keep in touch: Anna Berg\n"
+				       "UID:kith-anna-0042@kith.example\n"
+				       "X-KITH-CADENCE:P3M\n"
+				       "X-KITH-ID:1\n"
+				       "END:VTODO\n"
+				       "END:VCALENDAR\n"
+				       "BEGIN:VCALENDAR\n"
+				       "VERSION:2.0\n"
+				       "PRODID:io.barrera.todoman\n"
+				       "BEGIN:VTODO\n"
+				       "DTSTAMP;VALUE=DATE-TIME:20251201T080000Z\n"
+				       "DTSTART;VALUE=DATE-TIME:20260522T000000Z\n"
+				       "DUE;VALUE=DATE-TIME:20260601T000000Z\n"
+				       "LAST-MODIFIED;VALUE=DATE-TIME:%LM%\n"
+				       "RRULE:FREQ=MONTHLY;INTERVAL=3\n"
+				       "SEQUENCE:2\n"
+				       "STATUS:NEEDS-ACTION\n"
+				       "SUMMARY:%SUMMARY%\n"
+				       "UID:78893cc095404824bce65c401ca67dd0@vm\n"
+				       "END:VTODO\n"
+				       "END:VCALENDAR\n";
+
+static struct scene *todoman_windowed_scene(const char *last_modified, const char *summary)
+{
+	char *server = subst(todoman_windowed, "%LM%", last_modified);
+	struct scene *s;
+
+	server = subst_free(server, "%SUMMARY%", summary);
+	s = scene_of(windowed_base, server, "UTC");
+	free(server);
+	return s;
+}
+
+static void test_detect_todoman_continuation_of_a_windowed_reminder(void **state)
+{
+	struct scene *s = todoman_windowed_scene("20260220T173000Z", "Keep in touch: Anna Berg");
+
+	(void)state;
+	assert_one_completion(&s->d, D(2026, 2, 20), "todoman, windowed");
+	assert_continues_in(&s->d, "foreign-0.ics", "todoman, windowed");
+	scene_free(s);
+	/* Written a few minutes after the tick (a slow disk, a second app): still it. */
+	s = todoman_windowed_scene("20260220T173500Z", "Keep in touch: Anna Berg");
+	assert_non_null(s->d.continuation);
+	scene_free(s);
+}
+
+static void test_detect_continuation_needs_the_completion(void **state)
+{
+	struct scene *s;
+	char *server;
+
+	(void)state;
+	/* Written a day after the tick: a task of the user's, not the series going on. */
+	s = todoman_windowed_scene("20260221T173000Z", "Keep in touch: Anna Berg");
+	assert_one_completion(&s->d, D(2026, 2, 20), "late task");
+	assert_null(s->d.continuation);
+	scene_free(s);
+	/* Another summary: not ours. */
+	s = todoman_windowed_scene("20260220T173000Z", "Keep in touch: Bob Smith");
+	assert_null(s->d.continuation);
+	scene_free(s);
+	/* Our master still open: nothing was completed, nothing goes on elsewhere. */
+	server = subst(todoman_windowed, "%LM%", "20260220T173000Z");
+	server = subst_free(server, "%SUMMARY%", "Keep in touch: Anna Berg");
+	server = subst_free(server, "COMPLETED;VALUE=DATE-TIME:20260220T173000Z\n", "");
+	server = subst_free(server, "PERCENT-COMPLETE:100\n", "");
+	server = subst_free(server, "STATUS:COMPLETED", "STATUS:NEEDS-ACTION");
+	s = scene_of(windowed_base, server, "UTC");
+	assert_null(s->d.continuation);
+	assert_int_equal(s->d.n_completions, 0);
+	scene_free(s);
+	free(server);
+	/* Another reminder's X-KITH-ID: that one's, not ours. */
+	server = subst(todoman_windowed, "%LM%", "20260220T173000Z");
+	server = subst_free(server, "%SUMMARY%", "Keep in touch: Anna Berg\nX-KITH-ID:7");
+	s = scene_of(windowed_base, server, "UTC");
+	assert_null(s->d.continuation);
+	scene_free(s);
+	free(server);
+}
+
+static void test_detect_two_continuations_adopt_neither(void **state)
+{
+	char *one = subst(todoman_windowed, "%LM%", "20260220T173000Z");
+	char *two, *server;
+	const char *second;
+	struct scene *s;
+
+	(void)state;
+	one = subst_free(one, "%SUMMARY%", "Keep in touch: Anna Berg");
+	second = strstr(one + 1, "BEGIN:VCALENDAR");
+	assert_non_null(second);
+	two = subst(second, "78893cc095404824bce65c401ca67dd0@vm", "second@vm");
+	server = malloc(strlen(one) + strlen(two) + 1);
+	if (!server)
+		abort();
+	strcpy(server, one);
+	strcat(server, two);
+	s = scene_of(windowed_base, server, "UTC");
+	assert_int_equal(s->n_others, 2);
+	assert_one_completion(&s->d, D(2026, 2, 20), "two continuations");
+	assert_null(s->d.continuation);
+	scene_free(s);
+	free(server);
+	free(two);
+	free(one);
+}
 
 static void test_detect_rrule_hits_the_grid_only(void **state)
 {
@@ -1457,6 +1683,12 @@ int main(void)
 		cmocka_unit_test(test_detect_processed_occurrence_is_not_counted_again),
 		cmocka_unit_test(test_detect_unrelated_foreign_todo_is_not_a_copy),
 		cmocka_unit_test(test_detect_reverse_copy),
+		cmocka_unit_test(test_detect_todoman_continuation_is_named),
+		cmocka_unit_test(test_detect_todoman_continuation_of_a_windowed_reminder),
+		cmocka_unit_test(test_detect_continuation_needs_the_completion),
+		cmocka_unit_test(test_detect_two_continuations_adopt_neither),
+		cmocka_unit_test(test_detect_calcurse_replacement_is_a_completion),
+		cmocka_unit_test(test_detect_dateless_copy_needs_done_and_summary),
 		cmocka_unit_test(test_detect_windowed_master_advanced_on_the_dtstart_grid),
 		cmocka_unit_test(test_detect_windowed_master_advanced_by_due),
 		cmocka_unit_test(test_detect_rrule_hits_the_grid_only),

@@ -113,6 +113,7 @@ enum kith_sync_action_kind {
 	 * that kith did not take (contact_id 0).
 	 */
 	KITH_SYNC_NOTE = 10,
+	KITH_SYNC_ADOPT = 11, /* an app's continuation of a reminder becomes the reminder */
 };
 
 KITH_API const char *kith_sync_action_str(enum kith_sync_action_kind kind);
