@@ -1472,6 +1472,31 @@ class CalDAVSyncBase:
         self.assertEqual(r.summary[:4], (0, 0, 1, 0), r)
         self.assertNotIn("held", r.out)
 
+    def test_9_completion_with_a_four_mib_attachment(self):
+        # Issue 11: a phone attached a 4 MiB file to a reminder it ticked
+        # off; kith must read and rewrite it like any other (the touch
+        # logged, the attachment kept), and a later local change must flow
+        # out -- it used to fail every sync with "kept changing".
+        self.first_sync()
+        self.complete(0, "tasks-org")
+        href, etag, text, _, _ = self.resource(0)
+        blob = base64.b64encode(os.urandom(3 * 1024 * 1024)).decode()
+        line = "ATTACH;ENCODING=BASE64;VALUE=BINARY;FMTTYPE=application/pdf:" + blob
+        folded = "\r\n ".join(line[k:k + 74] for k in range(0, len(line), 74))
+        p = self.dav.put(href, text.replace("END:VTODO", folded + "\r\nEND:VTODO", 1),
+                         if_match=etag)
+        self.assertIn(p.status, (200, 201, 204), p)
+        r = self.sync()
+        self.assertEqual(r.summary[:3], (1, 0, 1), r)
+        self.assertNotIn("held", r.out)
+        _, _, text, m, _ = self.resource(0)
+        self.assertIn(blob[:4000], text.replace("\r\n ", ""))
+        self.assertEqual(len(self.touches(self.contact(0)["id"])), 1)
+        self.ok("touch", str(self.contact(0)["id"]), "--on", T1)
+        r = self.sync()
+        self.assertEqual(r.summary[:3], (0, 0, 1), r)
+        self.assert_due(0, add_cadence(datetime.date.fromisoformat(T1), self.cadence(0)))
+
     def test_9_second_resource_with_our_uid_is_reported(self):
         # Rules 5 and 23: an app stores a second resource with the UID of a
         # reminder.  A server that refuses that (a UID is unique in a
