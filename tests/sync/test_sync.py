@@ -1772,6 +1772,12 @@ class TestTargets(unittest.TestCase):
         self.assertEqual((st.st_uid, st.st_gid), (nobody, nobody))
         self.assertEqual(oct(st.st_mode & 0o7777), oct(0o604))
 
+    def test_help_names_the_password_timeout(self):
+        r = self.run_sync("--help")
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, r"'password_timeout'\s+seconds, default 30")
+        self.assertIn("[sync] section", r.out)
+
     def test_unknown_url_scheme_is_bad_usage(self):
         r = self.run_sync("--target", "ftp://example.invalid/cal/")
         self.assertEqual(r.rc, 2, r)
