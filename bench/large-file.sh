@@ -101,6 +101,7 @@ kith_env=(env -i PATH=/usr/bin:/bin HOME="$home" XDG_CONFIG_HOME="$home/.config"
 	XDG_DATA_HOME="$home/.local/share" TZ=UTC LC_ALL=C.UTF-8)
 raw=$work/raw.tsv
 : >"$raw"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # timed SCENARIO ROW COMMAND...: one run under /usr/bin/time; appends
 # "SCENARIO ROW wall cpu rss_kb" to raw.tsv.  Output in $work/out.
@@ -137,43 +138,55 @@ for s in $scenarios; do
 	say "$s: $(du -h "$src" | cut -f1) of foreign items; kith sync, first: $runs runs"
 	for _ in $(seq "$runs"); do
 		fresh "$dir/run" "$src"
-		timed "$s" first "${kith_env[@]}" "$kith" --db "$dir/run/kith.db" --today "$today" \
+		timed "$s-given" first "${kith_env[@]}" "$kith" --db "$dir/run/kith.db" --today "$today" \
 			sync --target "$dir/run/cal.ics"
 		check_counts "first sync" " 0 touches logged, [1-9][0-9]* created, 0 rewritten, 0 removed"
 	done
 	created=$(sed -n 's/.* \([0-9]*\) created,.*/\1/p' "$work/out")
 	mv "$dir/run" "$dir/synced"
+	cp "$src" "$dir/given.ics"
 	sum=$(sha256sum <"$dir/synced/cal.ics")
-	"$peer" stream "$dir/synced/cal.ics" >"$work/count"
-	read -r todos longest <"$work/count"
+	"$peer" stream "$dir/given.ics" >"$work/count-given"
+	"$peer" stream "$dir/synced/cal.ics" >"$work/count-synced"
+	read -r todos _ <"$work/count-synced"
 	[ "$todos" = $((foreign + created)) ] ||
 		die "$s: libical sees $todos VTODOs after the sync, not $foreign foreign + $created kith's"
-	echo "$s	$(stat -c %s "$dir/synced/cal.ics")	$todos	$created	$longest" >>"$work/sizes"
+	for f in given synced; do
+		p=$dir/given.ics
+		[ $f = given ] || p=$dir/synced/cal.ics
+		echo "$s-$f	$(stat -c %s "$p")	$(tr ' ' '\t' <"$work/count-$f")	$(awk '{ if (length > n) n = length } END { print n - 1 }' "$p")" >>"$work/sizes"
+	done
 
 	say "$s: kith sync, no-op: $runs runs"
 	for _ in $(seq "$runs"); do
-		timed "$s" noop "${kith_env[@]}" "$kith" --db "$dir/synced/kith.db" --today "$today" \
+		timed "$s-synced" noop "${kith_env[@]}" "$kith" --db "$dir/synced/kith.db" --today "$today" \
 			sync --target "$dir/synced/cal.ics"
 		check_counts "no-op sync" " 0 touches logged, 0 created, 0 rewritten, 0 removed"
 		[ "$(sha256sum <"$dir/synced/cal.ics")" = "$sum" ] || die "$s: the no-op sync wrote the file"
 	done
 
-	say "$s: libical, stream and rewrite: $runs runs each"
-	for _ in $(seq "$runs"); do
-		timed "$s" stream "$peer" stream "$dir/synced/cal.ics"
-		timed "$s" rewrite "$peer" rewrite "$dir/synced/cal.ics"
-	done
-	if [ "$slow_runs" -gt 0 ]; then
-		say "$s: libical parse_string and python3-icalendar: $slow_runs runs each"
-		for _ in $(seq "$slow_runs"); do
-			timed "$s" string "$peer" string "$dir/synced/cal.ics"
-			cmp -s "$work/out" "$work/count" || die "$s: parse_string read another calendar"
-			timed "$s" python "$py" -c 'import icalendar, sys
-cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
-print(len(cal.walk("VTODO")))' "$dir/synced/cal.ics"
-			[ "$(cat "$work/out")" = "$todos" ] || die "$s: python3-icalendar read another calendar"
+	# The peers read what each sync read: the file as the app left it (the
+	# first sync's input) and the file as kith wrote it (the no-op's).
+	for f in given synced; do
+		p=$dir/given.ics
+		[ $f = given ] || p=$dir/synced/cal.ics
+		say "$s, the $f file: libical, stream and rewrite: $runs runs each"
+		for _ in $(seq "$runs"); do
+			timed "$s-$f" stream "$peer" stream "$p"
+			timed "$s-$f" rewrite "$peer" rewrite "$p"
 		done
-	fi
+		[ "$slow_runs" -gt 0 ] || continue
+		say "$s, the $f file: libical parse_string and python3-icalendar: $slow_runs runs each"
+		read -r n _ <"$work/count-$f"
+		for _ in $(seq "$slow_runs"); do
+			timed "$s-$f" string "$peer" string "$p"
+			cmp -s "$work/out" "$work/count-$f" || die "$s: parse_string read another calendar"
+			timed "$s-$f" python "$py" -c 'import icalendar, sys
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+print(len(cal.walk("VTODO")))' "$p"
+			[ "$(cat "$work/out")" = "$n" ] || die "$s: python3-icalendar read another calendar"
+		done
+	done
 	rm -rf "$dir"
 done
 
@@ -185,42 +198,53 @@ import collections, statistics, sys
 raw, sizes, libv, pyv = sys.argv[1:5]
 m = collections.defaultdict(list)
 for line in open(raw):
-    s, row, wall, cpu, rss = line.split("\t")
-    m[s, row].append((float(wall), float(cpu), int(rss) / 1024))
+    f, row, wall, cpu, rss = line.split("\t")
+    m[f, row].append((float(wall), float(cpu), int(rss) / 1024))
 info = {l.split("\t")[0]: l.split("\t")[1:] for l in open(sizes)}
 label = {
-    "first": "kith sync, first: read, add the reminders, rewrite the file",
-    "noop": "kith sync, no-op: nothing to do",
-    "stream": f"libical {libv}: icalparser_parse() fed by fgets() (floor)",
-    "rewrite": f"libical {libv}: the same, then write it back (serialize, fsync, rename)",
+    "first": "kith sync, first: reads it, adds the reminders, rewrites the file",
+    "noop": "kith sync, no-op: reads it, nothing to do",
+    "stream": f"libical {libv}: icalparser_parse() fed by fgets()",
+    "rewrite": f"libical {libv}: the same, then writes it back (serialize, fsync, rename)",
     "string": f"libical {libv}: icalparser_parse_string() on the whole text",
     "python": f"python3-icalendar {pyv}: Calendar.from_ical()",
 }
+# What a sync must do at least: the first sync reads and rewrites the file,
+# the no-op reads it.
+floors = {"given": ("first", "rewrite"), "synced": ("noop", "stream")}
 title = {"line": "one long line", "many": "many foreign VTODOs"}
+state = {"given": "as the app left it (foreign items only)",
+         "synced": "as the first sync wrote it (with kith's reminders)"}
+def size(n):
+    return f"{n / 1e6:.1f} MB" if n >= 100000 else f"{n} bytes"
 print("| file | what runs | runs | median s | min s | max s | CPU s | peak RSS MB "
       "| wall ÷ floor | RSS ÷ floor |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for s in ("line", "many"):
-    if (s, "stream") not in m:
-        continue
-    size, todos, created, longest = info[s]
-    big = int(longest)
-    big = f"{big / 1e6:.1f} MB" if big >= 100000 else f"{big} bytes"
-    name = (f"{title[s]}: {int(size) / 1e6:.1f} MB, {todos} VTODOs ({created} kith's), "
-            f"longest value {big}")
-    floor = m[s, "stream"]
-    fw = statistics.median(x[0] for x in floor)
-    fr = statistics.median(x[2] for x in floor)
-    for row in ("first", "noop", "stream", "rewrite", "string", "python"):
-        v = m.get((s, row))
-        if not v:
+    for f in ("given", "synced"):
+        key = f"{s}-{f}"
+        if key not in info:
             continue
-        w = [x[0] for x in v]
-        mw, rss = statistics.median(w), statistics.median(x[2] for x in v)
-        print(f"| {name} | {label[row]} | {len(v)} | {mw:.2f} | {min(w):.2f} | {max(w):.2f} "
-              f"| {statistics.mean(x[1] for x in v):.2f} | {rss:.0f} "
-              f"| {mw / fw if fw else float('inf'):.1f}x | {rss / fr:.1f}x |")
-        name = ""
+        nbytes, todos, longest_value, longest_line = (int(x) for x in info[key])
+        name = (f"{title[s]}, {state[f]}: {size(nbytes)}, {todos} VTODO{'s' if todos != 1 else ''}, "
+                f"longest line {size(longest_line)}")
+        kith_row, floor_row = floors[f]
+        floor = m[key, floor_row]
+        fw = statistics.median(x[0] for x in floor)
+        fr = statistics.median(x[2] for x in floor)
+        for row in (kith_row, "stream", "rewrite", "string", "python"):
+            v = m.get((key, row))
+            if not v:
+                continue
+            w = [x[0] for x in v]
+            mw, rss = statistics.median(w), statistics.median(x[2] for x in v)
+            what = label[row] + (" (floor)" if row == floor_row else "")
+            if row == kith_row:
+                what = "**" + what + "**"
+            print(f"| {name} | {what} | {len(v)} | {mw:.2f} | {min(w):.2f} | {max(w):.2f} "
+                  f"| {statistics.mean(x[1] for x in v):.2f} | {rss:.0f} "
+                  f"| {mw / fw if fw else float('inf'):.2f}x | {rss / fr:.2f}x |")
+            name = ""
 PY
 )
 printf '%s\n' "$table"
@@ -237,10 +261,12 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo
 	echo "Whole processes under /usr/bin/time (10 ms resolution), warm page cache."
 	echo "Wall times are medians; CPU is the mean user + system time; peak RSS the"
-	echo "median maximum resident set.  The floor is libical reading the file the"
-	echo "first sync wrote (the foreign items and kith's reminders) from a stream;"
-	echo "both ratios divide this row's median by the floor's.  The first sync"
-	echo "starts from a fresh copy of the store and of the foreign-only file each"
-	echo "run (copies untimed).  Load average after the run: $load_after."
+	echo "median maximum resident set.  Each file is the one a sync reads: the"
+	echo "first sync reads the file as the app left it and rewrites it (its floor:"
+	echo "libical parsing it and writing it back); the no-op reads the file as the"
+	echo "first sync wrote it, folded at 75 octets (its floor: libical parsing it)."
+	echo "Both ratios divide the row's median by its floor's.  The first sync starts"
+	echo "from a fresh copy of the store and of the app's file each run (copies"
+	echo "untimed).  Load average before the run: $load_before; after: $load_after."
 } >"$results"
 say "wrote $results"
