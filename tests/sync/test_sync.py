@@ -1772,6 +1772,20 @@ class TestTargets(unittest.TestCase):
         self.assertEqual((st.st_uid, st.st_gid), (nobody, nobody))
         self.assertEqual(oct(st.st_mode & 0o7777), oct(0o604))
 
+    def test_a_link_to_a_calendar_not_made_yet_stays_a_link(self):
+        # ~/cal.ics -> Dropbox/cal.ics before the first sync: the calendar
+        # is made where the link points, as a shell's redirection would.
+        os.mkdir(os.path.join(self.dir, "real"))
+        link = os.path.join(self.dir, "cal.ics")
+        os.symlink(os.path.join("real", "cal.ics"), link)
+        subprocess.run(kith_cmd(self.db, ["add", "Anna Berg"], T0), capture_output=True,
+                       env=clean_env(self.dir), check=True)
+        r = self.run_sync("--target", link)
+        self.assertEqual(r.rc, 0, r)
+        self.assertTrue(os.path.islink(link))
+        self.assertIn("Keep in touch: Anna Berg",
+                      open(os.path.join(self.dir, "real", "cal.ics"), encoding="utf-8").read())
+
     def test_help_names_the_password_timeout(self):
         r = self.run_sync("--help")
         self.assertEqual(r.rc, 0, r)
