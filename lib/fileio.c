@@ -63,14 +63,40 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
+/*
+ * A file that replaces another takes its owner and group where this
+ * process may give them (root; else a group it belongs to).  Permissions
+ * meant for a group the file cannot keep are dropped rather than handed
+ * to ours.  Returns the mode to set once the owner is settled (fchown
+ * clears set-id bits).
+ */
+static mode_t take_owner(int fd, const struct stat *old)
+{
+	mode_t mode = old->st_mode & 07777;
+
+	if (fchown(fd, old->st_uid, old->st_gid) == 0)
+		return mode;
+	if (fchown(fd, (uid_t)-1, old->st_gid) == 0)
+		return mode;
+	return mode & ~(mode_t)(S_ISGID | S_IRWXG);
+}
+
+/*
+ * The temporary file that will replace path looks like the regular file
+ * there: a calendar file shared with a calendar app (0644, a group) stays
+ * readable to it.  Anything new is 0600: it holds contacts' addresses, as
+ * the store does.
+ */
 static enum kith_status write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
-				   size_t len, mode_t mode, char **out_tmp)
+				   size_t len, char **out_tmp)
 {
 	struct kith_buf b = KITH_BUF_INIT;
+	struct stat old;
 	const char *step = "";
 	char *tmp;
 	int fd;
 	size_t off = 0;
+	mode_t mode = 0600;
 
 	kith_buf_printf(&b, "%s.tmp-XXXXXX", path);
 	tmp = kith_buf_steal(&b);
@@ -82,6 +108,8 @@ static enum kith_status write_temp(struct kith_ctx *ctx, const char *path, const
 		free(tmp);
 		return KITH_ERR_IO;
 	}
+	if (stat(path, &old) == 0 && S_ISREG(old.st_mode))
+		mode = take_owner(fd, &old);
 	if (fchmod(fd, mode) < 0)
 		goto fail;
 	while (off < len) {
@@ -116,7 +144,7 @@ fail:
 enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
 				 size_t len, char **out_tmp)
 {
-	return write_temp(ctx, path, bytes, len, 0600, out_tmp);
+	return write_temp(ctx, path, bytes, len, out_tmp);
 }
 
 enum kith_status kith_fsync_dir_of(struct kith_ctx *ctx, const char *path)
@@ -143,10 +171,10 @@ enum kith_status kith_fsync_dir_of(struct kith_ctx *ctx, const char *path)
 }
 
 static enum kith_status replace(struct kith_ctx *ctx, const char *path, const char *bytes,
-				size_t len, mode_t mode)
+				size_t len)
 {
 	char *tmp = NULL;
-	enum kith_status rc = write_temp(ctx, path, bytes, len, mode, &tmp);
+	enum kith_status rc = write_temp(ctx, path, bytes, len, &tmp);
 
 	if (rc)
 		return rc;
@@ -159,12 +187,6 @@ static enum kith_status replace(struct kith_ctx *ctx, const char *path, const ch
 	free(tmp);
 	/* The rename itself must survive a crash too. */
 	return kith_fsync_dir_of(ctx, path);
-}
-
-enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
-				   size_t len)
-{
-	return replace(ctx, path, bytes, len, 0600);
 }
 
 /* A device or a FIFO gets the bytes as a stream: there is nothing to replace. */
@@ -223,7 +245,7 @@ static enum kith_status write_new_link_target(struct kith_ctx *ctx, const char *
 	}
 	if (!full)
 		return kith_nomem(ctx);
-	rc = replace(ctx, full, bytes, len, 0600);
+	rc = replace(ctx, full, bytes, len);
 	free(full);
 	return rc;
 }
@@ -239,7 +261,7 @@ enum kith_status kith_file_write_atomic(struct kith_ctx *ctx, const char *path, 
 		if (errno != ENOENT)
 			return kith_fail(ctx, KITH_ERR_IO, "cannot write %s: %s", path,
 					 strerror(errno));
-		return replace(ctx, path, bytes, len, 0600);
+		return replace(ctx, path, bytes, len);
 	}
 	/*
 	 * Through a link to what it points at, as the calendar file target
@@ -264,7 +286,7 @@ enum kith_status kith_file_write_atomic(struct kith_ctx *ctx, const char *path, 
 	 * socket is refused.
 	 */
 	if (S_ISREG(st.st_mode))
-		rc = replace(ctx, real ? real : path, bytes, len, st.st_mode & 07777);
+		rc = replace(ctx, real ? real : path, bytes, len);
 	else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
 		rc = write_stream(ctx, real ? real : path, bytes, len);
 	else

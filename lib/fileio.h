@@ -14,7 +14,11 @@
 enum kith_status kith_read_file(struct kith_ctx *ctx, const char *path, size_t max, char **out,
 				size_t *out_len);
 
-/* A fully written, fsynced temporary file (0600) next to path. Ownership: free(*out_tmp). */
+/*
+ * A fully written, fsynced temporary file next to path, to be renamed over
+ * it: with the mode (and, where this process may give them, the owner and
+ * group) of the regular file at path, else 0600.  Ownership: free(*out_tmp).
+ */
 enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const char *bytes,
 				 size_t len, char **out_tmp);
 /*
@@ -23,14 +27,6 @@ enum kith_status kith_write_temp(struct kith_ctx *ctx, const char *path, const c
  * survive a crash, and the caller must not report it as safe.
  */
 enum kith_status kith_fsync_dir_of(struct kith_ctx *ctx, const char *path);
-
-/*
- * Write via a temporary file in the same directory, fsync, rename, fsync
- * the directory.  The result is 0600 whatever was there, as a calendar
- * file always was; kith_file_write_atomic() keeps the mode it replaces.
- */
-enum kith_status kith_write_atomic(struct kith_ctx *ctx, const char *path, const char *bytes,
-				   size_t len);
 
 /* An exclusive advisory lock on path (created 0600), waiting up to a few seconds. */
 enum kith_status kith_lock_file(struct kith_ctx *ctx, const char *path, int *out_fd);

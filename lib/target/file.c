@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <kith/file.h>
+
 #include "buf.h"
 #include "ctx.h"
 #include "ical.h"
@@ -299,7 +301,7 @@ static enum kith_status file_flush(struct kith_target *t)
 	rc = kith_ical_join_file(t->ctx, f->split.rest, (const char *const *)f->split.texts,
 				 f->split.n, &out);
 	if (!rc)
-		rc = kith_write_atomic(t->ctx, f->path, out, strlen(out));
+		rc = kith_file_write_atomic(t->ctx, f->path, out, strlen(out));
 	free(out);
 	unload(f);
 	return rc;

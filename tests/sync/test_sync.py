@@ -1246,6 +1246,28 @@ class SyncBase:
         self.assert_one_reminder_each(["Anna Berg", "Carol Jones", "Dan Ek"])
         self.assertIn("own-task-1", self.t.masters())
 
+    def test_5_a_rewritten_file_keeps_its_mode_and_owner(self):
+        # A calendar file shared with a calendar app (0644, or another
+        # user's) must stay readable to it after kith replaces it; a file
+        # kith creates holds contacts' addresses and is the user's only.
+        self.first_sync()
+        files = self.t.files()
+        for p in files.values():
+            self.assertEqual(os.stat(p).st_mode & 0o7777, 0o600, p)
+        owner = (4242, 4343) if os.geteuid() == 0 else (os.geteuid(), os.getegid())
+        for p in files.values():
+            os.chmod(p, 0o644)
+            os.chown(p, *owner)
+        name = "" if self.t.single else self.t.resources()[self.uid_of("Anna Berg")][1]
+        before = os.stat(files[name]).st_ino
+        self.ok("touch", "anna", "--on", "2026-02-01")
+        r = self.sync()
+        self.assert_summary(r, 0, 0, rewritten=1, removed=0)
+        st = os.stat(self.t.files()[name])
+        self.assertNotEqual(st.st_ino, before, "the file was not replaced")
+        self.assertEqual(oct(st.st_mode & 0o7777), oct(0o644))
+        self.assertEqual((st.st_uid, st.st_gid), owner)
+
     # ------------------------------------------------------------ 6. dry run
 
     def test_6_dry_run_creates_nothing(self):
@@ -2000,6 +2022,54 @@ class TestTargets(unittest.TestCase):
             with open(cal, encoding="utf-8") as f:
                 self.assertNotIn("RECURRENCE-ID", f.read())
         self.assertIn("0 rewritten", kith(["sync", "--target", cal], "2026-03-01"))
+
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"),
+                         "needs root to run kith as nobody")
+    def test_a_group_kith_cannot_give_loses_its_permissions(self):
+        # nobody may replace root:daemon 0664 (the directory is open to it)
+        # but cannot give the new file the group: daemon's write access must
+        # not pass to nobody's own group, the others' read access stays.
+        cal = os.path.join(self.dir, "cal.ics")
+        subprocess.run(kith_cmd(self.db, ["add", "Anna Berg"], T0), capture_output=True,
+                       env=clean_env(self.dir), check=True)
+        self.assertEqual(self.run_sync("--target", cal).rc, 0)
+        subprocess.run(kith_cmd(self.db, ["touch", "anna"], T0), capture_output=True,
+                       env=clean_env(self.dir), check=True)
+        nobody = 65534
+        os.chmod(self.dir, 0o777)
+        for name in os.listdir(self.dir):
+            os.chown(os.path.join(self.dir, name), nobody, -1)
+        os.chown(cal, 0, 1)
+        os.chmod(cal, 0o664)
+        r = Result(subprocess.run(
+            ["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody, "--clear-groups"] +
+            kith_cmd(self.db, ["sync", "--target", cal], T0),
+            capture_output=True, env=clean_env(self.dir), cwd=self.dir, check=False))
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("1 rewritten", r.out)
+        st = os.stat(cal)
+        self.assertEqual((st.st_uid, st.st_gid), (nobody, nobody))
+        self.assertEqual(oct(st.st_mode & 0o7777), oct(0o604))
+
+    def test_a_link_to_a_calendar_not_made_yet_stays_a_link(self):
+        # ~/cal.ics -> Dropbox/cal.ics before the first sync: the calendar
+        # is made where the link points, as a shell's redirection would.
+        os.mkdir(os.path.join(self.dir, "real"))
+        link = os.path.join(self.dir, "cal.ics")
+        os.symlink(os.path.join("real", "cal.ics"), link)
+        subprocess.run(kith_cmd(self.db, ["add", "Anna Berg"], T0), capture_output=True,
+                       env=clean_env(self.dir), check=True)
+        r = self.run_sync("--target", link)
+        self.assertEqual(r.rc, 0, r)
+        self.assertTrue(os.path.islink(link))
+        self.assertIn("Keep in touch: Anna Berg",
+                      open(os.path.join(self.dir, "real", "cal.ics"), encoding="utf-8").read())
+
+    def test_help_names_the_password_timeout(self):
+        r = self.run_sync("--help")
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, r"'password_timeout'\s+seconds, default 30")
+        self.assertIn("[sync] section", r.out)
 
     def test_unknown_url_scheme_is_bad_usage(self):
         r = self.run_sync("--target", "ftp://example.invalid/cal/")

@@ -20,10 +20,11 @@ extern "C" {
 /*
  * Replace path with bytes: a temporary file with a unique name in the same
  * directory, fsync, rename over path, fsync the directory.  A new file is
- * 0600; a regular file replaced keeps its mode.  A symlink is written
- * through (the link stays, its file is replaced); a character device or a
- * FIFO (/dev/stdout, /dev/null, a pipe) is written to as a stream; a
- * directory, a block device or a socket is KITH_ERR_INVALID.  On failure
+ * 0600; a regular file replaced keeps its mode, and its owner and group
+ * where the process may give them (else no group permissions).  A symlink
+ * is written through (the link stays, its file is replaced); a character
+ * device or a FIFO (/dev/stdout, /dev/null, a pipe) is written to as a
+ * stream; a directory, a block device or a socket is KITH_ERR_INVALID.  On failure
  * path is as it was and no temporary file is left.
  */
 KITH_API enum kith_status kith_file_write_atomic(struct kith_ctx *ctx, const char *path,
