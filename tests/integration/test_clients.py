@@ -18,9 +18,13 @@ Usage: test_clients.py PATH/TO/kith [unittest options or test names]
   contact each, twice, and on overdue reminders: one touch per tick, due
   a quarter on, one open reminder per contact, no pause, no snooze, and
   a second sync writes nothing.
+- TestEvolutionRadicale: Evolution's mark-complete, libecal's own
+  (eds_mark_complete.py on a private D-Bus session), on the server's
+  bytes, PUT back: the master advanced on its RRULE, twice.
 
 Debian's packages: todoman, vdirsyncer, calcurse (+ python3-httplib2 for
-calcurse-caldav), python3-caldav, radicale, xandikos, davical;
+calcurse-caldav), python3-caldav, evolution-data-server + gir1.2-ecal-2.0
++ python3-gi + dbus, radicale, xandikos, davical;
 `scripts/deps --test` installs them.
 A missing one skips its class (KITH_REQUIRE_SERVERS=1: a failure instead).
 The clients run on the real clock, so kith runs on today's date (UTC);
@@ -29,6 +33,7 @@ HOME and the XDG directories are in each test's temporary directory.
 
 import base64
 import datetime
+import glob
 import http.client
 import json
 import os
@@ -527,8 +532,81 @@ class TestPyCaldavDavical(PyCaldavBase, unittest.TestCase):
     SERVER = "davical"
 
 
+# ---------------------------------------------------------------- Evolution
+
+EDS_MARK = os.path.join(HERE, "eds_mark_complete.py")
+# in the architecture's own directory
+ECAL_TYPELIB = (glob.glob("/usr/lib/*/girepository-1.0/ECal-2.0.typelib")
+                or ["/usr/lib/x86_64-linux-gnu/girepository-1.0/ECal-2.0.typelib"])[0]
+
+
+class EvolutionBase(ClientBase):
+    """Evolution's mark-complete (libecal's e_cal_util_mark_task_complete_sync,
+    run by eds_mark_complete.py on the server's bytes, PUT back with If-Match):
+    the master advanced on its RRULE, no COMPLETED, LAST-MODIFIED left as kith
+    wrote it."""
+
+    CLIENTS = [(ECAL_TYPELIB, "gir1.2-ecal-2.0"),
+               ("/usr/libexec/evolution-calendar-factory", "evolution-data-server"),
+               ("/usr/bin/dbus-run-session", "dbus")]
+
+    def resource(self, uid):
+        """(href, ETag, bytes) of the reminder `uid` (plain HTTP)."""
+        href = [h for h, t in self.server_todos().items() if str(t["UID"]) == uid]
+        self.assertEqual(len(href), 1, href)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            conn.request("GET", href[0], headers={"Authorization": "Basic " + base64.b64encode(
+                ("%s:%s" % (USER, PASSWORD)).encode()).decode()})
+            resp = conn.getresponse()
+            body = resp.read()
+            self.assertEqual(resp.status, 200, body)
+            return href[0], resp.getheader("ETag"), body
+        finally:
+            conn.close()
+
+    def mark_complete(self, who):
+        href, etag, body = self.resource(self.show(who)["uid"])
+        src, out = os.path.join(self.dir, "in.ics"), os.path.join(self.dir, "out.ics")
+        with open(src, "wb") as f:
+            f.write(body)
+        self.client("/usr/bin/dbus-run-session", "--", "/usr/bin/python3", EDS_MARK, src, out)
+        with open(out, encoding="utf-8") as f:
+            data = f.read()
+        status, resp = self.request("PUT", href, data, {
+            "If-Match": etag, "Content-Type": "text/calendar; charset=utf-8"})
+        self.assertIn(status, (200, 201, 204), resp)
+        return data
+
+    def test_mark_complete_twice(self):
+        self.assertEqual(self.counts(self.sync())[1], 2)
+        for cycle in (1, 2):
+            before = self.show("anna")["due"]
+            data = self.mark_complete("anna")
+            t = icalendar.Calendar.from_ical(data).walk("VTODO")[0]
+            self.assertFalse(ts.is_done(t), data)       # Evolution's shape (b)
+            self.assertGreater(t["DUE"].dt.isoformat(), before, data)
+            r = self.sync()
+            self.assertEqual(self.counts(r)[:3], (1, 0, 1), (cycle, r))
+            c = self.show("anna")
+            self.assertFalse(c["paused"], c)
+            self.assertIsNone(c["snoozed_until"], c)
+            self.assertEqual([x["on"] for x in c["touches"]], [self.today.isoformat()] * cycle)
+            self.assertEqual(c["due"], ts.add_months(self.today, 3).isoformat(), c)
+            got = self.open_on_server("Anna Berg")
+            self.assertEqual(len(got), 1, got)
+            self.assertEqual(got[0]["DUE"].dt, ts.add_months(self.today, 3))
+            self.assertEqual(self.counts(self.sync()), (0, 0, 0, 0), cycle)
+        self.assertEqual(self.show("bob")["touches"], [])
+
+
+class TestEvolutionRadicale(EvolutionBase, unittest.TestCase):
+    SERVER = "radicale"
+
+
 PARALLEL = ["TestTodomanRadicale", "TestTodomanXandikos", "TestCalcurseRadicale",
-            "TestPyCaldavRadicale", "TestPyCaldavXandikos", "TestPyCaldavDavical"]
+            "TestPyCaldavRadicale", "TestPyCaldavXandikos", "TestPyCaldavDavical",
+            "TestEvolutionRadicale"]
 
 
 if __name__ == "__main__":
