@@ -13,15 +13,27 @@ Usage: test_clients.py PATH/TO/kith [unittest options or test names]
   a task done, calcurse-caldav deletes kith's reminder and uploads a
   completed copy without dates: one touch, the contact NOT paused, the
   reminder written again and pulled back into calcurse.
+- TestPyCaldav{Radicale,Xandikos,Davical}: python-caldav's Todo.complete()
+  in its three modes (plain, handle_rrule "safe", "thisandfuture"), one
+  contact each, twice, and on overdue reminders: one touch per tick, due
+  a quarter on, one open reminder per contact, no pause, no snooze, and
+  a second sync writes nothing.
+- TestEvolutionRadicale: Evolution's mark-complete, libecal's own
+  (eds_mark_complete.py on a private D-Bus session), on the server's
+  bytes, PUT back: the master advanced on its RRULE, twice.
 
 Debian's packages: todoman, vdirsyncer, calcurse (+ python3-httplib2 for
-calcurse-caldav), radicale, xandikos; `scripts/deps --test` installs them.
+calcurse-caldav), python3-caldav, evolution-data-server + gir1.2-ecal-2.0
++ python3-gi + dbus, radicale, xandikos, davical;
+`scripts/deps --test` installs them.
 A missing one skips its class (KITH_REQUIRE_SERVERS=1: a failure instead).
 The clients run on the real clock, so kith runs on today's date (UTC);
 HOME and the XDG directories are in each test's temporary directory.
 """
 
 import base64
+import datetime
+import glob
 import http.client
 import json
 import os
@@ -50,9 +62,10 @@ PASSWORD = "kith-test-pass"
 SERVERS = {
     "radicale": "/usr/lib/python3/dist-packages/radicale/__init__.py",
     "xandikos": "/usr/lib/python3/dist-packages/xandikos/__init__.py",
+    "davical": "/usr/share/davical/htdocs/caldav.php",
 }
 # Where MKCALENDAR may make a calendar: the user's calendar home.
-HOMES = {"radicale": "/kith/", "xandikos": "/kith/calendars/"}
+HOMES = {"radicale": "/kith/", "xandikos": "/kith/calendars/", "davical": "/caldav.php/kith/"}
 PEOPLE = [
     ["Anna Berg", "--email", "anna@x.org", "--tier", "regular"],
     ["Bob Smith", "--tier", "core", "--phone", "+1 555 0100"],
@@ -74,6 +87,7 @@ class ClientBase:
 
     SERVER = None
     CLIENTS = []   # (path, package) that must be installed
+    PEOPLE = PEOPLE
 
     @classmethod
     def setUpClass(cls):
@@ -118,7 +132,7 @@ class ClientBase:
             'component-set><C:comp name="VTODO"/></C:supported-calendar-component-set>'
             '</D:prop></D:set></C:mkcalendar>'))
         self.assertEqual(status, 201, body)
-        self.today = ts.real_clock_store(self.ok, PEOPLE)
+        self.today = ts.real_clock_store(self.ok, self.PEOPLE)
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -391,7 +405,208 @@ class TestCalcurseRadicale(ClientBase, unittest.TestCase):
         self.assertEqual(len(self.show(who)["touches"]), 1)
 
 
-PARALLEL = ["TestTodomanRadicale", "TestTodomanXandikos", "TestCalcurseRadicale"]
+# ---------------------------------------------------------------- python-caldav
+
+CALDAV_LIB = "/usr/lib/python3/dist-packages/caldav/__init__.py"
+# complete()'s modes in python-caldav 0.11 (caldav/objects.py, Todo.complete):
+# plain ends the series on the master (shape a); rrule_mode "safe" saves a
+# completed copy under a new UID and moves the master's DTSTART/DUE on
+# (shape d); "thisandfuture" adds a completed RECURRENCE-ID override and a
+# RANGE=THISANDFUTURE one starting one cadence after the tick (shape c; a
+# chain of such overrides, shape e, if kith did not rewrite it in between).
+MODES = {
+    "plain": {},
+    "safe": {"handle_rrule": True},
+    "thisandfuture": {"handle_rrule": True, "rrule_mode": "thisandfuture"},
+}
+# One contact a mode, all on the regular tier (a quarter): each mode's
+# result is told apart by whose touch it is.
+CALDAV_PEOPLE = [["Anna Berg", "--email", "anna@x.org"],
+                 ["Bob Smith", "--phone", "+1 555 0100"],
+                 ["Cleo Park", "--email", "cleo@x.org"],
+                 ["Dan Roe", "--email", "dan@x.org"]]
+WHO = {"plain": "anna", "safe": "bob", "thisandfuture": "cleo"}
+
+
+class PyCaldavBase(ClientBase):
+    """python-caldav (Debian's python3-caldav 0.11) completes kith's reminders
+    with each mode of Todo.complete(); kith reads each as one touch."""
+
+    CLIENTS = [(CALDAV_LIB, "python3-caldav")]
+    PEOPLE = CALDAV_PEOPLE
+
+    def setUp(self):
+        super().setUp()
+        import caldav  # pylint: disable=import-outside-toplevel
+        self.dav = caldav.DAVClient(self.url, username=USER, password=PASSWORD)
+        self.addCleanup(self.dav.close)
+
+    def calendar(self):
+        """kith's calendar as python-caldav finds it: principal, then home."""
+        cals = [c for c in self.dav.principal().calendars()
+                if urllib.parse.unquote(c.url.path).rstrip("/") == self.coll.rstrip("/")]
+        self.assertEqual(len(cals), 1, [str(c.url) for c in self.dav.principal().calendars()])
+        return cals[0]
+
+    def complete(self, who, mode):
+        todo = self.calendar().todo_by_uid(self.show(who)["uid"])
+        todo.complete(**MODES[mode])
+
+    def pending(self):
+        """{SUMMARY: [Todo]} of what python-caldav lists as pending (todos())."""
+        out = {}
+        for t in self.calendar().todos():
+            out.setdefault(str(t.icalendar_component["SUMMARY"]), []).append(t)
+        return out
+
+    def open_reminders(self, name):
+        """The open VTODO masters of `name` on the server, read by python-caldav
+        (every resource, the completed ones too)."""
+        out = []
+        for t in self.calendar().todos(include_completed=True):
+            for c in t.icalendar_instance.walk("VTODO"):
+                if ("RECURRENCE-ID" not in c and str(c.get("SUMMARY")) == SUMMARY + name
+                        and not ts.is_done(c)):
+                    out.append(c)
+        return out
+
+    def check_done(self, who, mode, cycle):
+        """`cycle` ticks of `who`, each one touch today; due a quarter on; one
+        open reminder, kith's; neither paused nor snoozed."""
+        c = self.show(who)
+        self.assertFalse(c["paused"], (mode, c))
+        self.assertIsNone(c["snoozed_until"], (mode, c))
+        self.assertEqual([t["on"] for t in c["touches"]], [self.today.isoformat()] * cycle,
+                         (mode, c["touches"]))
+        self.assertEqual({t["source"] for t in c["touches"]}, {"calendar"}, mode)
+        self.assertEqual(c["due"], ts.add_months(self.today, 3).isoformat(), (mode, c))
+        got = self.open_reminders(c["name"])
+        self.assertEqual(len(got), 1, (mode, got))
+        self.assertEqual(str(got[0]["UID"]), c["uid"], mode)
+        self.assertEqual(got[0]["DUE"].dt, ts.add_months(self.today, 3), mode)
+
+    def test_each_mode_of_complete_twice(self):
+        self.assertEqual(self.counts(self.sync())[1], len(CALDAV_PEOPLE))
+        for cycle in (1, 2):
+            # the second time on what kith rewrote after the first tick
+            for mode, who in WHO.items():
+                self.complete(who, mode)
+            r = self.sync()
+            self.assertEqual(self.counts(r)[:3], (len(MODES), 0, len(MODES)), (cycle, r))
+            for mode, who in WHO.items():
+                self.check_done(who, mode, cycle)
+            self.assertEqual(self.show("dan")["touches"], [])
+            # python-caldav's own pending list: one task per contact
+            self.assertEqual({k: len(v) for k, v in self.pending().items()},
+                             {SUMMARY + p[0]: 1 for p in CALDAV_PEOPLE}, cycle)
+            # nothing left to do: a second sync writes nothing
+            self.assertEqual(self.counts(self.sync()), (0, 0, 0, 0), cycle)
+
+    def test_overdue_reminder_ticked_in_each_mode(self):
+        # added 100 days ago: each reminder is overdue when it is ticked off
+        added = self.today - datetime.timedelta(days=100)
+        late = {"plain": "Eva Lind", "safe": "Finn Holm", "thisandfuture": "Gus Vik"}
+        for name in late.values():
+            self.ok("add", name, today=added)
+        self.sync()
+        for mode, name in late.items():
+            who = name.split()[0].lower()
+            self.assertLess(self.show(who)["due"], self.today.isoformat())
+            self.complete(who, mode)
+        r = self.sync()
+        self.assertEqual(self.counts(r)[:3], (len(late), 0, len(late)), r)
+        for mode, name in late.items():
+            self.check_done(name.split()[0].lower(), mode, 1)
+        self.assertEqual(self.counts(self.sync()), (0, 0, 0, 0))
+
+
+class TestPyCaldavRadicale(PyCaldavBase, unittest.TestCase):
+    SERVER = "radicale"
+
+
+class TestPyCaldavXandikos(PyCaldavBase, unittest.TestCase):
+    SERVER = "xandikos"
+
+
+class TestPyCaldavDavical(PyCaldavBase, unittest.TestCase):
+    SERVER = "davical"
+
+
+# ---------------------------------------------------------------- Evolution
+
+EDS_MARK = os.path.join(HERE, "eds_mark_complete.py")
+# in the architecture's own directory
+ECAL_TYPELIB = (glob.glob("/usr/lib/*/girepository-1.0/ECal-2.0.typelib")
+                or ["/usr/lib/x86_64-linux-gnu/girepository-1.0/ECal-2.0.typelib"])[0]
+
+
+class EvolutionBase(ClientBase):
+    """Evolution's mark-complete (libecal's e_cal_util_mark_task_complete_sync,
+    run by eds_mark_complete.py on the server's bytes, PUT back with If-Match):
+    the master advanced on its RRULE, no COMPLETED, LAST-MODIFIED left as kith
+    wrote it."""
+
+    CLIENTS = [(ECAL_TYPELIB, "gir1.2-ecal-2.0"),
+               ("/usr/libexec/evolution-calendar-factory", "evolution-data-server"),
+               ("/usr/bin/dbus-run-session", "dbus")]
+
+    def resource(self, uid):
+        """(href, ETag, bytes) of the reminder `uid` (plain HTTP)."""
+        href = [h for h, t in self.server_todos().items() if str(t["UID"]) == uid]
+        self.assertEqual(len(href), 1, href)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            conn.request("GET", href[0], headers={"Authorization": "Basic " + base64.b64encode(
+                ("%s:%s" % (USER, PASSWORD)).encode()).decode()})
+            resp = conn.getresponse()
+            body = resp.read()
+            self.assertEqual(resp.status, 200, body)
+            return href[0], resp.getheader("ETag"), body
+        finally:
+            conn.close()
+
+    def mark_complete(self, who):
+        href, etag, body = self.resource(self.show(who)["uid"])
+        src, out = os.path.join(self.dir, "in.ics"), os.path.join(self.dir, "out.ics")
+        with open(src, "wb") as f:
+            f.write(body)
+        self.client("/usr/bin/dbus-run-session", "--", "/usr/bin/python3", EDS_MARK, src, out)
+        with open(out, encoding="utf-8") as f:
+            data = f.read()
+        status, resp = self.request("PUT", href, data, {
+            "If-Match": etag, "Content-Type": "text/calendar; charset=utf-8"})
+        self.assertIn(status, (200, 201, 204), resp)
+        return data
+
+    def test_mark_complete_twice(self):
+        self.assertEqual(self.counts(self.sync())[1], 2)
+        for cycle in (1, 2):
+            before = self.show("anna")["due"]
+            data = self.mark_complete("anna")
+            t = icalendar.Calendar.from_ical(data).walk("VTODO")[0]
+            self.assertFalse(ts.is_done(t), data)       # Evolution's shape (b)
+            self.assertGreater(t["DUE"].dt.isoformat(), before, data)
+            r = self.sync()
+            self.assertEqual(self.counts(r)[:3], (1, 0, 1), (cycle, r))
+            c = self.show("anna")
+            self.assertFalse(c["paused"], c)
+            self.assertIsNone(c["snoozed_until"], c)
+            self.assertEqual([x["on"] for x in c["touches"]], [self.today.isoformat()] * cycle)
+            self.assertEqual(c["due"], ts.add_months(self.today, 3).isoformat(), c)
+            got = self.open_on_server("Anna Berg")
+            self.assertEqual(len(got), 1, got)
+            self.assertEqual(got[0]["DUE"].dt, ts.add_months(self.today, 3))
+            self.assertEqual(self.counts(self.sync()), (0, 0, 0, 0), cycle)
+        self.assertEqual(self.show("bob")["touches"], [])
+
+
+class TestEvolutionRadicale(EvolutionBase, unittest.TestCase):
+    SERVER = "radicale"
+
+
+PARALLEL = ["TestTodomanRadicale", "TestTodomanXandikos", "TestCalcurseRadicale",
+            "TestPyCaldavRadicale", "TestPyCaldavXandikos", "TestPyCaldavDavical",
+            "TestEvolutionRadicale"]
 
 
 if __name__ == "__main__":
