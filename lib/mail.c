@@ -190,10 +190,15 @@ static enum kith_status read_message(struct kith_ctx *ctx, GMimeMessage *msg,
 	}
 	addrs_clear(&from);
 	date = g_mime_message_get_date(msg);
-	if (!date)
-		return kith_fail(ctx, KITH_ERR_PARSE,
-				 g_mime_object_get_header(obj, "Date") ? "the Date cannot be read"
-								       : "no Date header");
+	if (!date) {
+		const char *raw = g_mime_object_get_header(obj, "Date");
+
+		if (!raw)
+			return kith_fail(ctx, KITH_ERR_PARSE, "no Date header");
+		/* GMime reads no date before 1970 either. */
+		return kith_fail(ctx, KITH_ERR_PARSE, "the Date '%.*s%s' cannot be read",
+				 KITH_ECHO(raw));
+	}
 	out->date = (time_t)g_date_time_to_unix(date);
 	if (out->date < 0)
 		return kith_fail(ctx, KITH_ERR_PARSE, "the Date is before 1970");

@@ -34,8 +34,9 @@ struct kith_lines {
 	off_t off; /* file offset of buf[start] */
 	long line; /* number of the line last returned, from 1 at the offset read from */
 	int eof;
-	int cut;    /* the last line returned was cut: skip its rest first */
-	int failed; /* errno of a read error; 0: none */
+	int cut;     /* the last line returned was cut: skip its rest first */
+	int unended; /* the last line returned is the file's last and has no "\n" */
+	int failed;  /* errno of a read error; 0: none */
 };
 
 /*

@@ -106,6 +106,7 @@ int kith_lines_next(struct kith_lines *r, const char **line, size_t *len, off_t 
 	r->off += (off_t)taken;
 	if (!nl && !r->eof)
 		r->cut = 1;
+	r->unended = !nl && r->eof;
 	if (n > 0 && (*line)[n - 1] == '\r')
 		n--;
 	*len = n;

@@ -236,6 +236,8 @@ static enum kith_status read_lines(struct mbox_read *m, struct kith_lines *lines
 			}
 			break;
 		case HEADER:
+			if (lines->unended)
+				break; /* still being written, or cut off: see below */
 			if (len == 0 || !(is_field(line, len) || is_continuation(line, len))) {
 				/* A header not ended by a blank line ends at its first non-header
 				 * line. */
