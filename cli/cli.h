@@ -101,6 +101,8 @@ int cli_finish_globals(struct cli *cli);
 /* Parse a date option value ("YYYY-MM-DD", "today", "yesterday"). */
 int cli_parse_date(struct cli *cli, const char *text, struct kith_date *out);
 int cli_parse_cadence(struct cli *cli, const char *text, struct kith_cadence *out);
+/* A --since value: a date, or a duration back from cli->today.  0 or EXIT_USAGE. */
+int cli_parse_since(struct cli *cli, const char *text, struct kith_date *out);
 /* A whole number in [min, max]. */
 int cli_parse_int(struct cli *cli, const char *opt, const char *text, long min, long max,
 		  long *out);

@@ -240,14 +240,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (since) {
-		st = kith_import_parse_since(cli->ctx, since, cli->today, &o.since);
-		if (st != KITH_OK) {
-			cli_err(cli, "%s", kith_ctx_errmsg(cli->ctx));
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
+	if (since && (rc = cli_parse_since(cli, since, &o.since)))
+		goto out;
 	tz = cli_config_timezone(&cfg);
 	o.sources = src.items;
 	o.n_sources = src.n;

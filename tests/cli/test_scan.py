@@ -18,6 +18,8 @@ import sys
 import tempfile
 import unittest
 
+from test_cli import Result  # the same output capture as the other CLI tests
+
 KITH = None
 TODAY = "2026-06-01"
 ME = "me@example.org"
@@ -99,16 +101,6 @@ From: Carol Jones <carol@y.org>
 To: me@example.org
 Subject: undated
 """
-
-
-class Result:
-    def __init__(self, proc):
-        self.rc = proc.returncode
-        self.out = proc.stdout.decode("utf-8")
-        self.err = proc.stderr.decode("utf-8")
-
-    def __repr__(self):
-        return "rc=%d\n--- stdout\n%s--- stderr\n%s" % (self.rc, self.out, self.err)
 
 
 class ScanTest(unittest.TestCase):
