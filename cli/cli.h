@@ -101,6 +101,8 @@ int cli_finish_globals(struct cli *cli);
 /* Parse a date option value ("YYYY-MM-DD", "today", "yesterday"). */
 int cli_parse_date(struct cli *cli, const char *text, struct kith_date *out);
 int cli_parse_cadence(struct cli *cli, const char *text, struct kith_cadence *out);
+/* A --since value: a date, or a duration back from cli->today.  0 or EXIT_USAGE. */
+int cli_parse_since(struct cli *cli, const char *text, struct kith_date *out);
 /* A whole number in [min, max]. */
 int cli_parse_int(struct cli *cli, const char *opt, const char *text, long min, long max,
 		  long *out);
@@ -196,6 +198,7 @@ int cmd_tier(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_review(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_scan(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_calendars(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);

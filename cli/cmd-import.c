@@ -259,14 +259,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	if (per_day && (rc = cli_parse_int(cli, "--per-day", per_day, 1, 100000, &cap)))
 		goto out;
 	o.per_day = (int)cap;
-	if (since) {
-		st = kith_import_parse_since(cli->ctx, since, cli->today, &o.since);
-		if (st != KITH_OK) {
-			cli_err(cli, "%s", kith_ctx_errmsg(cli->ctx));
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
+	if (since && (rc = cli_parse_since(cli, since, &o.since)))
+		goto out;
 	if (only && (rc = read_only_list(cli, only, &only_data, &only_items, &o.n_only)))
 		goto out;
 	o.only = only_items;

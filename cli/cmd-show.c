@@ -110,13 +110,21 @@ static int print_text(struct cli *cli, const struct kith_contact *c, const struc
 		goto nomem;
 	for (size_t i = 0; i < nt; i++) {
 		const char *cells[5];
+		char *source = NULL;
+		int bad;
 
+		/* A scanned touch says where it was found: "mail in ~/Mail/Sent". */
+		if (ts[i].found_in)
+			source = out_printf("%s in %s", kith_source_str(ts[i].source),
+					    ts[i].found_in);
 		cells[0] = kith_date_format(ts[i].on, date);
 		cells[1] = ts[i].channel ? ts[i].channel : "-";
 		cells[2] = kith_direction_str(ts[i].direction);
-		cells[3] = kith_source_str(ts[i].source);
+		cells[3] = source ? source : kith_source_str(ts[i].source);
 		cells[4] = ts[i].note;
-		if (table_add_row(t, STYLE_NONE, cells) != 0) {
+		bad = (ts[i].found_in && !source) || table_add_row(t, STYLE_NONE, cells) != 0;
+		free(source);
+		if (bad) {
 			table_free(t);
 			goto nomem;
 		}
@@ -187,6 +195,7 @@ static void print_json(const struct kith_contact *c, const struct kith_standing 
 		json_kv_string(&j, "direction", kith_direction_str(ts[i].direction));
 		json_kv_string(&j, "note", ts[i].note);
 		json_kv_string(&j, "source", kith_source_str(ts[i].source));
+		json_kv_string(&j, "found_in", ts[i].found_in);
 		json_end_object(&j);
 	}
 	json_end_array(&j);

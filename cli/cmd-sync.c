@@ -121,33 +121,6 @@ static int setup_fault(struct fault *f)
 }
 #endif
 
-/* The user's zone name, so completions are dated in it; NULL: the process's. */
-static char *user_timezone(const struct cli_config *cfg)
-{
-	const char *tz = getenv("TZ");
-	char link[PATH_MAX];
-	ssize_t n;
-	const char *z;
-
-	if (cfg->timezone && *cfg->timezone)
-		return strdup(cfg->timezone);
-	if (tz && *tz) {
-		if (*tz == ':')
-			tz++;
-		if (!strncmp(tz, "/usr/share/zoneinfo/", 20))
-			tz += 20;
-		return strchr(tz, '/') || !strcmp(tz, "UTC") ? strdup(tz) : NULL;
-	}
-	n = readlink("/etc/localtime", link, sizeof(link) - 1);
-	if (n > 0) {
-		link[n] = '\0';
-		z = strstr(link, "zoneinfo/");
-		if (z)
-			return strdup(z + 9);
-	}
-	return NULL;
-}
-
 static char *default_target(const struct cli *cli)
 {
 	const char *slash = strrchr(cli->db_path, '/');
@@ -289,7 +262,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		printf("No sync target is configured: using the local calendar file %s\n"
 		       "(open it in Thunderbird or Evolution, or set 'url' in the configuration)\n",
 		       abs_url);
-	tz = user_timezone(&cfg);
+	tz = cli_config_timezone(&cfg);
 	so.today = cli->today;
 	so.tzid = tz;
 	so.dry_run = dry_run;

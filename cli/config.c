@@ -2,9 +2,11 @@
 /* The INI configuration file; see config.h for the keys. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "output.h"
@@ -42,6 +44,44 @@ static char *expand_home(const char *v)
 	if (v[0] == '~' && v[1] == '/' && home)
 		return out_printf("%s%s", home, v + 1);
 	return strdup(v);
+}
+
+/* Each comma-separated item of v, trimmed, appended; paths with "~/" expanded. */
+static int add_items(struct cli_list *l, const char *v, int paths)
+{
+	char *copy = strdup(v), *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -1;
+	for (char *t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
+		char *item = trim(t), **grown;
+
+		if (!*item)
+			continue;
+		grown = realloc(l->items, (l->n + 1) * sizeof(*grown));
+		if (!grown) {
+			rc = -1;
+			break;
+		}
+		l->items = grown;
+		l->items[l->n] = paths ? expand_home(item) : strdup(item);
+		if (!l->items[l->n])
+			rc = -1;
+		else
+			l->n++;
+	}
+	free(copy);
+	return rc;
+}
+
+static void list_clear(struct cli_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
 }
 
 static int bad(struct cli *cli, const char *path, int line, const char *what, const char *value)
@@ -112,6 +152,27 @@ static int apply(struct cli *cli, struct cli_config *cfg, const char *path, int 
 		} else {
 			return bad(cli, path, line, "unknown key in [reminders]:", key);
 		}
+	} else if (!strcmp(section, "scan")) {
+		if (!strcmp(key, "maildir")) {
+			rc = add_items(&cfg->scan_maildir, value, 1);
+		} else if (!strcmp(key, "mbox")) {
+			rc = add_items(&cfg->scan_mbox, value, 1);
+		} else if (!strcmp(key, "inbound_resets")) {
+			if (!strcasecmp(value, "yes") || !strcasecmp(value, "true"))
+				cfg->scan_skip_inbound = 0;
+			else if (!strcasecmp(value, "no") || !strcasecmp(value, "false"))
+				cfg->scan_skip_inbound = 1;
+			else
+				return bad(cli, path, line, "inbound_resets is yes or no, not",
+					   value);
+		} else {
+			return bad(cli, path, line, "unknown key in [scan]:", key);
+		}
+	} else if (!strcmp(section, "me")) {
+		if (!strcmp(key, "email"))
+			rc = add_items(&cfg->me, value, 0);
+		else
+			return bad(cli, path, line, "unknown key in [me]:", key);
 	} else {
 		return bad(cli, path, line, "unknown section", section);
 	}
@@ -214,5 +275,34 @@ void cli_config_clear(struct cli_config *cfg)
 	free(cfg->calendar);
 	free(cfg->password_command);
 	free(cfg->timezone);
+	list_clear(&cfg->scan_maildir);
+	list_clear(&cfg->scan_mbox);
+	list_clear(&cfg->me);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+char *cli_config_timezone(const struct cli_config *cfg)
+{
+	const char *tz = getenv("TZ");
+	char link[PATH_MAX];
+	ssize_t n;
+	const char *z;
+
+	if (cfg->timezone && *cfg->timezone)
+		return strdup(cfg->timezone);
+	if (tz && *tz) {
+		if (*tz == ':')
+			tz++;
+		if (!strncmp(tz, "/usr/share/zoneinfo/", 20))
+			tz += 20;
+		return strchr(tz, '/') || !strcmp(tz, "UTC") ? strdup(tz) : NULL;
+	}
+	n = readlink("/etc/localtime", link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		z = strstr(link, "zoneinfo/");
+		if (z)
+			return strdup(z + 9);
+	}
+	return NULL;
 }

@@ -12,11 +12,23 @@
  *   mode = rrule                      # rrule | plain
  *   alarm = 09:00                     # or "none"
  *   timezone = Europe/Berlin          # default: the system's
+ *   [scan]
+ *   maildir = ~/Mail                  # more than once, or comma-separated
+ *   mbox = ~/takeout/All mail.mbox
+ *   inbound_resets = yes              # no: mail from a contact is not logged
+ *   [me]
+ *   email = me@example.org, me@work.example
  */
 #ifndef KITH_CLI_CONFIG_H
 #define KITH_CLI_CONFIG_H
 
 #include "cli.h"
+
+/* Values given more than once or comma-separated: items[0..n). */
+struct cli_list {
+	char **items;
+	size_t n;
+};
 
 struct cli_config {
 	char *path; /* the file read; NULL: none */
@@ -30,6 +42,10 @@ struct cli_config {
 	int plain;
 	int alarm;
 	int alarm_minutes;
+	struct cli_list scan_maildir;
+	struct cli_list scan_mbox;
+	int scan_skip_inbound; /* inbound_resets = no */
+	struct cli_list me;    /* [me] email */
 };
 
 /*
@@ -38,6 +54,12 @@ struct cli_config {
  * missing --config file or a bad line is an error (exit code returned).
  */
 int cli_config_load(struct cli *cli, struct cli_config *out);
+/*
+ * The user's zone name ([reminders] timezone, else TZ, else
+ * /etc/localtime), so what is dated is dated in it; NULL: the process's.
+ * Ownership: free().
+ */
+char *cli_config_timezone(const struct cli_config *cfg);
 void cli_config_clear(struct cli_config *cfg);
 
 #endif

@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "review", cmd_review, "the weekly review" },
 	{ "export", cmd_export, "write reminders as iCalendar, or everything as JSON" },
 	{ "import", cmd_import, "import an address book: vCard or Outlook/Google CSV" },
+	{ "scan", cmd_scan, "log the touches found in mail archives (Maildir, mbox)" },
 	{ "sync", cmd_sync, "two-way sync of the reminders with a calendar" },
 	{ "calendars", cmd_calendars, "the calendars on the CalDAV server" },
 	{ "check", cmd_check, "what the CalDAV server supports" },

@@ -175,6 +175,14 @@ int cli_parse_cadence(struct cli *cli, const char *text, struct kith_cadence *ou
 	return EXIT_OK;
 }
 
+int cli_parse_since(struct cli *cli, const char *text, struct kith_date *out)
+{
+	if (kith_import_parse_since(cli->ctx, text, cli->today, out) == KITH_OK)
+		return EXIT_OK;
+	cli_err(cli, "%s", kith_ctx_errmsg(cli->ctx));
+	return EXIT_USAGE;
+}
+
 int cli_parse_int(struct cli *cli, const char *opt, const char *text, long min, long max, long *out)
 {
 	char *end;

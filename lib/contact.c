@@ -129,6 +129,7 @@ void kith_touch_clear(struct kith_touch *t)
 	free(t->channel);
 	free(t->note);
 	free(t->source_key);
+	free(t->found_in);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -152,6 +153,7 @@ const char *kith_source_str(enum kith_source s)
 	case KITH_SOURCE_MANUAL: return "manual";
 	case KITH_SOURCE_CALENDAR: return "calendar";
 	case KITH_SOURCE_IMPORT: return "import";
+	case KITH_SOURCE_MAIL: return "mail";
 	}
 	return "unknown";
 }

@@ -162,6 +162,41 @@ static const char *const migrations[] = {
 	 */
 	("ALTER TABLE reminders ADD COLUMN held TEXT;"
 	 "ALTER TABLE reminders ADD COLUMN held_since TEXT;"),
+	/*
+	 * 8 -> 9: touches found by `kith scan` in mail archives.  A touch
+	 * says where it was found; each source keeps what it was read up to
+	 * (an mbox: the last message's offset, its line and a check of the
+	 * bytes before it; a Maildir: the message files read, by folder and
+	 * unique name) and the earliest --since it was read under, so a
+	 * scan with an earlier one reads it again.  scan_seen holds every
+	 * message key taken, so a copy in another folder counts nothing
+	 * twice, candidates included.  Candidates are the people mailed
+	 * who are not contacts, never added by themselves.
+	 */
+	("ALTER TABLE touches ADD COLUMN found_in TEXT;"
+	 "CREATE TABLE scan_sources ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  kind TEXT NOT NULL,"
+	 "  path TEXT NOT NULL,"
+	 "  mbox_offset INTEGER NOT NULL DEFAULT 0,"
+	 "  mbox_line INTEGER NOT NULL DEFAULT 1,"
+	 "  mbox_check TEXT,"
+	 "  since TEXT,"
+	 "  scanned TEXT,"
+	 "  UNIQUE (kind, path));"
+	 "CREATE TABLE scan_files ("
+	 "  source_id INTEGER NOT NULL REFERENCES scan_sources(id),"
+	 "  name TEXT NOT NULL,"
+	 "  PRIMARY KEY (source_id, name)) WITHOUT ROWID;"
+	 "CREATE TABLE scan_seen (key TEXT PRIMARY KEY) WITHOUT ROWID;"
+	 "CREATE TABLE candidates ("
+	 "  address TEXT PRIMARY KEY COLLATE NOCASE,"
+	 "  name TEXT,"
+	 "  first_on TEXT NOT NULL,"
+	 "  last_on TEXT NOT NULL,"
+	 "  mails_in INTEGER NOT NULL DEFAULT 0,"
+	 "  mails_out INTEGER NOT NULL DEFAULT 0,"
+	 "  meetings INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -17,10 +17,11 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 	rc = bump(store);
 	if (rc)
 		return rc;
-	rc = prepare(store,
-		     "INSERT INTO touches (contact_id, on_date, at, channel, direction, "
-		     "note, source, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-		     &st);
+	rc = prepare(
+		store,
+		"INSERT INTO touches (contact_id, on_date, at, channel, direction, "
+		"note, source, source_key, found_in) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		&st);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, touch->contact_id);
@@ -31,6 +32,7 @@ static enum kith_status add_touch(struct kith_store *store, struct kith_touch *t
 	bind_text(st, 6, touch->note && *touch->note ? touch->note : NULL);
 	sqlite3_bind_int(st, 7, (int)touch->source);
 	bind_text(st, 8, touch->source_key);
+	bind_text(st, 9, touch->found_in);
 	step = sqlite3_step(st);
 	if (step == SQLITE_CONSTRAINT_FOREIGNKEY)
 		rc = kith_fail(store->ctx, KITH_ERR_NOT_FOUND, "no contact #%lld",
@@ -97,6 +99,7 @@ static enum kith_status read_touch(struct kith_store *s, sqlite3_stmt *st, struc
 	t->note = col_text(st, 6, &ok);
 	t->source = (enum kith_source)sqlite3_column_int(st, 7);
 	t->source_key = col_text(st, 8, &ok);
+	t->found_in = col_text(st, 9, &ok);
 	if (!ok) {
 		kith_touch_clear(t);
 		return kith_nomem(s->ctx);
@@ -149,7 +152,7 @@ enum kith_status kith_store_list_touches(struct kith_store *store,
 		filter = &none;
 	rc = prepare(store,
 		     "SELECT id, contact_id, on_date, at, channel, direction, note, source, "
-		     "source_key FROM touches WHERE (?1 = 0 OR contact_id = ?1) "
+		     "source_key, found_in FROM touches WHERE (?1 = 0 OR contact_id = ?1) "
 		     "AND (?2 IS NULL OR on_date >= ?2) AND (?3 IS NULL OR on_date <= ?3) "
 		     "ORDER BY on_date DESC, id DESC",
 		     &st);
@@ -212,7 +215,7 @@ enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_t
 
 	rc = prepare(store,
 		     "SELECT t.id, t.contact_id, t.on_date, t.at, t.channel, t.direction, "
-		     "t.note, t.source, t.source_key FROM contacts c "
+		     "t.note, t.source, t.source_key, t.found_in FROM contacts c "
 		     "JOIN touches t ON t.id = c.last_touch_id ORDER BY t.contact_id",
 		     &st);
 	if (rc)

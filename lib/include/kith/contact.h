@@ -90,6 +90,7 @@ enum kith_source {
 	KITH_SOURCE_MANUAL = 0,
 	KITH_SOURCE_CALENDAR = 1, /* a completion read from a calendar */
 	KITH_SOURCE_IMPORT = 2,
+	KITH_SOURCE_MAIL = 3, /* found by kith scan in a mail archive */
 };
 
 KITH_API const char *kith_direction_str(enum kith_direction d);
@@ -108,6 +109,7 @@ struct kith_touch {
 	char *note; /* may be NULL */
 	enum kith_source source;
 	char *source_key; /* idempotency key for imported/calendar touches; may be NULL */
+	char *found_in;   /* the source a scanned touch was found in ("~/Mail/Sent"); may be NULL */
 };
 
 KITH_API void kith_touch_list_free(struct kith_touch *touches, size_t n);

@@ -17,5 +17,6 @@
 #include <kith/import.h>
 #include <kith/sync.h>
 #include <kith/file.h>
+#include <kith/scan.h>
 
 #endif

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scan job: every source in turn, every message through the rules,
+ * touches logged and candidates counted, one transaction per batch with
+ * the source's read position in it, so a kill loses at most a batch and
+ * the next scan resumes where the last commit left off.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ctx.h"
+#include "scan/internal.h"
+#include "store/scan-state.h"
+#include "store/store.h"
+
+/* Messages per transaction. */
+#define BATCH 500
+/* Messages between two progress calls. */
+#define PROGRESS_EVERY 200
+
+struct job {
+	struct kith_store *store;
+	struct kith_ctx *ctx;
+	const struct kith_scan_options *o;
+	struct kith_scan_summary *sum;
+	struct kith_mail_me me;
+	const struct kith_scan_source *src;
+	const char *label;    /* the source's */
+	const char *found_in; /* the message's: label, or label/folder */
+	struct kith_buf folder;
+	struct kith_scan_state state;
+	size_t in_batch;
+	size_t n_read; /* messages read in this run, for progress */
+};
+
+static const char *kind_name(enum kith_scan_kind k)
+{
+	return k == KITH_SCAN_MBOX ? "mbox" : "maildir";
+}
+
+static enum kith_status add_problem(struct kith_scan_summary *sum, struct kith_ctx *ctx,
+				    const char *where, const char *what)
+{
+	struct kith_scan_problem *grown;
+
+	if (sum->n_problems >= KITH_SCAN_PROBLEMS_MAX) {
+		sum->more_problems++;
+		return KITH_OK;
+	}
+	grown = realloc(sum->problems, (sum->n_problems + 1) * sizeof(*grown));
+	if (!grown)
+		return kith_nomem(ctx);
+	sum->problems = grown;
+	grown[sum->n_problems].where = strdup(where);
+	grown[sum->n_problems].what = strdup(what);
+	if (!grown[sum->n_problems].where || !grown[sum->n_problems].what) {
+		free(grown[sum->n_problems].where);
+		free(grown[sum->n_problems].what);
+		return kith_nomem(ctx);
+	}
+	sum->n_problems++;
+	return KITH_OK;
+}
+
+static enum kith_status on_problem(const char *where, const char *what, void *arg)
+{
+	struct job *j = arg;
+
+	return add_problem(j->sum, j->ctx, where, what);
+}
+
+static int on_seen(const char *name, void *arg)
+{
+	struct job *j = arg;
+	int seen = 0;
+
+	/* A failed lookup reads the file again: its key makes that harmless. */
+	if (kith_store_scan_file_seen(j->store, j->state.id, name, &seen) != KITH_OK)
+		return 0;
+	return seen;
+}
+
+/* The end of a batch: where the source stands, committed with what it found. */
+static enum kith_status next_batch(struct job *j, off_t mbox_at, long mbox_line)
+{
+	enum kith_status rc;
+
+	if (j->o->dry_run || ++j->in_batch < BATCH)
+		return KITH_OK;
+	j->in_batch = 0;
+	if (j->src->kind == KITH_SCAN_MBOX) {
+		/* A message start: a scan killed after this commit resumes there. */
+		struct kith_mbox_mark mark = { mbox_at, mbox_line, 0 };
+
+		rc = kith_mbox_mark_here(j->ctx, j->src->path, &mark);
+		if (rc)
+			return rc;
+		j->state.mbox_offset = (int64_t)mark.offset;
+		j->state.mbox_line = mark.line;
+		j->state.mbox_check = mark.check;
+	}
+	rc = kith_store_scan_source_save(j->store, &j->state);
+	if (!rc)
+		rc = kith_store_commit(j->store);
+	if (!rc)
+		rc = kith_store_begin(j->store);
+	return rc;
+}
+
+static enum kith_status log_touch(struct job *j, const struct kith_mail_verdict *v,
+				  const struct kith_mail_touch *t)
+{
+	struct kith_scan_found f;
+	struct kith_touch touch;
+	struct kith_buf key = KITH_BUF_INIT;
+	char *name = NULL;
+	int64_t id = 0;
+	enum kith_status rc;
+
+	rc = kith_store_contact_by_email(j->store, t->who->addr, &id, &name);
+	if (rc == KITH_ERR_NOT_FOUND) {
+		j->sum->candidates++;
+		return kith_store_candidate_add(j->store, t->who->addr, t->who->name, v->on,
+						t->direction == KITH_INBOUND);
+	}
+	if (rc)
+		return rc;
+	/* One message, several contacts: one touch each. */
+	kith_buf_printf(&key, "%s#%" PRId64, v->key, id);
+	if (key.failed) {
+		free(name);
+		return kith_nomem(j->ctx);
+	}
+	memset(&touch, 0, sizeof(touch));
+	touch.contact_id = id;
+	touch.on = v->on;
+	touch.channel = (char *)"email";
+	touch.direction = t->direction;
+	touch.note = (char *)(v->note[0] ? v->note : NULL);
+	touch.source = KITH_SOURCE_MAIL;
+	touch.source_key = (char *)kith_buf_str(&key);
+	touch.found_in = (char *)j->found_in;
+	rc = kith_store_add_touch(j->store, &touch);
+	if (rc == KITH_OK) {
+		rc = KITH_OK;
+		j->sum->touches++;
+		if (j->o->found) {
+			memset(&f, 0, sizeof(f));
+			f.contact_id = id;
+			f.contact_name = name;
+			f.address = t->who->addr;
+			f.on = v->on;
+			f.direction = t->direction;
+			f.note = touch.note;
+			f.found_in = j->found_in;
+			j->o->found(&f, j->o->arg);
+		}
+	} else if (rc == KITH_ERR_EXISTS) {
+		rc = KITH_OK; /* already logged: what keys are for */
+	}
+	kith_buf_free(&key);
+	free(name);
+	return rc;
+}
+
+static enum kith_status handle(struct job *j, const struct kith_scan_msg *m,
+			       const struct kith_mail_header *h, int *done)
+{
+	struct kith_mail_verdict v;
+	char date[KITH_DATE_BUFSZ];
+	char what[128];
+	enum kith_status rc;
+	int seen = 0;
+
+	*done = 1; /* a file is read for good unless it must be read again */
+	rc = kith_mail_rules(j->ctx, h, &j->me, j->o->tzid, &v);
+	if (rc)
+		return rc;
+	if (kith_date_is_set(j->o->today) && kith_date_cmp(v.on, j->o->today) > 0) {
+		j->sum->not_in_since++;
+		*done = 0;
+		snprintf(what, sizeof(what), "dated %s, in the future: not logged",
+			 kith_date_format(v.on, date));
+		rc = add_problem(j->sum, j->ctx, m->where, what);
+		goto out;
+	}
+	if (kith_date_is_set(j->o->since) && kith_date_cmp(v.on, j->o->since) < 0) {
+		j->sum->not_in_since++;
+		goto out;
+	}
+	rc = kith_store_scan_take(j->store, v.key, &seen);
+	if (rc)
+		goto out;
+	if (seen) {
+		j->sum->seen++;
+		goto out;
+	}
+	j->sum->messages++;
+	if (v.skip) {
+		if (kith_mail_bulk_reason(h))
+			j->sum->bulk++;
+		goto out;
+	}
+	for (size_t i = 0; i < v.n && !rc; i++) {
+		if (v.touches[i].direction == KITH_INBOUND && j->o->skip_inbound) {
+			j->sum->inbound_skipped++;
+			continue;
+		}
+		rc = log_touch(j, &v, &v.touches[i]);
+	}
+out:
+	kith_mail_verdict_clear(&v);
+	return rc;
+}
+
+static enum kith_status on_message(const struct kith_scan_msg *m, void *arg)
+{
+	struct job *j = arg;
+	struct kith_mail_header h;
+	char what[KITH_ERRMSG_MAX + 16];
+	enum kith_status rc;
+	int done = 0;
+
+	if (j->o->progress && ++j->n_read % PROGRESS_EVERY == 0)
+		j->o->progress(j->n_read, j->label, j->o->arg);
+	if (m->name) {
+		/* A Maildir tree: the touch names its folder ("~/Mail/Sent"), not the tree. */
+		const char *slash = strrchr(m->name, '/');
+		size_t n = slash ? (size_t)(slash - m->name) : 0;
+
+		kith_buf_reset(&j->folder);
+		kith_buf_append(&j->folder, j->label);
+		if (n > 2 && !strncmp(m->name, "./", 2))
+			kith_buf_printf(&j->folder, "/%.*s", (int)(n - 2), m->name + 2);
+		if (j->folder.failed)
+			return kith_nomem(j->ctx);
+		j->found_in = kith_buf_str(&j->folder);
+	}
+	rc = kith_mail_parse_header(j->ctx, m->header, m->header_len, &h);
+	if (rc == KITH_ERR_PARSE) {
+		snprintf(what, sizeof(what), "skipped: %s", kith_ctx_errmsg(j->ctx));
+		rc = add_problem(j->sum, j->ctx, m->where, what);
+	} else if (rc == KITH_OK) {
+		rc = handle(j, m, &h, &done);
+	}
+	kith_mail_header_clear(&h);
+	if (!rc && done && m->name)
+		rc = kith_store_scan_file_add(j->store, j->state.id, m->name);
+	if (!rc)
+		rc = next_batch(j, m->offset, m->line);
+	return rc;
+}
+
+/* The earlier of two bounds, unset being "everything". */
+static struct kith_date later_bound(struct kith_date a, struct kith_date b)
+{
+	if (!kith_date_is_set(a))
+		return b;
+	if (!kith_date_is_set(b))
+		return a;
+	return kith_date_cmp(a, b) > 0 ? a : b;
+}
+
+static enum kith_status scan_source(struct job *j)
+{
+	const struct kith_scan_source *src = j->src;
+	struct kith_scan_reader rd = { on_message, on_problem, NULL, j };
+	struct kith_date since = j->o->since;
+	struct kith_mbox_mark mark;
+	enum kith_status rc;
+	int again = 0, fits;
+
+	rc = kith_store_scan_source(j->store, kind_name(src->kind), src->path, &j->state);
+	if (rc)
+		return rc;
+	/* Read under a later --since than this one: what was left out is read now. */
+	if (!j->state.is_new && kith_date_is_set(j->state.since) &&
+	    (!kith_date_is_set(since) || kith_date_cmp(since, j->state.since) < 0))
+		again = 1;
+	if (again || j->state.is_new) {
+		j->state.since = since;
+		j->state.mbox_offset = 0;
+		j->state.mbox_line = 1;
+		j->state.mbox_check = 0;
+		rc = kith_store_scan_source_reset(j->store, j->state.id);
+		if (rc)
+			return rc;
+	} else {
+		/* New mail is read from this --since on: the source is whole from the later one. */
+		j->state.since = later_bound(j->state.since, since);
+	}
+	if (src->kind == KITH_SCAN_MAILDIR) {
+		rd.seen = on_seen;
+		rc = kith_maildir_read(j->ctx, src->path, &rd);
+	} else {
+		mark.offset = (off_t)j->state.mbox_offset;
+		mark.line = j->state.mbox_line;
+		mark.check = j->state.mbox_check;
+		if (mark.offset > 0) {
+			rc = kith_mbox_check(j->ctx, src->path, &mark, &fits);
+			if (!rc && !fits) {
+				/* Rewritten (compacted, shortened): read whole; keys count nothing
+				 * twice. */
+				j->sum->reread++;
+				mark.offset = 0;
+				mark.line = 1;
+			}
+		}
+		if (!rc)
+			rc = kith_mbox_read(j->ctx, src->path, &mark, &rd);
+		if (!rc) {
+			j->state.mbox_offset = (int64_t)mark.offset;
+			j->state.mbox_line = mark.line;
+			j->state.mbox_check = mark.check;
+		}
+	}
+	if (rc == KITH_ERR_IO || rc == KITH_ERR_PARSE) {
+		/* The source, not the store: say so and go on with the others. */
+		j->sum->failed_sources++;
+		return add_problem(j->sum, j->ctx, src->path, kith_ctx_errmsg(j->ctx));
+	}
+	if (!rc)
+		rc = kith_store_scan_source_save(j->store, &j->state);
+	return rc;
+}
+
+enum kith_status kith_scan(struct kith_store *store, const struct kith_scan_options *opts,
+			   struct kith_scan_summary *out)
+{
+	struct kith_ctx *ctx = kith_store_ctx(store);
+	enum kith_status rc = KITH_OK;
+	struct job j;
+
+	memset(out, 0, sizeof(*out));
+	if (opts->n_sources > 0 && opts->n_me == 0)
+		return kith_fail(ctx, KITH_ERR_INVALID,
+				 "scanning mail needs your own addresses, to tell sent from "
+				 "received");
+	memset(&j, 0, sizeof(j));
+	j.store = store;
+	j.ctx = ctx;
+	j.o = opts;
+	j.sum = out;
+	j.me.addrs = opts->me;
+	j.me.n = opts->n_me;
+	/* A dry run is one transaction, rolled back: what it takes is forgotten. */
+	if (opts->dry_run && (rc = kith_store_begin(store)))
+		return rc;
+	for (size_t i = 0; i < opts->n_sources && !rc; i++) {
+		j.src = &opts->sources[i];
+		j.label = j.src->label ? j.src->label : j.src->path;
+		j.found_in = j.label;
+		j.in_batch = 0;
+		if (!opts->dry_run && (rc = kith_store_begin(store)))
+			break;
+		rc = scan_source(&j);
+		if (!opts->dry_run) {
+			if (!rc)
+				rc = kith_store_commit(store);
+			else
+				kith_store_rollback(store);
+		}
+	}
+	if (opts->dry_run)
+		kith_store_rollback(store);
+	kith_buf_free(&j.folder);
+	if (!rc && opts->progress && j.n_read >= PROGRESS_EVERY)
+		opts->progress(j.n_read, NULL, opts->arg);
+	return rc;
+}
+
+void kith_scan_summary_clear(struct kith_scan_summary *s)
+{
+	for (size_t i = 0; i < s->n_problems; i++) {
+		free(s->problems[i].where);
+		free(s->problems[i].what);
+	}
+	free(s->problems);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private: what kith scan (lib/scan/) keeps in the store: per source what
+ * was read, the message keys taken, the candidates, and the contacts by
+ * address.  Implemented in store/scan-state.c.
+ */
+#ifndef KITH_STORE_SCAN_STATE_H
+#define KITH_STORE_SCAN_STATE_H
+
+#include <stdint.h>
+
+#include <kith/store.h>
+
+struct kith_scan_state {
+	int64_t id;
+	int64_t mbox_offset;    /* mbox: the start of the last message read */
+	long mbox_line;         /* its line number */
+	uint64_t mbox_check;    /* kith_mbox_check()'s hash there; 0: none yet */
+	struct kith_date since; /* the earliest mail the source was read for; unset: all */
+	int is_new;             /* never read before */
+};
+
+/* The state of (kind, path), created when it is new. */
+enum kith_status kith_store_scan_source(struct kith_store *store, const char *kind,
+					const char *path, struct kith_scan_state *out);
+enum kith_status kith_store_scan_source_save(struct kith_store *store,
+					     const struct kith_scan_state *state);
+/* Forget which files of the source were read (it is read again from the start). */
+enum kith_status kith_store_scan_source_reset(struct kith_store *store, int64_t id);
+
+/* *seen 1 when the Maildir file `name` of source id was read. */
+enum kith_status kith_store_scan_file_seen(struct kith_store *store, int64_t id, const char *name,
+					   int *seen);
+enum kith_status kith_store_scan_file_add(struct kith_store *store, int64_t id, const char *name);
+
+/* Takes a message key: *was_seen 1 (and nothing written) when it was taken before. */
+enum kith_status kith_store_scan_take(struct kith_store *store, const char *key, int *was_seen);
+
+/*
+ * The contact with address addr (case-insensitive; the lowest id if
+ * several): KITH_ERR_NOT_FOUND without one.  Ownership: free(*name).
+ */
+enum kith_status kith_store_contact_by_email(struct kith_store *store, const char *addr,
+					     int64_t *id, char **name);
+
+/* One mail with addr, who is not a contact: counted in or out, dated on. */
+enum kith_status kith_store_candidate_add(struct kith_store *store, const char *addr,
+					  const char *name, struct kith_date on, int inbound);
+
+#endif
