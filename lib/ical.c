@@ -1273,13 +1273,32 @@ static void yield(struct meet *st, struct vevent *e, const char *rid, struct ica
 static const char *const occurrence_props[] = { "RRULE",  "RDATE",         "EXDATE", "DTSTART",
 						"STATUS", "RECURRENCE-ID", "EXRULE" };
 
+/* *t, a value of p, with its zone; a problem (and -1) when its TZID names none. */
+static int zoned(struct meet *st, struct vevent *e, icalproperty *p, struct icaltimetype *t)
+{
+	const char *bad_tzid = NULL;
+
+	if (with_zone(st->cal, p, t, &bad_tzid) == 0)
+		return 0;
+	problem(st, e, "not read: %s names an unknown time zone '%.*s%s'",
+		icalproperty_kind_to_string(icalproperty_isa(p)), KITH_ECHO(bad_tzid));
+	return -1;
+}
+
+/* An RDATE's instant (the start of a PERIOD), without its zone. */
+static struct icaltimetype rdate_of(icalproperty *p)
+{
+	struct icaldatetimeperiodtype d = icalproperty_get_rdate(p);
+
+	return icaltime_is_null_time(d.time) ? d.period.start : d.time;
+}
+
 /*
  * Reads e's DTSTART (and an override's RECURRENCE-ID) with their zones;
  * a problem and 1 when e cannot be read as libical left it.
  */
 static int check_event(struct meet *st, struct vevent *e)
 {
-	const char *bad_tzid = NULL;
 	icalproperty *p;
 
 	for (p = icalcomponent_get_first_property(e->c, ICAL_XLICERROR_PROPERTY); p;
@@ -1307,12 +1326,8 @@ static int check_event(struct meet *st, struct vevent *e)
 			problem(st, e, "not read: its RECURRENCE-ID is not a date");
 			return 1;
 		}
-		if (with_zone(st->cal, p, &rid, &bad_tzid) < 0) {
-			problem(st, e,
-				"not read: RECURRENCE-ID names an unknown time zone '%.*s%s'",
-				KITH_ECHO(bad_tzid));
+		if (zoned(st, e, p, &rid) < 0)
 			return 1;
-		}
 		rid_text(rid, e->rid);
 		e->start = rid;
 	}
@@ -1328,10 +1343,21 @@ static int check_event(struct meet *st, struct vevent *e)
 		problem(st, e, "not read: its DTSTART is not a date");
 		return 1;
 	}
-	if (with_zone(st->cal, p, &e->start, &bad_tzid) < 0) {
-		problem(st, e, "not read: DTSTART names an unknown time zone '%.*s%s'",
-			KITH_ECHO(bad_tzid));
+	if (zoned(st, e, p, &e->start) < 0)
 		return 1;
+	/* Checked here, so a bad one stops the series before it yields anything. */
+	for (p = icalcomponent_get_first_property(e->c, ICAL_ANY_PROPERTY); p;
+	     p = icalcomponent_get_next_property(e->c, ICAL_ANY_PROPERTY)) {
+		struct icaltimetype t;
+
+		if (icalproperty_isa(p) == ICAL_EXDATE_PROPERTY)
+			t = icalproperty_get_exdate(p);
+		else if (icalproperty_isa(p) == ICAL_RDATE_PROPERTY)
+			t = rdate_of(p);
+		else
+			continue;
+		if (zoned(st, e, p, &t) < 0)
+			return 1;
 	}
 	return 0;
 }
@@ -1357,6 +1383,16 @@ struct series {
 	struct kith_strmap seen;      /* occurrences already dealt with */
 	size_t steps;
 };
+
+/* Counts one occurrence of s; 0 once the series has had its share. */
+static int step(struct meet *st, struct series *s)
+{
+	if (++s->steps <= KITH_MEETINGS_MAX_STEPS)
+		return 1;
+	if (s->steps == KITH_MEETINGS_MAX_STEPS + 1)
+		problem(st, s->master, "series cut after %d occurrences", KITH_MEETINGS_MAX_STEPS);
+	return 0;
+}
 
 static int put_key(struct meet *st, struct kith_strmap *m, const char *key, size_t val)
 {
@@ -1396,19 +1432,14 @@ static void occurrence(struct meet *st, struct series *s, struct icaltimetype t)
 static int read_exdates(struct meet *st, struct series *s)
 {
 	icalcomponent *c = s->master->c;
-	const char *bad_tzid = NULL;
 
 	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p;
 	     p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
 		struct icaltimetype t = icalproperty_get_exdate(p);
 		char rid[24];
 
-		if (with_zone(st->cal, p, &t, &bad_tzid) < 0) {
-			problem(st, s->master,
-				"not read: EXDATE names an unknown time zone '%.*s%s'",
-				KITH_ECHO(bad_tzid));
+		if (zoned(st, s->master, p, &t) < 0) /* check_event() saw it is not */
 			return -1;
-		}
 		rid_text(t, rid);
 		if (put_key(st, &s->excluded, rid, 0))
 			return -1;
@@ -1454,11 +1485,8 @@ static void expand_rrule(struct meet *st, struct series *s, struct icalrecurrenc
 			break;
 		t.zone = start.zone;
 		t.is_date = start.is_date;
-		if (++s->steps > KITH_MEETINGS_MAX_STEPS) {
-			problem(st, s->master, "series cut after %d occurrences",
-				KITH_MEETINGS_MAX_STEPS);
+		if (!step(st, s))
 			break;
-		}
 		if (s->steps % 1024 == 0 && over_budget(st, s->master))
 			break;
 		at = meeting_instant(st, t);
@@ -1474,27 +1502,16 @@ static void expand_rrule(struct meet *st, struct series *s, struct icalrecurrenc
 static void expand_rdates(struct meet *st, struct series *s)
 {
 	icalcomponent *c = s->master->c;
-	const char *bad_tzid = NULL;
 
 	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p;
 	     p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY)) {
-		struct icaldatetimeperiodtype d = icalproperty_get_rdate(p);
-		struct icaltimetype t = icaltime_is_null_time(d.time) ? d.period.start : d.time;
+		struct icaltimetype t = rdate_of(p);
 
-		if (st->nomem || st->full)
+		if (st->nomem || st->full || !step(st, s))
 			return;
-		if (++s->steps > KITH_MEETINGS_MAX_STEPS) {
-			problem(st, s->master, "series cut after %d occurrences",
-				KITH_MEETINGS_MAX_STEPS);
-			return;
-		}
-		if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
+		if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t) ||
+		    zoned(st, s->master, p, &t) < 0)
 			continue;
-		if (with_zone(st->cal, p, &t, &bad_tzid) < 0) {
-			problem(st, s->master, "RDATE names an unknown time zone '%.*s%s': skipped",
-				KITH_ECHO(bad_tzid));
-			continue;
-		}
 		occurrence(st, s, t);
 	}
 }

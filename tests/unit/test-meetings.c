@@ -237,6 +237,21 @@ static void all_day_and_floating(void **state)
 		assert_false(m.items[1].all_day);
 		kith_meetings_clear(&m);
 	}
+	/* 08:00 this morning, floating: over in Auckland (19:00 UTC yesterday), not yet in LA. */
+	{
+		static const char morning[] =
+			"BEGIN:VEVENT\nUID:morning@x\nDTSTART:20260213T080000\n"
+			"ATTENDEE:mailto:bob@example.org\nEND:VEVENT\n";
+		struct kith_meetings m = parse(morning, "Pacific/Auckland");
+
+		assert_int_equal(m.n, 1);
+		assert_int_equal(m.items[0].start, 1770922800); /* 2026-02-12T19:00:00Z */
+		assert_date(m.items[0].date, 2026, 2, 13);
+		kith_meetings_clear(&m);
+		m = parse(morning, "America/Los_Angeles");
+		assert_int_equal(m.n, 0);
+		kith_meetings_clear(&m);
+	}
 }
 
 /* 20:00 in New York on the 10th is the 11th in Berlin and still the 10th in Los Angeles. */
@@ -357,29 +372,45 @@ static void broken_items_reported_others_read(void **state)
 		"ATTENDEE:mailto:bob@example.org\nEND:VEVENT\n"
 		"BEGIN:VEVENT\nUID:no-start@x\nATTENDEE:mailto:bob@example.org\nEND:VEVENT\n"
 		"BEGIN:VEVENT\nUID:good-2@x\nDTSTART:20260203T090000Z\n"
-		"ATTENDEE:mailto:carol@example.org\nEND:VEVENT\n";
+		"ATTENDEE:mailto:carol@example.org\nEND:VEVENT\n"
+		/* A series with a bad RDATE zone yields nothing, not the rest of it. */
+		"BEGIN:VEVENT\nUID:bad-rdate@x\nDTSTART:20260105T090000Z\nRRULE:FREQ=WEEKLY\n"
+		"RDATE;TZID=Nowhere:20260110T090000\nATTENDEE:mailto:bob@example.org\nEND:VEVENT\n"
+		/* An override that cannot be read hides its occurrence, not the series. */
+		"BEGIN:VEVENT\nUID:series@x\nDTSTART:20260202T090000Z\nRRULE:FREQ=DAILY;COUNT=2\n"
+		"ATTENDEE:mailto:bob@example.org\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:series@x\nRECURRENCE-ID:20260203T090000Z\n"
+		"DTSTART;TZID=Nowhere:20260203T100000\nATTENDEE:mailto:bob@example.org\n"
+		"END:VEVENT\n";
 	static const char *const want[] = {
 		"2026-02-02 20260202T090000Z",
 		"2026-02-03 20260203T090000Z",
+		"2026-02-02 20260202T090000Z",
 	};
 	struct kith_meetings m = parse(body, "UTC");
 
 	(void)state;
-	assert_meetings(&m, want, 2);
+	assert_meetings(&m, want, 3);
+	assert_string_equal(m.items[2].uid, "series@x");
 	for (size_t i = 0; i < m.n_problems; i++)
 		print_message("  line %d %s: %s\n", m.problems[i].line, m.problems[i].uid,
 			      m.problems[i].message);
-	assert_int_equal(m.n_problems, 3);
+	assert_int_equal(m.n_problems, 5);
 	/* In UID order; lines count from the file's first line (BEGIN:VCALENDAR is 1). */
-	assert_string_equal(m.problems[0].uid, "bad-rrule@x");
-	assert_int_equal(m.problems[0].line, 9);
-	assert_non_null(strstr(m.problems[0].message, "RRULE"));
-	assert_non_null(strstr(m.problems[0].message, "BYDAY=XX"));
-	assert_string_equal(m.problems[1].uid, "bad-tzid@x");
-	assert_int_equal(m.problems[1].line, 15);
-	assert_non_null(strstr(m.problems[1].message, "unknown time zone 'Mars/Olympus_Mons'"));
-	assert_string_equal(m.problems[2].uid, "no-start@x");
-	assert_non_null(strstr(m.problems[2].message, "no DTSTART"));
+	assert_string_equal(m.problems[0].uid, "bad-rdate@x");
+	assert_int_equal(m.problems[0].line, 29);
+	assert_non_null(strstr(m.problems[0].message, "RDATE names an unknown time zone"));
+	assert_string_equal(m.problems[1].uid, "bad-rrule@x");
+	assert_int_equal(m.problems[1].line, 9);
+	assert_non_null(strstr(m.problems[1].message, "its RRULE cannot be read"));
+	assert_non_null(strstr(m.problems[1].message, "'FREQ=WEEKLY;BYDAY=XX'"));
+	assert_string_equal(m.problems[2].uid, "bad-tzid@x");
+	assert_int_equal(m.problems[2].line, 15);
+	assert_non_null(strstr(m.problems[2].message, "unknown time zone 'Mars/Olympus_Mons'"));
+	assert_string_equal(m.problems[3].uid, "no-start@x");
+	assert_non_null(strstr(m.problems[3].message, "no DTSTART"));
+	assert_string_equal(m.problems[4].uid, "series@x");
+	assert_int_equal(m.problems[4].line, 42);
 	kith_meetings_clear(&m);
 }
 
@@ -477,6 +508,35 @@ static void google_export(void **state)
 	kith_meetings_clear(&m);
 }
 
+/* Without a zone in the query, the process's (TZ) is the user's. */
+static void process_zone(void **state)
+{
+	static const char body[] =
+		"BEGIN:VEVENT\nUID:morning@x\nDTSTART:20260213T080000\n"
+		"ATTENDEE:mailto:bob@example.org\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:ny@x\nDTSTART;TZID=America/New_York:20260210T200000\n"
+		"ATTENDEE:mailto:bob@example.org\nEND:VEVENT\n";
+	struct kith_meetings m;
+
+	(void)state;
+	setenv("TZ", "Pacific/Auckland", 1);
+	tzset();
+	m = parse(body, NULL);
+	assert_int_equal(m.n, 2);
+	assert_string_equal(m.items[0].uid, "morning@x");
+	assert_int_equal(m.items[0].start, 1770922800);
+	assert_date(m.items[1].date, 2026, 2, 11);
+	kith_meetings_clear(&m);
+	setenv("TZ", "America/Los_Angeles", 1);
+	tzset();
+	m = parse(body, NULL);
+	assert_int_equal(m.n, 1);
+	assert_date(m.items[0].date, 2026, 2, 10);
+	kith_meetings_clear(&m);
+	unsetenv("TZ");
+	tzset();
+}
+
 static void bad_input(void **state)
 {
 	struct kith_meeting_query q = query("Europe/Berlin", 0);
@@ -515,6 +575,7 @@ int main(void)
 		cmocka_unit_test(nobody_else_no_meeting),
 		cmocka_unit_test(outlook_export),
 		cmocka_unit_test(google_export),
+		cmocka_unit_test(process_zone),
 		cmocka_unit_test(bad_input),
 	};
 
