@@ -303,10 +303,16 @@ static void since_jump_matches_full_expansion(void **state)
 		"FREQ=DAILY;INTERVAL=3",
 		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=1",
 	};
+	static const char *const starts[] = {
+		"DTSTART;TZID=Europe/Berlin:20180104T083000",
+		"DTSTART;VALUE=DATE:20180104",
+		"DTSTART:20180104T233000Z",
+		"DTSTART:20180104T233000",
+	};
 	const time_t since = 1748736000; /* 2025-06-01 */
 
 	(void)state;
-	for (size_t r = 0; r < 4; r++) {
+	for (size_t r = 0; r < 16; r++) {
 		char body[512];
 		struct kith_meeting_query all = query("Europe/Berlin", 0);
 		struct kith_meeting_query from = query("Europe/Berlin", since);
@@ -314,14 +320,15 @@ static void since_jump_matches_full_expansion(void **state)
 		size_t k = 0;
 
 		snprintf(body, sizeof(body),
-			 "BEGIN:VEVENT\nUID:r@x\nDTSTART;TZID=Europe/Berlin:20180104T083000\n"
-			 "RRULE:%s\nATTENDEE:mailto:bob@example.org\nEND:VEVENT\n",
-			 rules[r]);
+			 "BEGIN:VEVENT\nUID:r@x\n%s\nRRULE:%s\n"
+			 "ATTENDEE:mailto:bob@example.org\nEND:VEVENT\n",
+			 starts[r / 4], rules[r % 4]);
 		a = parse_q(body, &all);
 		b = parse_q(body, &from);
 		while (k < a.n && a.items[k].start < since)
 			k++;
-		print_message("%s: %zu from since, %zu in all\n", rules[r], b.n, a.n - k);
+		print_message("%s %s: %zu from since, %zu in all\n", starts[r / 4], rules[r % 4],
+			      b.n, a.n - k);
 		assert_true(b.n > 0);
 		assert_int_equal(b.n, a.n - k);
 		for (size_t i = 0; i < b.n; i++)
