@@ -119,4 +119,98 @@ void kith_ical_split_clear(struct kith_ical_split *s);
 enum kith_status kith_ical_join_file(struct kith_ctx *ctx, const char *rest,
 				     const char *const *texts, size_t n, char **out);
 
+/* ---- meetings: the VEVENTs that happened ---- */
+
+/*
+ * Bounds on the expansion of one call, so a hostile calendar costs
+ * seconds, not hours.  Per event (a master and its overrides): at most
+ * KITH_MEETINGS_MAX_STEPS occurrences are generated from `since` (a
+ * daily meeting for 27 years).  A series recurring more often than daily
+ * (FREQ=HOURLY and finer) is not read: a touch is a day, no one holds
+ * such meetings, and libical can spend minutes on one such rule.  Per
+ * call: after KITH_MEETINGS_CPU_BUDGET seconds of CPU, the series left
+ * are not expanded.  Each cut is a problem naming the event.
+ */
+#define KITH_MEETINGS_MAX_STEPS 10000
+#define KITH_MEETINGS_CPU_BUDGET 10
+
+enum kith_partstat {
+	KITH_PARTSTAT_NONE = 0, /* not written (an ORGANIZER has none) */
+	KITH_PARTSTAT_NEEDS_ACTION,
+	KITH_PARTSTAT_ACCEPTED,
+	KITH_PARTSTAT_DECLINED,
+	KITH_PARTSTAT_TENTATIVE,
+	KITH_PARTSTAT_DELEGATED,
+	KITH_PARTSTAT_OTHER,
+};
+
+/* Someone on a meeting: its ORGANIZER and ATTENDEEs, one entry per address. */
+struct kith_meeting_person {
+	char *email; /* mailto: stripped, domain lowercased; never NULL */
+	char *name;  /* CN; NULL: none */
+	enum kith_partstat partstat;
+	int organizer;
+	int me; /* one of the query's addresses */
+};
+
+/*
+ * One occurrence that happened.  (uid, rid) names it for good: rid is
+ * the RECURRENCE-ID, or the start the series gave the occurrence, as
+ * iCalendar text: "YYYYMMDDTHHMMSSZ" (UTC) for a time with a zone,
+ * "YYYYMMDDTHHMMSS" floating, "YYYYMMDD" all-day.  An override moved to
+ * another day keeps the rid of the occurrence it replaces.
+ */
+struct kith_meeting {
+	char *uid;
+	char *rid;
+	time_t start;          /* floating and all-day: in the user's zone */
+	struct kith_date date; /* the local date of start in the user's zone */
+	int all_day;
+	char *summary; /* NULL: none */
+	/* people[first .. first + n) of the kith_meetings: shared by a series */
+	size_t first_person, n_people;
+};
+
+/* An event that could not be read (or only in part); the others were. */
+struct kith_meeting_problem {
+	char *uid;     /* NULL: the event has none */
+	int line;      /* of its BEGIN:VEVENT; 0: not known */
+	char *message; /* says what and why */
+};
+
+struct kith_meetings {
+	struct kith_meeting *items;
+	size_t n;
+	struct kith_meeting_person *people;
+	size_t n_people;
+	struct kith_meeting_problem *problems;
+	size_t n_problems;
+};
+
+struct kith_meeting_query {
+	const char *tzid;      /* the user's zone; NULL: the process's */
+	time_t now;            /* occurrences starting later are not yielded */
+	time_t since;          /* ... nor those starting before; 0: no bound */
+	const char *const *me; /* the user's addresses */
+	size_t n_me;
+};
+
+/*
+ * The meetings of one calendar (an Outlook or Google export, one CalDAV
+ * resource): every VEVENT occurrence starting in [since, now], a series
+ * expanded by RRULE and RDATE less EXDATE, a RECURRENCE-ID override in
+ * place of its occurrence.  Never yielded: STATUS:CANCELLED (a master:
+ * the whole series), an occurrence one of `me` declined, one without a
+ * person other than `me` who did not decline (CUTYPE=ROOM/RESOURCE
+ * entries are not people).  An event with a broken RRULE, RDATE, EXDATE,
+ * DTSTART or TZID is a problem and yields nothing; the others are read.
+ * Bytes that are not a calendar are KITH_ERR_PARSE; an unknown
+ * q->tzid is KITH_ERR_INVALID.  Ownership: kith_meetings_clear(out),
+ * also after a failure.
+ */
+enum kith_status kith_ical_parse_meetings(struct kith_ctx *ctx, const char *bytes, size_t len,
+					  const struct kith_meeting_query *q,
+					  struct kith_meetings *out);
+void kith_meetings_clear(struct kith_meetings *m);
+
 #endif
