@@ -37,6 +37,26 @@ static const char *const keys[] = { "name",     "address",   "first",   "last",
 				    "mails_in", "mails_out", "meetings" };
 #define NCOLS (sizeof(headers) / sizeof(headers[0]))
 
+/* One candidate's columns, as the table and CSV print them (a NULL name stays NULL). */
+struct cells {
+	char first[KITH_DATE_BUFSZ], last[KITH_DATE_BUFSZ], in[24], out[24], met[24];
+	const char *v[NCOLS];
+};
+
+static void fill(struct cells *cl, const struct kith_candidate *c)
+{
+	snprintf(cl->in, sizeof(cl->in), "%ld", c->mails_in);
+	snprintf(cl->out, sizeof(cl->out), "%ld", c->mails_out);
+	snprintf(cl->met, sizeof(cl->met), "%ld", c->meetings);
+	cl->v[0] = c->name;
+	cl->v[1] = c->address;
+	cl->v[2] = kith_date_format(c->first, cl->first);
+	cl->v[3] = kith_date_format(c->last, cl->last);
+	cl->v[4] = cl->in;
+	cl->v[5] = cl->out;
+	cl->v[6] = cl->met;
+}
+
 static int print_table(struct cli *cli, const struct kith_candidate *c, size_t n)
 {
 	struct table *t = table_new(NCOLS, headers);
@@ -46,20 +66,12 @@ static int print_table(struct cli *cli, const struct kith_candidate *c, size_t n
 	for (size_t k = 4; k < NCOLS; k++)
 		table_align_right(t, k);
 	for (size_t i = 0; i < n; i++) {
-		char first[KITH_DATE_BUFSZ], last[KITH_DATE_BUFSZ], in[24], out[24], met[24];
-		const char *cells[NCOLS];
+		struct cells cl;
 
-		snprintf(in, sizeof(in), "%ld", c[i].mails_in);
-		snprintf(out, sizeof(out), "%ld", c[i].mails_out);
-		snprintf(met, sizeof(met), "%ld", c[i].meetings);
-		cells[0] = c[i].name ? c[i].name : "-";
-		cells[1] = c[i].address;
-		cells[2] = kith_date_format(c[i].first, first);
-		cells[3] = kith_date_format(c[i].last, last);
-		cells[4] = in;
-		cells[5] = out;
-		cells[6] = met;
-		if (table_add_row(t, STYLE_NONE, cells))
+		fill(&cl, &c[i]);
+		if (!cl.v[0])
+			cl.v[0] = "-";
+		if (table_add_row(t, STYLE_NONE, cl.v))
 			goto nomem;
 	}
 	if (n == 0)
@@ -78,20 +90,10 @@ static void print_csv(const struct kith_candidate *c, size_t n)
 {
 	csv_row(stdout, keys, NCOLS);
 	for (size_t i = 0; i < n; i++) {
-		char first[KITH_DATE_BUFSZ], last[KITH_DATE_BUFSZ], in[24], out[24], met[24];
-		const char *f[NCOLS];
+		struct cells cl;
 
-		snprintf(in, sizeof(in), "%ld", c[i].mails_in);
-		snprintf(out, sizeof(out), "%ld", c[i].mails_out);
-		snprintf(met, sizeof(met), "%ld", c[i].meetings);
-		f[0] = c[i].name;
-		f[1] = c[i].address;
-		f[2] = kith_date_format(c[i].first, first);
-		f[3] = kith_date_format(c[i].last, last);
-		f[4] = in;
-		f[5] = out;
-		f[6] = met;
-		csv_row(stdout, f, NCOLS);
+		fill(&cl, &c[i]);
+		csv_row(stdout, cl.v, NCOLS);
 	}
 }
 
