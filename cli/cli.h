@@ -178,6 +178,16 @@ int cli_print_held(struct cli *cli, FILE *f, const char *target_url, const char 
 /* Opens the store when there is one (for what a command adds from it); 0 also without. */
 int cli_open_store_if_any(struct cli *cli);
 
+/*
+ * The line that adds a candidate, quoted for a POSIX shell so it can be
+ * pasted whatever the name holds: kith add "Eve Stone" --email eve@x.org.
+ * A candidate without a name is named by its address.  Ownership:
+ * free(); NULL: no memory.
+ */
+char *cli_add_line(const char *name, const char *address);
+/* One candidate as a JSON object (kith candidates and kith review agree). */
+void cli_json_candidate(struct json *j, const struct kith_candidate *c, const char *add_line);
+
 /* Print a command's usage to stdout; returns EXIT_OK. */
 int cli_help(const char *usage);
 
@@ -199,6 +209,7 @@ int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_review(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_scan(struct cli *cli, int argc, char **argv);
+int cmd_candidates(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_calendars(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);

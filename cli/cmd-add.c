@@ -350,6 +350,35 @@ static int apply(struct cli *cli, struct contact_opts *o, struct kith_contact *c
 	return EXIT_OK;
 }
 
+/*
+ * What kith scan found of the contact's addresses while they were no
+ * contact's becomes its touches; *c is read again when anything moved,
+ * since its last touch and next due changed.  0 or an exit code.
+ */
+static int claim_scanned(struct cli *cli, struct kith_contact **c, size_t *moved)
+{
+	struct kith_contact *fresh = NULL;
+	enum kith_status st = kith_store_claim_evidence(cli->store, (*c)->id, moved);
+	int rc;
+
+	if (st != KITH_OK)
+		return cli_lib_error(cli, st, "cannot move the mail found by kith scan");
+	if (*moved == 0)
+		return EXIT_OK;
+	if ((rc = cli_reread_contact(cli, (*c)->id, &fresh)))
+		return rc;
+	kith_contact_free(*c);
+	*c = fresh;
+	return EXIT_OK;
+}
+
+static void print_moved(const struct cli *cli, const struct kith_contact *c, size_t moved)
+{
+	if (moved && !cli->quiet)
+		printf("%zu touch%s found by kith scan moved to %s\n", moved,
+		       moved == 1 ? "" : "es", c->name);
+}
+
 /* The tier of a new contact: the store's "default_tier", else "regular". */
 static int default_tier(struct cli *cli, char **out)
 {
@@ -372,6 +401,7 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 	struct kith_contact *c = NULL;
 	enum kith_status st;
 	char *summary = NULL;
+	size_t moved = 0;
 	int rc;
 
 	rc = parse(cli, argc, argv, 0, &o);
@@ -407,12 +437,15 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 		rc = cli_lib_error(cli, st, "cannot add the contact");
 		goto out;
 	}
+	if ((rc = claim_scanned(cli, &c, &moved)))
+		goto out;
 	if ((rc = cli_contact_summary(cli, c, &summary)))
 		goto out;
 	if ((rc = cli_commit(cli)))
 		goto out;
 	if (!cli->quiet)
 		printf("Added %s\n", summary);
+	print_moved(cli, c, moved);
 out:
 	cli_rollback(cli);
 	free(summary);
@@ -427,6 +460,7 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 	struct kith_contact *c = NULL;
 	enum kith_status st;
 	char *summary = NULL;
+	size_t moved = 0;
 	int rc;
 
 	rc = parse(cli, argc, argv, 1, &o);
@@ -448,12 +482,15 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 		rc = cli_lib_error(cli, st, "cannot update the contact");
 		goto out;
 	}
+	if ((rc = claim_scanned(cli, &c, &moved)))
+		goto out;
 	if ((rc = cli_contact_summary(cli, c, &summary)))
 		goto out;
 	if ((rc = cli_commit(cli)))
 		goto out;
 	if (!cli->quiet)
 		printf("Updated %s\n", summary);
+	print_moved(cli, c, moved);
 out:
 	cli_rollback(cli);
 	free(summary);

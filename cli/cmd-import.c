@@ -174,6 +174,9 @@ static void print_summary(const struct cli *cli, const struct kith_import_summar
 		printf("  %6ld skipped: last contacted before %s\n", s->skipped_since,
 		       kith_date_format(o->since, d1));
 		printf("  %6ld skipped: no last-contact date\n", s->skipped_undated);
+		if (s->dated_by_scan)
+			printf("  %6ld dated by mail found by kith scan (no last-contact field)\n",
+			       s->dated_by_scan);
 	}
 	if (o->n_only)
 		printf("  %6ld skipped: not in the --only list\n", s->skipped_only);
@@ -181,6 +184,10 @@ static void print_summary(const struct cli *cli, const struct kith_import_summar
 	if (s->touches)
 		printf("  %6ld last-contact date%s %slogged as touches\n", s->touches,
 		       s->touches == 1 ? "" : "s", would);
+	if (s->scan_touches)
+		printf("  %6ld touch%s found by kith scan %smoved to %ld contact%s\n",
+		       s->scan_touches, s->scan_touches == 1 ? "" : "es", would, s->scan_contacts,
+		       s->scan_contacts == 1 ? "" : "s");
 	if (kith_date_is_set(s->first_due_from))
 		printf("First reminders %sspread from %s to %s, at most %d a day.\n", would,
 		       kith_date_format(s->first_due_from, d1),

@@ -4,13 +4,16 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "output.h"
 
 static const char usage[] =
 	"Usage: kith review [--days N] [--format table|json]\n"
 	"\n"
 	"The weekly review: who was added and which touches were logged in the last\n"
-	"N days, who is overdue, and who falls due in the next N days.\n"
+	"N days, whom you mailed or met then who is not in kith (found by kith\n"
+	"scan, with the 'kith add' line to paste), who is overdue, and who falls\n"
+	"due in the next N days.\n"
 	"\n"
 	"Options:\n"
 	"  --days N      the length of the review (default 7)\n"
@@ -150,6 +153,49 @@ static int print_touches(struct cli *cli, const struct kith_review *rv, int colo
 	return EXIT_OK;
 }
 
+/* People found by kith scan in the review's window who are not contacts. */
+struct newcomers {
+	struct kith_candidate *list;
+	size_t n;
+};
+
+static int print_newcomers(struct cli *cli, const struct kith_review *rv,
+			   const struct newcomers *nc, int color)
+{
+	struct table *t = table_new(3, NULL);
+
+	if (rv->days == 7)
+		puts("Met or mailed this week, not in kith");
+	else
+		printf("Met or mailed in the last %d day%s, not in kith\n", rv->days,
+		       rv->days == 1 ? "" : "s");
+	if (!t)
+		return nomem(cli, NULL);
+	for (size_t i = 0; i < nc->n; i++) {
+		const struct kith_candidate *c = &nc->list[i];
+		char *count = out_printf("%ld", c->exchanges),
+		     *add = cli_add_line(c->name, c->address);
+		const char *cells[3];
+		int failed;
+
+		if (!count || !add) {
+			free(count);
+			free(add);
+			return nomem(cli, t);
+		}
+		cells[0] = c->name ? c->name : c->address;
+		cells[1] = count;
+		cells[2] = add;
+		failed = table_add_row(t, STYLE_NONE, cells);
+		free(count);
+		free(add);
+		if (failed)
+			return nomem(cli, t);
+	}
+	section_end(t, color);
+	return EXIT_OK;
+}
+
 static int print_due(struct cli *cli, const struct kith_review *rv, enum kith_due_state want,
 		     int color)
 {
@@ -194,7 +240,7 @@ static int print_due(struct cli *cli, const struct kith_review *rv, enum kith_du
 	return EXIT_OK;
 }
 
-static int print_table(struct cli *cli, const struct kith_review *rv)
+static int print_table(struct cli *cli, const struct kith_review *rv, const struct newcomers *nc)
 {
 	char from[KITH_DATE_BUFSZ], today[KITH_DATE_BUFSZ];
 	int color = out_use_color(stdout);
@@ -208,6 +254,9 @@ static int print_table(struct cli *cli, const struct kith_review *rv)
 	if ((rc = print_touches(cli, rv, color)))
 		return rc;
 	putchar('\n');
+	if ((rc = print_newcomers(cli, rv, nc, color)))
+		return rc;
+	putchar('\n');
 	if ((rc = print_due(cli, rv, KITH_DUE_OVERDUE, color)))
 		return rc;
 	putchar('\n');
@@ -218,7 +267,7 @@ static int print_table(struct cli *cli, const struct kith_review *rv)
 	return EXIT_OK;
 }
 
-static void print_json(const struct kith_review *rv)
+static int print_json(struct cli *cli, const struct kith_review *rv, const struct newcomers *nc)
 {
 	struct json j;
 	static const enum kith_due_state states[] = { KITH_DUE_OVERDUE, KITH_DUE_SOON };
@@ -259,6 +308,19 @@ static void print_json(const struct kith_review *rv)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	json_key(&j, "not_in_kith");
+	json_begin_array(&j);
+	for (size_t i = 0; i < nc->n; i++) {
+		char *add = cli_add_line(nc->list[i].name, nc->list[i].address);
+
+		if (!add) {
+			cli_fail(cli, "out of memory");
+			return EXIT_FAIL;
+		}
+		cli_json_candidate(&j, &nc->list[i], add);
+		free(add);
+	}
+	json_end_array(&j);
 	for (size_t k = 0; k < 2; k++) {
 		json_key(&j, keys[k]);
 		json_begin_array(&j);
@@ -269,18 +331,23 @@ static void print_json(const struct kith_review *rv)
 	}
 	json_end_object(&j);
 	json_finish(&j);
+	return EXIT_OK;
 }
 
 int cmd_review(struct cli *cli, int argc, char **argv)
 {
 	struct cli_optparser p;
 	struct kith_review *rv = NULL;
+	struct kith_candidate_filter f;
+	struct newcomers nc = { NULL, 0 };
+	struct cli_config cfg;
 	enum cli_format format = FORMAT_TABLE;
 	const char *format_text = NULL, *days_text = NULL;
 	enum kith_status st;
 	long days = 7;
 	int opt, rc;
 
+	memset(&cfg, 0, sizeof(cfg));
 	cli_opt_init(&p, cli, opts, argc, argv);
 	while ((opt = cli_opt_next(&p)) != OPT_DONE) {
 		switch (opt) {
@@ -302,10 +369,26 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	st = kith_review_build(cli->store, cli->today, (int)days, &rv);
 	if (st != KITH_OK)
 		return cli_lib_error(cli, st, "cannot build the review");
+	if ((rc = cli_config_load(cli, &cfg)))
+		goto out;
+	/* Counted in the review's window, most frequent first; never the user's own. */
+	memset(&f, 0, sizeof(f));
+	f.from = rv->from;
+	f.to = rv->today;
+	f.exclude = (const char *const *)cfg.me.items;
+	f.n_exclude = cfg.me.n;
+	st = kith_store_list_candidates(cli->store, &f, &nc.list, &nc.n);
+	if (st != KITH_OK) {
+		rc = cli_lib_error(cli, st, "cannot list the candidates");
+		goto out;
+	}
 	if (format == FORMAT_JSON)
-		print_json(rv);
+		rc = print_json(cli, rv, &nc);
 	else
-		rc = print_table(cli, rv);
+		rc = print_table(cli, rv, &nc);
+out:
+	kith_candidate_list_free(nc.list, nc.n);
+	cli_config_clear(&cfg);
 	kith_review_free(rv);
 	return rc;
 }

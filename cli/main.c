@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "write reminders as iCalendar, or everything as JSON" },
 	{ "import", cmd_import, "import an address book: vCard or Outlook/Google CSV" },
 	{ "scan", cmd_scan, "log the touches found in mail archives (Maildir, mbox)" },
+	{ "candidates", cmd_candidates, "the people you mailed who are not contacts yet" },
 	{ "sync", cmd_sync, "two-way sync of the reminders with a calendar" },
 	{ "calendars", cmd_calendars, "the calendars on the CalDAV server" },
 	{ "check", cmd_check, "what the CalDAV server supports" },

@@ -659,3 +659,78 @@ int cli_print_held(struct cli *cli, FILE *f, const char *target_url, const char 
 	kith_held_list_free(h, n);
 	return EXIT_OK;
 }
+
+/* ---- candidates ---- */
+
+/* Characters a shell takes literally outside quotes. */
+static int shell_plain(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-",
+			    *s))
+			return 0;
+	return 1;
+}
+
+/*
+ * s quoted for a POSIX shell into out (which has room for 4 * strlen + 3):
+ * double quotes when nothing inside them is special, else single quotes
+ * with ' written as '\''.  Control characters (a folded header) become blanks.
+ */
+static void shell_quote(char *out, const char *s)
+{
+	int dq = !strpbrk(s, "\"$`\\!");
+	char *o = out;
+
+	*o++ = dq ? '"' : '\'';
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f) {
+			*o++ = ' ';
+		} else if (!dq && ch == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = (char)ch;
+		}
+	}
+	*o++ = dq ? '"' : '\'';
+	*o = '\0';
+}
+
+char *cli_add_line(const char *name, const char *address)
+{
+	const char *who = name && *name ? name : address;
+	size_t nw = strlen(who), na = strlen(address);
+	char *qn = malloc(4 * nw + 3), *qa = malloc(4 * na + 3), *line = NULL;
+
+	if (qn && qa) {
+		shell_quote(qn, who);
+		if (shell_plain(address))
+			memcpy(qa, address, na + 1);
+		else
+			shell_quote(qa, address);
+		line = out_printf("kith add %s --email %s", qn, qa);
+	}
+	free(qn);
+	free(qa);
+	return line;
+}
+
+void cli_json_candidate(struct json *j, const struct kith_candidate *c, const char *add_line)
+{
+	json_begin_object(j);
+	json_kv_string(j, "name", c->name);
+	json_kv_string(j, "address", c->address);
+	json_kv_date(j, "first", c->first);
+	json_kv_date(j, "last", c->last);
+	json_kv_int(j, "mails_in", c->mails_in);
+	json_kv_int(j, "mails_out", c->mails_out);
+	json_kv_int(j, "meetings", c->meetings);
+	json_kv_int(j, "exchanges", c->exchanges);
+	json_kv_string(j, "add", add_line);
+	json_end_object(j);
+}

@@ -148,6 +148,41 @@ static enum kith_status in_only(struct job *j, const struct kith_card *card, int
 	return KITH_OK;
 }
 
+/*
+ * The day a record was last in touch, for `since` (kith/import.h, step
+ * 2): its own last-contact field, else the newest mail or meeting kith
+ * scan found with any of its emails (in either direction: a real Outlook
+ * or Google export has no such field, the mail archive does), else a
+ * vCard's REV.  *by_scan is set when the scan's evidence decided.
+ */
+static enum kith_status last_contact_of(struct job *j, const struct kith_card *card,
+					struct kith_date *out, int *by_scan)
+{
+	struct kith_date newest = { 0, 0, 0 };
+
+	*by_scan = 0;
+	*out = card->last_contact;
+	if (kith_date_is_set(*out))
+		return KITH_OK;
+	for (size_t k = 0; k < card->emails.n; k++) {
+		struct kith_date d;
+		enum kith_status rc =
+			kith_store_newest_scanned(j->store, card->emails.items[k], &d);
+
+		if (rc)
+			return rc;
+		if (kith_date_is_set(d) && kith_date_cmp(d, newest) > 0)
+			newest = d;
+	}
+	if (kith_date_is_set(newest)) {
+		*out = newest;
+		*by_scan = 1;
+	} else {
+		*out = card->revised;
+	}
+	return KITH_OK;
+}
+
 /* Runs every record through filters, dedupe and merge. */
 static enum kith_status process(struct job *j)
 {
@@ -160,7 +195,7 @@ static enum kith_status process(struct job *j)
 		struct kith_date known;
 		char *key = NULL;
 		size_t i;
-		int changed = 0;
+		int changed = 0, by_scan = 0;
 
 		s->records++;
 		if (card->warning && !card->error) {
@@ -187,8 +222,10 @@ static enum kith_status process(struct job *j)
 				continue;
 			}
 		}
-		known = kith_date_is_set(card->last_contact) ? card->last_contact : card->revised;
 		if (kith_date_is_set(o->since)) {
+			rc = last_contact_of(j, card, &known, &by_scan);
+			if (rc)
+				return rc;
 			if (!kith_date_is_set(known)) {
 				s->skipped_undated++;
 				continue;
@@ -197,6 +234,7 @@ static enum kith_status process(struct job *j)
 				s->skipped_since++;
 				continue;
 			}
+			s->dated_by_scan += by_scan;
 		}
 		/* The key names the record as the file does, before its strings move. */
 		if (kith_date_is_valid(card->last_contact) &&
@@ -267,6 +305,19 @@ static enum kith_status write_all(struct job *j)
 		s->touches++;
 		if (j->outcomes[pt->record] == O_UNCHANGED)
 			j->outcomes[pt->record] = O_MERGED;
+	}
+	/* What kith scan found of their addresses while no contact had them. */
+	for (size_t i = 0; i < j->n_entries; i++) {
+		struct entry *e = &j->entries[i];
+		size_t moved = 0;
+
+		if (!e->is_new && !e->dirty)
+			continue;
+		rc = kith_store_claim_evidence(j->store, e->c.id, &moved);
+		if (rc)
+			return rc;
+		s->scan_touches += (long)moved;
+		s->scan_contacts += moved > 0;
 	}
 	for (size_t r = 0; r < j->cards.n; r++) {
 		s->imported += j->outcomes[r] == O_NEW;

@@ -5,10 +5,10 @@
  * the source's read position in it, so a kill loses at most a batch and
  * the next scan resumes where the last commit left off.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "ctx.h"
@@ -110,27 +110,42 @@ static enum kith_status next_batch(struct job *j, off_t mbox_at, long mbox_line)
 	return rc;
 }
 
-static enum kith_status log_touch(struct job *j, const struct kith_mail_verdict *v,
+static enum kith_status log_touch(struct job *j, const struct kith_mail_header *h,
+				  const struct kith_mail_verdict *v,
 				  const struct kith_mail_touch *t)
 {
 	struct kith_scan_found f;
 	struct kith_touch touch;
-	struct kith_buf key = KITH_BUF_INIT;
-	char *name = NULL;
+	struct kith_evidence ev;
+	char *key, *name = NULL;
+	char at[32];
+	struct tm tm;
 	int64_t id = 0;
 	enum kith_status rc;
 
+	at[0] = '\0';
+	if (gmtime_r(&h->date, &tm))
+		strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	rc = kith_store_contact_by_email(j->store, t->who->addr, &id, &name);
 	if (rc == KITH_ERR_NOT_FOUND) {
+		/* Kept mail by mail: adding the person later makes these its touches. */
+		memset(&ev, 0, sizeof(ev));
+		ev.address = t->who->addr;
+		ev.name = t->who->name;
+		ev.msg_key = v->key;
+		ev.on = v->on;
+		ev.at = at[0] ? at : NULL;
+		ev.direction = t->direction;
+		ev.channel = "email";
+		ev.found_in = j->found_in;
+		ev.note = v->note;
 		j->sum->candidates++;
-		return kith_store_candidate_add(j->store, t->who->addr, t->who->name, v->on,
-						t->direction == KITH_INBOUND);
+		return kith_store_candidate_add(j->store, &ev);
 	}
 	if (rc)
 		return rc;
-	/* One message, several contacts: one touch each. */
-	kith_buf_printf(&key, "%s#%" PRId64, v->key, id);
-	if (key.failed) {
+	key = kith_store_scan_touch_key(v->key, id);
+	if (!key) {
 		free(name);
 		return kith_nomem(j->ctx);
 	}
@@ -141,7 +156,8 @@ static enum kith_status log_touch(struct job *j, const struct kith_mail_verdict 
 	touch.direction = t->direction;
 	touch.note = (char *)(v->note[0] ? v->note : NULL);
 	touch.source = KITH_SOURCE_MAIL;
-	touch.source_key = (char *)kith_buf_str(&key);
+	touch.at = at[0] ? at : NULL;
+	touch.source_key = key;
 	touch.found_in = (char *)j->found_in;
 	rc = kith_store_add_touch(j->store, &touch);
 	if (rc == KITH_OK) {
@@ -161,7 +177,7 @@ static enum kith_status log_touch(struct job *j, const struct kith_mail_verdict 
 	} else if (rc == KITH_ERR_EXISTS) {
 		rc = KITH_OK; /* already logged: what keys are for */
 	}
-	kith_buf_free(&key);
+	free(key);
 	free(name);
 	return rc;
 }
@@ -209,7 +225,7 @@ static enum kith_status handle(struct job *j, const struct kith_scan_msg *m,
 			j->sum->inbound_skipped++;
 			continue;
 		}
-		rc = log_touch(j, &v, &v.touches[i]);
+		rc = log_touch(j, h, &v, &v.touches[i]);
 	}
 out:
 	kith_mail_verdict_clear(&v);

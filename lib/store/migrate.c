@@ -197,6 +197,31 @@ static const char *const migrations[] = {
 	 "  mails_in INTEGER NOT NULL DEFAULT 0,"
 	 "  mails_out INTEGER NOT NULL DEFAULT 0,"
 	 "  meetings INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"),
+	/*
+	 * 9 -> 10: a candidate's mails are kept one by one (when, which way,
+	 * where found, the key its touch will have) instead of as counts, so
+	 * that adding the person later turns them into touches: scan_seen
+	 * marks every message read, and nothing would find them again.  The
+	 * counts are a GROUP BY of the evidence now.  Schema 9 kept no
+	 * evidence, so what was scanned is forgotten and read once more (the
+	 * touches already logged are keyed: nothing is logged twice).
+	 */
+	("CREATE TABLE candidate_evidence ("
+	 "  address TEXT NOT NULL COLLATE NOCASE,"
+	 "  msg_key TEXT NOT NULL,"
+	 "  name TEXT,"
+	 "  on_date TEXT NOT NULL,"
+	 "  at TEXT,"
+	 "  direction INTEGER NOT NULL,"
+	 "  channel TEXT NOT NULL,"
+	 "  found_in TEXT,"
+	 "  note TEXT,"
+	 "  PRIMARY KEY (address, msg_key)) WITHOUT ROWID;"
+	 "CREATE INDEX candidate_evidence_on ON candidate_evidence(on_date);"
+	 "DROP TABLE candidates;"
+	 "DELETE FROM scan_seen;"
+	 "DELETE FROM scan_files;"
+	 "UPDATE scan_sources SET mbox_offset = 0, mbox_line = 1, mbox_check = NULL;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

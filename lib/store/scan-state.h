@@ -43,8 +43,27 @@ enum kith_status kith_store_scan_take(struct kith_store *store, const char *key,
 enum kith_status kith_store_contact_by_email(struct kith_store *store, const char *addr,
 					     int64_t *id, char **name);
 
-/* One mail with addr, who is not a contact: counted in or out, dated on. */
-enum kith_status kith_store_candidate_add(struct kith_store *store, const char *addr,
-					  const char *name, struct kith_date on, int inbound);
+/*
+ * The key of the touch that message msg_key makes with a contact: one
+ * message, several contacts, a touch each.  Ownership: free(); NULL: no
+ * memory.
+ */
+char *kith_store_scan_touch_key(const char *msg_key, int64_t contact_id);
+
+/* What one message (or meeting) shows of someone who is not a contact. */
+struct kith_evidence {
+	const char *address;
+	const char *name;    /* may be NULL */
+	const char *msg_key; /* the message's key (scan_seen's): the touch adds "#<id>" */
+	struct kith_date on;
+	const char *at; /* ISO 8601 instant (UTC); may be NULL */
+	enum kith_direction direction;
+	const char *channel; /* "email", "meeting" */
+	const char *found_in;
+	const char *note; /* may be NULL */
+};
+
+/* Keeps ev until the address is a contact's; the same (address, key) twice is kept once. */
+enum kith_status kith_store_candidate_add(struct kith_store *store, const struct kith_evidence *ev);
 
 #endif

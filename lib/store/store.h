@@ -61,6 +61,14 @@ enum kith_status kith_store_last_touches(struct kith_store *store, struct kith_t
 enum kith_status kith_store_append_note(struct kith_store *store, int64_t contact_id,
 					const char *line);
 
+/*
+ * The day of the newest mail or meeting kith scan found with email, in
+ * either direction: a contact's scanned touch, or a candidate's evidence.
+ * Unset when there is none.
+ */
+enum kith_status kith_store_newest_scanned(struct kith_store *store, const char *email,
+					   struct kith_date *out);
+
 /* kith_store_list_tiers() without the member counts (n_contacts is -1). */
 enum kith_status kith_store_list_tiers_uncounted(struct kith_store *store, struct kith_tier **out,
 						 size_t *out_n);

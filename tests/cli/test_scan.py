@@ -12,6 +12,7 @@ three contacts.
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -242,6 +243,156 @@ class ScanTest(unittest.TestCase):
         self.assertEqual(r.rc, 1, r)
         self.assertIn("missing.mbox: cannot read", r.err)
         self.assertIn("3 touches logged", r.out)
+
+
+# This week's mail with people who are not contacts (TODAY is 2026-06-01).
+EVE_OUT = """\
+Message-ID: <eve-1@example.org>
+Date: Thu, 28 May 2026 10:00:00 +0000
+From: Me Myself <me@example.org>
+To: Eve Stone <eve@q.org>
+Subject: intro
+"""
+
+EVE_IN = """\
+Message-ID: <eve-2@q.org>
+Date: Fri, 29 May 2026 10:00:00 +0000
+From: Eve Stone <eve@q.org>
+To: me@example.org
+Subject: Re: intro
+"""
+
+# A name a shell would trip over, unquoted or in double quotes.
+ODD = """\
+Message-ID: <odd-1@r.org>
+Date: Sat, 30 May 2026 10:00:00 +0000
+From: "Pat O'Neil $HOME `x`" <pat@r.org>
+To: me@example.org
+Subject: hello
+"""
+
+# Three years ago: outside --since 2y.
+OLD = """\
+Message-ID: <old-1@example.org>
+Date: Mon, 01 May 2023 10:00:00 +0000
+From: me@example.org
+To: Olga Old <olga@s.org>
+Subject: long ago
+"""
+
+
+class CandidatesTest(ScanTest):
+    """Candidates: kept mail by mail, moved to the contact that gains the address."""
+
+    # ScanTest's own tests run once, in ScanTest.
+    for name in [n for n in dir(ScanTest) if n.startswith("test_")]:
+        locals()[name] = None
+
+    def setUp(self):
+        super().setUp()
+        self.put("Sent/cur/1779962400.M4P14.host:2,S", EVE_OUT)
+        self.put("INBOX/cur/1780048800.M5P15.host:2,S", EVE_IN)
+        self.put("INBOX/cur/1780135200.M6P16.host:2,S", ODD)
+        self.put("Sent/cur/1682935200.M7P17.host:2,S", OLD)
+
+    def candidates(self, *args):
+        return json.loads(self.ok("candidates", "--format", "json", *args).out)
+
+    def test_candidates_listed_most_frequent_first(self):
+        self.scan()
+        got = [(c["address"], c["name"], c["first"], c["last"], c["mails_in"], c["mails_out"],
+                c["meetings"]) for c in self.candidates()]
+        self.assertEqual(got, [
+            ("eve@q.org", "Eve Stone", "2026-05-28", "2026-05-29", 1, 1, 0),
+            ("pat@r.org", "Pat O'Neil $HOME `x`", "2026-05-30", "2026-05-30", 1, 0, 0),
+            ("juergen@example.de", "Jürgen Müller", "2026-05-12", "2026-05-12", 0, 1, 0),
+            ("olga@s.org", "Olga Old", "2023-05-01", "2023-05-01", 0, 1, 0),
+        ])
+        self.assertEqual([c["address"] for c in self.candidates("--since", "2026-05-29")],
+                         ["eve@q.org", "pat@r.org"])
+        self.assertEqual([c["address"] for c in self.candidates("--min", "2")], ["eve@q.org"])
+        r = self.ok("candidates")
+        self.assertIn("Eve Stone", r.out)
+        self.assertNotIn(ME, r.out)
+        r = self.ok("candidates", "--format", "csv")
+        self.assertTrue(r.out.startswith("name,address,first,last,mails_in,mails_out,meetings\r\n"))
+
+    def test_add_moves_the_scanned_mail_and_a_rescan_adds_nothing(self):
+        self.scan()
+        r = self.ok("add", "Eve Stone", "--email", "EVE@q.org")
+        self.assertIn("2 touches found by kith scan moved to Eve Stone\n", r.out)
+        self.assertEqual(self.touches("eve"), [
+            ("2026-05-29", "email", "inbound", "mail", "~/Mail/INBOX", "Re: intro"),
+            ("2026-05-28", "email", "outbound", "mail", "~/Mail/Sent", "intro"),
+        ])
+        self.assertNotIn("eve@q.org", [c["address"] for c in self.candidates()])
+        r = self.scan()
+        self.assertIn("Scanned 0 new messages: 0 touches logged\n", r.out)
+        self.assertEqual(len(self.touches("eve")), 2)
+
+    def test_edit_adding_an_email_moves_the_scanned_mail(self):
+        self.scan()
+        r = self.ok("edit", "anna", "--email", "pat@r.org")
+        self.assertIn("1 touch found by kith scan moved to Anna Berg\n", r.out)
+        self.assertEqual(self.touches("anna")[0],
+                         ("2026-05-30", "email", "inbound", "mail", "~/Mail/INBOX", "hello"))
+        r = self.ok("edit", "anna", "--note", "again")
+        self.assertNotIn("moved", r.out)
+        # Dan already has the mail that also went to Jürgen: keyed per message and
+        # contact, it is not logged twice, and it leaves the candidates all the same.
+        r = self.ok("edit", "dan", "--email", "juergen@example.de")
+        self.assertNotIn("moved", r.out)
+        self.assertEqual(len(self.touches("dan")), 1)
+        self.assertNotIn("juergen@example.de", [c["address"] for c in self.candidates()])
+
+    def test_review_lists_the_weeks_new_people_with_a_line_to_paste(self):
+        self.scan()
+        r = self.ok("review", "--days", "7")
+        section = r.out.split("Met or mailed this week, not in kith\n")[1].split("\n\n")[0]
+        lines = section.splitlines()
+        # Most frequent first; Jürgen (two weeks ago) and Olga are not this week's.
+        self.assertEqual(len(lines), 2, r.out)
+        self.assertTrue(lines[0].lstrip().startswith("Eve Stone"), lines)
+        adds = [shlex.split(line[line.index("kith add"):]) for line in lines]
+        self.assertEqual(adds, [
+            ["kith", "add", "Eve Stone", "--email", "eve@q.org"],
+            ["kith", "add", "Pat O'Neil $HOME `x`", "--email", "pat@r.org"],
+        ])
+        r = self.ok("review", "--days", "30")
+        self.assertIn("Met or mailed in the last 30 days, not in kith\n", r.out)
+        self.assertIn("juergen@example.de", r.out)
+        rv = json.loads(self.ok("review", "--format", "json").out)
+        self.assertEqual([c["address"] for c in rv["not_in_kith"]], ["eve@q.org", "pat@r.org"])
+        # Pasting the line adds the person with what was found.
+        r = self.ok(*adds[1][1:])
+        self.assertIn("1 touch found by kith scan moved to", r.out)
+
+    def test_import_since_dates_records_by_the_scanned_mail(self):
+        self.scan()
+        csv_path = os.path.join(self.home, "outlook.csv")
+        with open(csv_path, "w", newline="") as f:
+            f.write("First Name,Last Name,E-mail Address,E-mail 2 Address\r\n"
+                    "Eve,Stone,eve@q.org,\r\n"          # mailed this week: candidate
+                    "Jürgen,Müller,other@example.de,JUERGEN@example.de\r\n"  # second email
+                    "Anna,Berg,anna@x.org,\r\n"         # a contact with scanned touches
+                    "Olga,Old,olga@s.org,\r\n"          # mailed three years ago
+                    "Nina,Never,nina@t.org,\r\n")       # never mailed
+        r = self.ok("import", csv_path, "--since", "2y")
+        self.assertIn("3 dated by mail found by kith scan", r.out)
+        self.assertIn("1 skipped: last contacted before 2024-06-01", r.out)
+        self.assertIn("1 skipped: no last-contact date", r.out)
+        self.assertIn("3 touches found by kith scan moved to 2 contacts", r.out)
+        names = [c["name"] for c in json.loads(self.ok("list", "--format", "json").out)]
+        self.assertIn("Eve Stone", names)
+        self.assertIn("Jürgen Müller", names)
+        self.assertNotIn("Olga Old", names)
+        self.assertNotIn("Nina Never", names)
+        self.assertEqual(len(self.touches("Eve")), 2)
+        self.assertEqual(self.touches("Jürgen"), [
+            ("2026-05-12", "email", "outbound", "mail", "~/Mail/Sent", "The paper draft")])
+        # Olga stays a candidate: nothing was lost.
+        self.assertEqual([c["address"] for c in self.candidates()],
+                         ["pat@r.org", "olga@s.org"])
 
 
 if __name__ == "__main__":

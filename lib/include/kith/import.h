@@ -20,7 +20,9 @@
  *     or after it.  The last-contact date is an explicit field (vCard
  *     X-KITH-LAST-CONTACTED, X-LAST-CONTACTED, an Apple X-ABDATE labelled
  *     "last contacted"; a CSV column "Last Contacted", "Last Contact",
- *     "Last Contacted Date", "Last Contact Date" or "Last Touch"), else for
+ *     "Last Contacted Date", "Last Contact Date" or "Last Touch"), else the
+ *     newest mail or meeting `kith scan` found with any of the record's
+ *     emails, in either direction (counted in dated_by_scan), else for
  *     vCards the REV (last revised) date as a proxy.  Records with no date
  *     are counted apart (skipped_undated).
  *  3. Dedupe, against the store and the records before it: the same vCard
@@ -48,6 +50,10 @@
  *     "import:<uid, else first email, else name>:<date>", so re-importing
  *     (or importing kith's own export) never logs it twice.  Import
  *     touches do not clear the spread first reminder.
+ *  7. Every contact added or merged takes what `kith scan` kept of its
+ *     emails while they were no contact's (kith_store_claim_evidence):
+ *     those mails become its touches, which do clear the spread first
+ *     reminder (the contact has a real last touch).
  *
  * kith_import() does not open a transaction: the caller wraps it in
  * kith_store_begin() / kith_store_commit(), so an import is all or
@@ -131,6 +137,11 @@ struct kith_import_summary {
 	 */
 	struct kith_import_problem *warnings;
 	size_t n_warnings;
+	/* Of the records kept by `since`: dated by what kith scan found (step 2). */
+	long dated_by_scan;
+	/* Touches found by kith scan moved to the contacts written (step 7), and to how many. */
+	long scan_touches;
+	long scan_contacts;
 };
 
 /*

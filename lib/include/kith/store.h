@@ -20,7 +20,7 @@ extern "C" {
 struct kith_store;
 
 /* The schema version this library writes. */
-#define KITH_SCHEMA_VERSION 9
+#define KITH_SCHEMA_VERSION 10
 
 /*
  * Open (creating if needed) the store at path.  A new file is created with
@@ -140,6 +140,51 @@ KITH_API enum kith_status kith_store_list_touches(struct kith_store *store,
 /* Record a snooze (kept as history) and set the contact's snoozed_until. */
 KITH_API enum kith_status kith_store_snooze(struct kith_store *store, int64_t contact_id,
 					    struct kith_date until);
+
+/* ---- candidates: people kith scan found who are not contacts ---- */
+
+/*
+ * What `kith scan` found of a person who is not a contact, one row per
+ * address, counted from the evidence kept mail by mail (and meeting by
+ * meeting): that evidence becomes the contact's touches when the address
+ * is given to a contact (kith_store_claim_evidence).
+ */
+struct kith_candidate {
+	char *address;
+	char *name; /* the display name of the newest mail that had one; may be NULL */
+	struct kith_date first, last;
+	long mails_in, mails_out, meetings;
+	long exchanges; /* all three together */
+};
+
+struct kith_candidate_filter {
+	struct kith_date from, to; /* count only what is dated in [from, to]; unset: no bound */
+	struct kith_date since;    /* only candidates last seen on or after it; unset: all */
+	long min;                  /* only candidates with at least min exchanges */
+	/* Addresses never listed (the user's own), case-insensitive; may be NULL. */
+	const char *const *exclude;
+	size_t n_exclude;
+};
+
+/*
+ * The candidates, most exchanges first (then the most recent, then by
+ * address): the people the user deals with most are the ones worth
+ * adding.  filter may be NULL.  Ownership: kith_candidate_list_free().
+ */
+KITH_API enum kith_status kith_store_list_candidates(struct kith_store *store,
+						     const struct kith_candidate_filter *filter,
+						     struct kith_candidate **out, size_t *out_n);
+KITH_API void kith_candidate_list_free(struct kith_candidate *list, size_t n);
+
+/*
+ * The evidence kept for every email of contact id becomes its touches
+ * (found by kith scan, keyed as a scan would have keyed them, so a
+ * touch already logged is not logged again) and leaves the candidates.
+ * Call it whenever a contact gains an email; *out_moved (may be NULL) is
+ * the number of touches logged.
+ */
+KITH_API enum kith_status kith_store_claim_evidence(struct kith_store *store, int64_t contact_id,
+						    size_t *out_moved);
 
 #ifdef __cplusplus
 }
