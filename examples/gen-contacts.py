@@ -6,13 +6,25 @@
 
 examples/outlook-contacts.csv
     What Outlook's "Export to a file > Comma Separated Values" writes:
-    windows-1252, every field quoted, Outlook's column names, "0/0/00" for
-    no birthday, plus a "Last Contacted" column (Outlook has none; people
-    add one, and CRM exports carry one).  About 800 made-up people: some
-    contacted within the last two years, some long ago, some never noted;
-    a few duplicates (the same person twice, once with another email), and
-    a few malformed rows (an unquoted comma, a row with no name or email,
-    a quote that never closes at the end of the file).
+    windows-1252, CRLF, Outlook's 92 columns in Outlook's order, non-empty
+    values quoted, empty ones bare except the text columns Outlook always
+    quotes, and Outlook's fillers: "0/0/00" for no birthday or
+    anniversary, "Unspecified", "Normal", "False", "SMTP" beside each
+    address and the display name "Given Family (address)".  No "Last
+    Contacted": Outlook has no such column; when each person was last
+    mailed is in the mail archive below, which `kith scan` reads.
+    The header (and the shape of a row) is taken from what real exports
+    carry: https://www.spstechnical.com/outlook_contacts_schema.htm (the
+    field list, in this order), and the Outlook-export readers and writers
+    in public repositories that spell the same 92 columns (a Python reader
+    of an outlook_contacts.CSV; a 2011 Google script writing Outlook's rows
+    with "0/0/00", "SMTP", "Unspecified", "Normal","False",,,"Normal"; a
+    converter citing https://stackoverflow.com/questions/4847596).
+    About 800 made-up people: some mailed within the last two years, some
+    long ago, some never; a few duplicates (the same person twice, once
+    with another email), and a few malformed rows (an unquoted comma, a
+    row with no name or email, a row cut short, a quote that never closes
+    at the end of the file).
 examples/contacts.vcf
     About 50 vCard 3.0 cards as Apple Contacts and Google write them (item
     groups, X-ABLabel "last contacted", REV, escaped commas, folded lines),
@@ -121,31 +133,79 @@ def people(n):
     return out
 
 
-HEADER = ["First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname",
-          "E-mail Address", "E-mail 2 Address", "E-mail 3 Address", "Home Phone",
-          "Business Phone", "Mobile Phone", "Business Fax", "Company", "Department",
-          "Job Title", "Business Street", "Business City", "Business Postal Code",
-          "Business Country/Region", "Birthday", "Anniversary", "Notes", "Categories",
-          "Web Page", "Last Contacted"]
+# Outlook's header, every column in its order (see the docstring for where
+# it comes from).
+HEADER = [
+    "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company", "Department",
+    "Job Title", "Business Street", "Business Street 2", "Business Street 3", "Business City",
+    "Business State", "Business Postal Code", "Business Country/Region", "Home Street",
+    "Home Street 2", "Home Street 3", "Home City", "Home State", "Home Postal Code",
+    "Home Country/Region", "Other Street", "Other Street 2", "Other Street 3", "Other City",
+    "Other State", "Other Postal Code", "Other Country/Region", "Assistant's Phone",
+    "Business Fax", "Business Phone", "Business Phone 2", "Callback", "Car Phone",
+    "Company Main Phone", "Home Fax", "Home Phone", "Home Phone 2", "ISDN", "Mobile Phone",
+    "Other Fax", "Other Phone", "Pager", "Primary Phone", "Radio Phone", "TTY/TDD Phone",
+    "Telex", "Account", "Anniversary", "Assistant's Name", "Billing Information", "Birthday",
+    "Business Address PO Box", "Categories", "Children", "Directory Server", "E-mail Address",
+    "E-mail Type", "E-mail Display Name", "E-mail 2 Address", "E-mail 2 Type",
+    "E-mail 2 Display Name", "E-mail 3 Address", "E-mail 3 Type", "E-mail 3 Display Name",
+    "Gender", "Government ID Number", "Hobby", "Home Address PO Box", "Initials",
+    "Internet Free Busy", "Keywords", "Language", "Location", "Manager's Name", "Mileage",
+    "Notes", "Office Location", "Organizational ID Number", "Other Address PO Box", "Priority",
+    "Private", "Profession", "Referred By", "Sensitivity", "Spouse", "User 1", "User 2",
+    "User 3", "User 4", "Web Page",
+]
+# Outlook writes these as "" when empty and leaves the others bare (,,).
+QUOTED_EMPTY = {"Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company",
+                "Department", "Job Title", "Account", "Initials", "Keywords", "Language",
+                "Location"}
+# What Outlook writes for a field nobody filled in.
+DEFAULTS = {"Anniversary": "0/0/00", "Birthday": "0/0/00", "Gender": "Unspecified",
+            "Priority": "Normal", "Private": "False", "Sensitivity": "Normal"}
+COUNTRY = {"London": "United Kingdom", "Berlin": "Germany", "Lyon": "France", "Oslo": "Norway"}
 
 
 def quote(v):
     return '"' + v.replace('"', '""') + '"'
 
 
-def outlook_row(p):
-    values = {
+def outlook_fields(p, fixed=False):
+    """A person as Outlook's columns, in order: [(column, value)].
+
+    fixed: no title or city, and no draw from rng, so the hand-made rows
+    leave the random sequence (and so contacts.vcf) as it was."""
+    values = dict(DEFAULTS)
+    values.update({
         "First Name": p["given"], "Last Name": p["family"],
-        "Title": rng.choice(["", "", "Ms.", "Mr.", "Dr."]),
-        "E-mail Address": p["email"], "E-mail 2 Address": p["email2"],
+        "Title": "" if fixed else rng.choice(["", "", "Ms.", "Mr.", "Dr."]),
         "Business Phone": p["business"], "Mobile Phone": p["mobile"],
         "Company": p["company"], "Job Title": p["title"],
-        "Business City": rng.choice(["London", "Berlin", "Lyon", "Oslo", ""]),
-        "Birthday": us_date(p["birthday"]) or "0/0/00", "Anniversary": "0/0/00",
         "Notes": p["notes"], "Categories": p["categories"],
-        "Last Contacted": us_date(p["last"]),
-    }
-    return ",".join(quote(values.get(h, "")) for h in HEADER)
+    })
+    city = "" if fixed else rng.choice(["London", "Berlin", "Lyon", "Oslo", ""])
+    if city:
+        values["Business City"] = city
+        values["Business Country/Region"] = COUNTRY[city]
+    if p["birthday"]:
+        values["Birthday"] = us_date(p["birthday"])
+    # Outlook fills the type and a display name "Name (address)" beside every address.
+    for n, key in (("", "email"), (" 2", "email2")):
+        if p[key]:
+            values[f"E-mail{n} Address"] = p[key]
+            values[f"E-mail{n} Type"] = "SMTP"
+            values[f"E-mail{n} Display Name"] = f"{p['given']} {p['family']} ({p[key]})"
+    initials = p["given"][0] + "." + p["family"][0] + "."
+    values["Initials"] = initials
+    values["Web Page"] = p.get("web", "")
+    return [(h, values.get(h, "")) for h in HEADER]
+
+
+def outlook_cell(h, v):
+    return quote(v) if v or h in QUOTED_EMPTY else ""
+
+
+def outlook_row(p):
+    return ",".join(outlook_cell(h, v) for h, v in outlook_fields(p))
 
 
 def write_csv(everyone):
@@ -157,15 +217,28 @@ def write_csv(everyone):
             twin = dict(p, email=p["email"].upper(), email2=email_for(p["given"], p["family"], 3),
                         mobile=phone())
             rows.append(outlook_row(twin))
-    # Malformed rows, at fixed places.
-    rows.insert(120, '"Ada","","Marnock","","","","ada.marnock@example.com","","","","","",'
-                     '"",Contoso, Ltd,"","","","","","","0/0/00","0/0/00","","","","3/2/2026"')
-    rows.insert(333, ",".join(quote("") for _ in HEADER))  # blank: ignored, not an error
-    rows.insert(334, ",".join(quote("") for _ in HEADER[:11]) + ',"+44 20 7946 0000"' +
-                "," + ",".join(quote("") for _ in HEADER[12:]))  # a phone, nobody's
-    rows.insert(600, '"Ivo","","Selby","","","","ivo.selby@example.org","","","","","",""')
-    rows.append('"Tess","","Pellridge","","","","tess.pellridge@example.net","","","","","",'
-                '"","","","","","","","","0/0/00","0/0/00","She said ""see you at')
+    ada = dict(everyone[0], given="Ada", family="Marnock", email="ada.marnock@example.com",
+               email2="", mobile="", business="", company="Contoso, Ltd", title="",
+               birthday=None, notes="", categories="", web="www.example.com/ada")
+    # Malformed rows, at fixed places.  An unquoted comma, as a hand edit leaves
+    # it.  The importer sees it only because the last column (Web Page) is
+    # filled: the extra field it pushes out is not empty.
+    rows.insert(120, ",".join(v if h == "Company" else outlook_cell(h, v)
+                              for h, v in outlook_fields(ada, True)))
+    rows.insert(333, "," * (len(HEADER) - 1))  # blank, as a spreadsheet leaves it: ignored
+    nobody = [(h, "+44 20 7946 0000" if h == "Mobile Phone" else DEFAULTS.get(h, ""))
+              for h in HEADER]
+    rows.insert(334, ",".join(outlook_cell(h, v) for h, v in nobody))  # a phone, nobody's
+    ivo = dict(ada, given="Ivo", family="Selby", email="ivo.selby@example.org", company="",
+               web="")
+    # A row cut short after the address (fewer fields than the header).
+    rows.insert(600, ",".join(outlook_cell(h, v) for h, v in outlook_fields(ivo, True)[:60]))
+    tess = dict(ada, given="Tess", family="Pellridge", email="tess.pellridge@example.net",
+                company="", notes="", web="")
+    cells = [outlook_cell(h, v) for h, v in outlook_fields(tess, True)]
+    notes = HEADER.index("Notes")
+    # The file ends inside a quoted field: a quote that never closes.
+    rows.append(",".join(cells[:notes]) + ',"She said ""see you at')
     data = "\r\n".join(rows) + "\r\n"
     with open(os.path.join(HERE, "outlook-contacts.csv"), "wb") as f:
         f.write(data.encode("cp1252"))
