@@ -7,7 +7,8 @@ Usage: test_scan.py PATH/TO/kith   (meson passes build/cli/kith)
 Each test builds a Maildir tree and an mbox in a fresh temporary HOME
 with the headers real mail programs write (Thunderbird's sent copies keep
 Bcc; mailing lists add List-Id and List-Unsubscribe), and a store with
-three contacts.
+three contacts.  ExampleArchiveTest scans the README's example data
+(examples/mail) and checks the count examples/gen-contacts.py documents.
 """
 
 import json
@@ -393,6 +394,44 @@ class CandidatesTest(ScanTest):
         # Olga stays a candidate: nothing was lost.
         self.assertEqual([c["address"] for c in self.candidates()],
                          ["pat@r.org", "olga@s.org"])
+
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+
+
+class ExampleArchiveTest(unittest.TestCase):
+    """The README's example data: the people examples/mail shows were mailed
+    in two years are the 366 that examples/gen-contacts.py documents."""
+
+    def setUp(self):
+        self.home = tempfile.mkdtemp(prefix="kith-scan-")
+        self.db = os.path.join(self.home, "kith.db")
+        self.ok("init")
+        # Everyone, undated: the count below comes from the scan alone.
+        self.ok("import", os.path.join(EXAMPLES, "outlook-contacts.csv"), "--tier", "regular")
+
+    def scan_examples(self):
+        return self.ok("scan", "--mbox", os.path.join(EXAMPLES, "mail", "Inbox"),
+                       "--mbox", os.path.join(EXAMPLES, "mail", "Sent"),
+                       "--me", "alex.morgan@example.com")
+
+    def test_mailed_in_two_years_then_nothing_new(self):
+        r = self.scan_examples()
+        self.assertEqual(r.err, "")  # nothing in the archive is skipped as unreadable
+        self.assertIn("8 already seen", r.out)  # the copies in both folders
+        out = os.path.join(self.home, "all.json")
+        self.ok("export", "--json", out)
+        with open(out, encoding="utf-8") as f:
+            contacts = json.load(f)["contacts"]
+        mailed = [c["name"] for c in contacts
+                  if any(t["source"] == "mail" and t["on"] >= "2024-06-01"
+                         for t in c["touches"])]
+        self.assertEqual(len(mailed), 366)
+        self.assertIn("Scanned 0 new messages: 0 touches logged", self.scan_examples().out)
+
+    tearDown = ScanTest.tearDown
+    run_kith = ScanTest.run_kith
+    ok = ScanTest.ok
 
 
 if __name__ == "__main__":
