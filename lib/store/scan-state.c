@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include <kith/schedule.h>
+
 #include "array.h"
 #include "buf.h"
 #include "hash.h"
@@ -385,13 +387,63 @@ out:
 	return rc;
 }
 
+/*
+ * Mail found before the person was a contact is their past, not a new
+ * touch: a first reminder an import spread out from that same mail stays,
+ * unless the mail now says it is due earlier than last touch + cadence
+ * allows (the spreading rule: never earlier than that, schedule.h).
+ */
+static enum kith_status keep_spread(struct kith_store *store, int64_t id, struct kith_date spread)
+{
+	struct kith_contact *c = NULL;
+	struct kith_tier *tiers = NULL;
+	struct kith_date last = { 0, 0, 0 };
+	sqlite3_stmt *st = NULL;
+	size_t n_tiers = 0;
+	enum kith_status rc;
+
+	if (!kith_date_is_set(spread))
+		return KITH_OK;
+	rc = prepare(store, "SELECT last_on FROM contacts WHERE id = ?1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		last = col_date(st, 0);
+	finish(store, st);
+	rc = kith_store_get_contact(store, id, &c);
+	if (!rc)
+		rc = kith_store_list_tiers(store, &tiers, &n_tiers);
+	if (!rc && !kith_date_is_set(c->first_due) && kith_date_is_set(last)) {
+		struct kith_cadence cad =
+			kith_schedule_cadence(c->cadence, c->tier, tiers, n_tiers);
+
+		if (kith_date_cmp(spread, kith_cadence_add(cad, last)) >= 0) {
+			c->first_due = spread;
+			rc = kith_store_update_contact(store, c);
+		}
+	}
+	kith_contact_free(c);
+	kith_tier_list_free(tiers, n_tiers);
+	return rc;
+}
+
 static enum kith_status claim(struct kith_store *store, int64_t id, size_t *moved)
 {
 	struct claimed *list = NULL;
 	sqlite3_stmt *st = NULL;
 	size_t n = 0;
+	struct kith_date spread = { 0, 0, 0 };
 	enum kith_status rc;
 
+	rc = prepare(store, "SELECT first_due FROM contacts WHERE id = ?1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		spread = col_date(st, 0);
+	finish(store, st);
+	st = NULL;
 	rc = read_claimed(store, id, &list, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct kith_touch t;
@@ -434,7 +486,7 @@ static enum kith_status claim(struct kith_store *store, int64_t id, size_t *move
 	sqlite3_bind_int64(st, 1, id);
 	rc = step_done(store, st, "moving a candidate's mail to a contact");
 	finish(store, st);
-	return rc;
+	return rc ? rc : keep_spread(store, id, spread);
 }
 
 enum kith_status kith_store_claim_evidence(struct kith_store *store, int64_t contact_id,

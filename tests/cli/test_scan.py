@@ -429,6 +429,28 @@ class ExampleArchiveTest(unittest.TestCase):
         self.assertEqual(len(mailed), 366)
         self.assertIn("Scanned 0 new messages: 0 touches logged", self.scan_examples().out)
 
+    def test_the_readme_path_scan_then_import_since_2y(self):
+        # The quick start: scan first, then import keeping those mailed in
+        # two years.  Their mail becomes their touches, and the spread first
+        # reminders survive it: nobody comes out hundreds of days overdue.
+        shutil.rmtree(self.home)
+        self.setUp_empty()
+        self.scan_examples()
+        r = self.ok("import", os.path.join(EXAMPLES, "outlook-contacts.csv"), "--since", "2y",
+                    "--tier", "regular")
+        self.assertRegex(r.out, r"\b366 new contacts imported")
+        self.assertRegex(r.out, r"touches found by kith scan moved to 366 contacts")
+        rows = json.loads(self.ok("report", "--all", "--format", "json").out)
+        self.assertEqual(len(rows), 366)
+        late = [(c["name"], c["due"]) for c in rows if c["due"] < TODAY]
+        self.assertEqual(late, [])
+        self.assertLessEqual(max(c["due"] for c in rows), "2026-09-01")
+
+    def setUp_empty(self):
+        self.home = tempfile.mkdtemp(prefix="kith-scan-")
+        self.db = os.path.join(self.home, "kith.db")
+        self.ok("init")
+
     tearDown = ScanTest.tearDown
     run_kith = ScanTest.run_kith
     ok = ScanTest.ok
