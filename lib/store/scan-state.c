@@ -16,7 +16,8 @@ static enum kith_status read_source(struct kith_store *s, const char *kind, cons
 
 	*found = 0;
 	rc = prepare(s,
-		     "SELECT id, mbox_offset, mbox_line, mbox_check, since FROM scan_sources "
+		     "SELECT id, mbox_offset, mbox_line, mbox_check, since, "
+		     "coalesce(CAST(strftime('%s', scanned) AS INTEGER), 0) FROM scan_sources "
 		     "WHERE kind = ?1 AND path = ?2",
 		     &st);
 	if (rc)
@@ -33,6 +34,7 @@ static enum kith_status read_source(struct kith_store *s, const char *kind, cons
 		out->mbox_line = (long)sqlite3_column_int64(st, 2);
 		out->mbox_check = check ? strtoull(check, NULL, 16) : 0;
 		out->since = col_date(st, 4);
+		out->scanned = sqlite3_column_int64(st, 5);
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(s, "reading what was scanned");
 	}
@@ -75,7 +77,9 @@ enum kith_status kith_store_scan_source_save(struct kith_store *store,
 
 	rc = prepare(store,
 		     "UPDATE scan_sources SET mbox_offset = ?2, mbox_line = ?3, mbox_check = ?4, "
-		     "since = ?5, scanned = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1",
+		     "since = ?5, scanned = CASE WHEN ?6 IS NULL THEN "
+		     "strftime('%Y-%m-%dT%H:%M:%SZ','now') ELSE "
+		     "strftime('%Y-%m-%dT%H:%M:%SZ', ?6, 'unixepoch') END WHERE id = ?1",
 		     &st);
 	if (rc)
 		return rc;
@@ -84,6 +88,8 @@ enum kith_status kith_store_scan_source_save(struct kith_store *store,
 	sqlite3_bind_int64(st, 3, state->mbox_line);
 	bind_text(st, 4, state->mbox_check ? kith_hash_hex(state->mbox_check, hex) : NULL);
 	bind_date(st, 5, state->since);
+	if (state->scanned)
+		sqlite3_bind_int64(st, 6, state->scanned);
 	rc = step_done(store, st, "recording what was scanned");
 	finish(store, st);
 	return rc;
@@ -187,25 +193,28 @@ enum kith_status kith_store_contact_by_email(struct kith_store *store, const cha
 }
 
 enum kith_status kith_store_candidate_add(struct kith_store *store, const char *addr,
-					  const char *name, struct kith_date on, int inbound)
+					  const char *name, struct kith_date on,
+					  enum kith_candidate_kind kind)
 {
 	sqlite3_stmt *st = NULL;
 	enum kith_status rc;
 
 	rc = prepare(store,
 		     "INSERT INTO candidates (address, name, first_on, last_on, mails_in, "
-		     "mails_out) VALUES (?1, ?2, ?3, ?3, ?4, 1 - ?4) ON CONFLICT (address) DO "
+		     "mails_out, meetings) VALUES (?1, ?2, ?3, ?3, ?4 = 1, ?4 = 0, ?4 = 2) ON "
+		     "CONFLICT (address) DO "
 		     "UPDATE SET name = coalesce(CASE WHEN excluded.last_on >= last_on THEN "
 		     "excluded.name END, name, excluded.name), first_on = min(first_on, "
 		     "excluded.first_on), last_on = max(last_on, excluded.last_on), mails_in = "
-		     "mails_in + excluded.mails_in, mails_out = mails_out + excluded.mails_out",
+		     "mails_in + excluded.mails_in, mails_out = mails_out + excluded.mails_out, "
+		     "meetings = meetings + excluded.meetings",
 		     &st);
 	if (rc)
 		return rc;
 	bind_text(st, 1, addr);
 	bind_text(st, 2, name);
 	bind_date(st, 3, on);
-	sqlite3_bind_int(st, 4, inbound ? 1 : 0);
+	sqlite3_bind_int(st, 4, (int)kind);
 	rc = step_done(store, st, "recording a candidate");
 	finish(store, st);
 	return rc;
