@@ -139,9 +139,21 @@ static void print_summary(const struct cli *cli, const struct kith_scan_options 
 {
 	if (cli->quiet)
 		return;
-	printf("%s %zu new message%s and %zu meeting%s: %zu touch%s %s\n",
-	       o->dry_run ? "Would scan" : "Scanned", s->messages, s->messages == 1 ? "" : "s",
-	       s->meetings, s->meetings == 1 ? "" : "s", s->touches, s->touches == 1 ? "" : "es",
+	int mail = 0, ics = 0;
+
+	for (size_t i = 0; i < o->n_sources; i++) {
+		if (o->sources[i].kind == KITH_SCAN_ICS)
+			ics = 1;
+		else
+			mail = 1;
+	}
+	printf("%s ", o->dry_run ? "Would scan" : "Scanned");
+	if (mail)
+		printf("%zu new message%s%s", s->messages, s->messages == 1 ? "" : "s",
+		       ics ? " and " : "");
+	if (ics)
+		printf("%zu new meeting%s", s->meetings, s->meetings == 1 ? "" : "s");
+	printf(": %zu touch%s %s\n", s->touches, s->touches == 1 ? "" : "es",
 	       o->dry_run ? "to log (dry run: nothing written)" : "logged");
 	if (s->seen)
 		printf("  %6zu already seen (another folder, or read before)\n", s->seen);
