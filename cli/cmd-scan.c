@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kith scan: touches found in mail archives (Maildir, mbox). */
+/* kith scan: touches found in mail archives (Maildir, mbox) and calendar files. */
 /* realpath() is XSI. */
 #define _XOPEN_SOURCE 700
 
@@ -13,28 +13,37 @@
 #include "output.h"
 
 static const char usage[] =
-	"Usage: kith scan [--maildir DIR]... [--mbox FILE]... [--me ADDRESS]...\n"
-	"                 [--since DATE|DURATION] [--dry-run]\n"
+	"Usage: kith scan [--maildir DIR]... [--mbox FILE]... [--ics FILE]...\n"
+	"                 [--me ADDRESS]... [--since DATE|DURATION] [--dry-run]\n"
 	"\n"
 	"Log a touch for every mail between you and a contact, read from mail\n"
-	"archives (headers only), and keep the people you mailed who are not\n"
-	"contacts as candidates.  A message is logged once however often it is\n"
-	"seen; a scan reads only what is new since the last.  Without sources,\n"
-	"those of the configuration's [scan] section; without --me, [me] email.\n"
+	"archives (headers only), and for every meeting you had with one, read\n"
+	"from calendar files; keep the people you mailed or met who are not\n"
+	"contacts as candidates.  A message or meeting is logged once however\n"
+	"often it is seen; a scan reads only what is new since the last.\n"
+	"Without sources, those of the configuration's [scan] section; without\n"
+	"--me, [me] email.\n"
 	"\n"
 	"Options:\n"
 	"  --maildir DIR   a Maildir folder or a tree of them (mbsync, offlineimap,\n"
 	"                  notmuch, Thunderbird's maildir store)\n"
 	"  --mbox FILE     an mbox file (Thunderbird, Google Takeout, readpst)\n"
-	"  --me ADDRESS    one of your own addresses (needed to tell sent mail)\n"
+	"  --ics FILE      a calendar file (an Outlook or Google Calendar export)\n"
+	"  --me ADDRESS    one of your own addresses (needed to tell sent mail\n"
+	"                  and the meetings you declined)\n"
 	"  --since WHEN    only mail since WHEN: a date or a duration back (2y, 6m)\n"
 	"  --dry-run       list what would be logged; write nothing\n";
 
-enum { O_MAILDIR = 1, O_MBOX, O_ME, O_SINCE, O_DRY_RUN };
+enum { O_MAILDIR = 1, O_MBOX, O_ICS, O_ME, O_SINCE, O_DRY_RUN };
 
 static const struct cli_option opts[] = {
-	{ "maildir", 0, 1, O_MAILDIR }, { "mbox", 0, 1, O_MBOX },       { "me", 0, 1, O_ME },
-	{ "since", 0, 1, O_SINCE },     { "dry-run", 0, 0, O_DRY_RUN }, { NULL, 0, 0, 0 },
+	{ "maildir", 0, 1, O_MAILDIR },
+	{ "mbox", 0, 1, O_MBOX },
+	{ "ics", 0, 1, O_ICS },
+	{ "me", 0, 1, O_ME },
+	{ "since", 0, 1, O_SINCE },
+	{ "dry-run", 0, 0, O_DRY_RUN },
+	{ NULL, 0, 0, 0 },
 };
 
 struct sources {
@@ -109,8 +118,11 @@ static void on_found(const struct kith_scan_found *f, void *arg)
 
 	(void)arg;
 	printf("%s  %-8s %s <%s>%s%s  (%s)\n", kith_date_format(f->on, d),
-	       f->direction == KITH_INBOUND ? "from" : "to", f->contact_name, f->address,
-	       f->note ? ": " : "", f->note ? f->note : "", f->found_in);
+	       !strcmp(f->channel, "meeting") ? "met"
+	       : f->direction == KITH_INBOUND ? "from"
+					      : "to",
+	       f->contact_name, f->address, f->note ? ": " : "", f->note ? f->note : "",
+	       f->found_in);
 }
 
 static void on_progress(size_t messages, const char *source, void *arg)
@@ -127,8 +139,21 @@ static void print_summary(const struct cli *cli, const struct kith_scan_options 
 {
 	if (cli->quiet)
 		return;
-	printf("%s %zu new message%s: %zu touch%s %s\n", o->dry_run ? "Would scan" : "Scanned",
-	       s->messages, s->messages == 1 ? "" : "s", s->touches, s->touches == 1 ? "" : "es",
+	int mail = 0, ics = 0;
+
+	for (size_t i = 0; i < o->n_sources; i++) {
+		if (o->sources[i].kind == KITH_SCAN_ICS)
+			ics = 1;
+		else
+			mail = 1;
+	}
+	printf("%s ", o->dry_run ? "Would scan" : "Scanned");
+	if (mail)
+		printf("%zu new message%s%s", s->messages, s->messages == 1 ? "" : "s",
+		       ics ? " and " : "");
+	if (ics)
+		printf("%zu new meeting%s", s->meetings, s->meetings == 1 ? "" : "s");
+	printf(": %zu touch%s %s\n", s->touches, s->touches == 1 ? "" : "es",
 	       o->dry_run ? "to log (dry run: nothing written)" : "logged");
 	if (s->seen)
 		printf("  %6zu already seen (another folder, or read before)\n", s->seen);
@@ -138,6 +163,10 @@ static void print_summary(const struct cli *cli, const struct kith_scan_options 
 	if (s->candidates)
 		printf("  %6zu with people who are not contacts (kept as candidates)\n",
 		       s->candidates);
+	if (s->unchanged)
+		printf("  %6zu calendar file%s unchanged: only the meetings since the last "
+		       "scan read\n",
+		       s->unchanged, s->unchanged == 1 ? "" : "s");
 	if (s->inbound_skipped)
 		printf("  %6zu from contacts, not logged ([scan] inbound_resets = no)\n",
 		       s->inbound_skipped);
@@ -191,6 +220,10 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 			if ((rc = add_source(cli, &src, KITH_SCAN_MBOX, p.arg)))
 				goto out;
 			break;
+		case O_ICS:
+			if ((rc = add_source(cli, &src, KITH_SCAN_ICS, p.arg)))
+				goto out;
+			break;
 		case O_ME: me[n_me++] = p.arg; break;
 		case O_SINCE: since = p.arg; break;
 		case O_DRY_RUN: dry_run = 1; break;
@@ -206,12 +239,15 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 			rc = add_source(cli, &src, KITH_SCAN_MAILDIR, cfg.scan_maildir.items[i]);
 		for (size_t i = 0; i < cfg.scan_mbox.n && !rc; i++)
 			rc = add_source(cli, &src, KITH_SCAN_MBOX, cfg.scan_mbox.items[i]);
+		for (size_t i = 0; i < cfg.scan_ics.n && !rc; i++)
+			rc = add_source(cli, &src, KITH_SCAN_ICS, cfg.scan_ics.items[i]);
 		if (rc)
 			goto out;
 	}
 	if (src.n == 0) {
-		rc = cli_usage_error(cli, "nothing to scan: give --maildir or --mbox, or set "
-					  "maildir = or mbox = in [scan] of the configuration");
+		rc = cli_usage_error(cli, "nothing to scan: give --maildir, --mbox or --ics, or "
+					  "set maildir =, mbox = or ics = in [scan] of the "
+					  "configuration");
 		goto out;
 	}
 	if (n_me == 0) {
@@ -227,9 +263,9 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 			me[n_me++] = cfg.me.items[i];
 	}
 	if (n_me == 0) {
-		cli_err(cli, "which addresses are yours? Mail is sent or received only "
-			     "relative to you: give --me ADDRESS, or set email = in [me] of "
-			     "the configuration");
+		cli_err(cli, "which addresses are yours? Mail is sent or received, and a "
+			     "meeting declined, only relative to you: give --me ADDRESS, or "
+			     "set email = in [me] of the configuration");
 		rc = EXIT_USAGE;
 		goto out;
 	}

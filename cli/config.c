@@ -157,6 +157,8 @@ static int apply(struct cli *cli, struct cli_config *cfg, const char *path, int 
 			rc = add_items(&cfg->scan_maildir, value, 1);
 		} else if (!strcmp(key, "mbox")) {
 			rc = add_items(&cfg->scan_mbox, value, 1);
+		} else if (!strcmp(key, "ics")) {
+			rc = add_items(&cfg->scan_ics, value, 1);
 		} else if (!strcmp(key, "inbound_resets")) {
 			if (!strcasecmp(value, "yes") || !strcasecmp(value, "true"))
 				cfg->scan_skip_inbound = 0;
@@ -277,6 +279,7 @@ void cli_config_clear(struct cli_config *cfg)
 	free(cfg->timezone);
 	list_clear(&cfg->scan_maildir);
 	list_clear(&cfg->scan_mbox);
+	list_clear(&cfg->scan_ics);
 	list_clear(&cfg->me);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -15,6 +15,7 @@
  *   [scan]
  *   maildir = ~/Mail                  # more than once, or comma-separated
  *   mbox = ~/takeout/All mail.mbox
+ *   ics = ~/calendar/work.ics        # Outlook or Google Calendar exports
  *   inbound_resets = yes              # no: mail from a contact is not logged
  *   [me]
  *   email = me@example.org, me@work.example
@@ -44,6 +45,7 @@ struct cli_config {
 	int alarm_minutes;
 	struct cli_list scan_maildir;
 	struct cli_list scan_mbox;
+	struct cli_list scan_ics;
 	int scan_skip_inbound; /* inbound_resets = no */
 	struct cli_list me;    /* [me] email */
 };

@@ -154,6 +154,7 @@ const char *kith_source_str(enum kith_source s)
 	case KITH_SOURCE_CALENDAR: return "calendar";
 	case KITH_SOURCE_IMPORT: return "import";
 	case KITH_SOURCE_MAIL: return "mail";
+	case KITH_SOURCE_MEETING: return "meeting";
 	}
 	return "unknown";
 }

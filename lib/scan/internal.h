@@ -8,9 +8,8 @@
  *   mbox.c     an mbox file from an offset -> header blocks
  *   lines.c    a bounded line reader: no line and no body is ever whole
  *              in memory, so an 80 MB message costs what a small one does
- *
- * A "meetings" source (VEVENTs through ical.c) plugs in next to
- * maildir.c and mbox.c: it hands scan.c what rules.c hands it for mail.
+ *   ics.c      a calendar file: its bytes and what tells a changed one
+ *              (its meetings are read by ical.c, judged in scan.c)
  */
 #ifndef KITH_SCAN_INTERNAL_H
 #define KITH_SCAN_INTERNAL_H
@@ -149,5 +148,33 @@ enum kith_status kith_mail_rules(struct kith_ctx *ctx, const struct kith_mail_he
 				 const struct kith_mail_me *me, const char *tzid,
 				 struct kith_mail_verdict *v);
 void kith_mail_verdict_clear(struct kith_mail_verdict *v);
+
+/* A subject or SUMMARY cut to KITH_MAIL_NOTE_MAX characters (UTF-8), "..." if cut. */
+void kith_scan_shorten(const char *s, char *out, size_t size);
+
+/* ---- ics.c ---- */
+
+/* What tells an .ics file changed: kept in the source's state between scans. */
+struct kith_ics_mark {
+	int64_t size;
+	int64_t mtime;
+	uint64_t check; /* a hash of the bytes; 0: never read */
+};
+
+struct kith_ics_file {
+	char *bytes;
+	size_t len;
+	struct kith_ics_mark mark;
+};
+
+/*
+ * The whole file at path (up to KITH_ICAL_MAX_RESOURCE) and its mark;
+ * KITH_ERR_IO when it cannot be read, KITH_ERR_PARSE when too large.
+ * Ownership: kith_ics_file_clear(out).
+ */
+enum kith_status kith_ics_load(struct kith_ctx *ctx, const char *path, struct kith_ics_file *out);
+void kith_ics_file_clear(struct kith_ics_file *f);
+/* 1 when mark `was` (from the last scan) says the file is as it is now. */
+int kith_ics_unchanged(const struct kith_ics_mark *was, const struct kith_ics_mark *now);
 
 #endif

@@ -126,8 +126,8 @@ static enum kith_status add_recipients(struct kith_ctx *ctx, struct kith_mail_ve
 	return KITH_OK;
 }
 
-/* The subject cut to KITH_MAIL_NOTE_MAX characters (not bytes: it is UTF-8), "..." if cut. */
-static void shorten(const char *s, char *out, size_t size)
+/* Characters, not bytes: it is UTF-8. */
+void kith_scan_shorten(const char *s, char *out, size_t size)
 {
 	size_t chars = 0, i = 0, o = 0;
 
@@ -189,7 +189,7 @@ enum kith_status kith_mail_rules(struct kith_ctx *ctx, const struct kith_mail_he
 
 	memset(v, 0, sizeof(*v));
 	v->on = kith_ical_local_date(h->date, tzid);
-	shorten(h->subject, v->note, sizeof(v->note));
+	kith_scan_shorten(h->subject, v->note, sizeof(v->note));
 	make_key(h, v->key, sizeof(v->key));
 	v->skip = kith_mail_bulk_reason(h);
 	if (v->skip)

@@ -12,6 +12,8 @@
 
 #include "buf.h"
 #include "ctx.h"
+#include "date.h"
+#include "ical.h"
 #include "scan/internal.h"
 #include "store/scan-state.h"
 #include "store/store.h"
@@ -32,13 +34,14 @@ struct job {
 	const char *found_in; /* the message's: label, or label/folder */
 	struct kith_buf folder;
 	struct kith_scan_state state;
+	int64_t last_scanned; /* state.scanned as read: a save's is now, or an .ics's own */
 	size_t in_batch;
 	size_t n_read; /* messages read in this run, for progress */
 };
 
 static const char *kind_name(enum kith_scan_kind k)
 {
-	return k == KITH_SCAN_MBOX ? "mbox" : "maildir";
+	return k == KITH_SCAN_MBOX ? "mbox" : k == KITH_SCAN_ICS ? "ics" : "maildir";
 }
 
 static enum kith_status add_problem(struct kith_scan_summary *sum, struct kith_ctx *ctx,
@@ -110,9 +113,19 @@ static enum kith_status next_batch(struct job *j, off_t mbox_at, long mbox_line)
 	return rc;
 }
 
-static enum kith_status log_touch(struct job *j, const struct kith_mail_header *h,
-				  const struct kith_mail_verdict *v,
-				  const struct kith_mail_touch *t)
+/* Someone a mail or a meeting was with, as log_touch() records it. */
+struct party {
+	const char *addr, *name;
+	struct kith_date on;
+	time_t at; /* the instant (0: a date only) */
+	enum kith_direction direction;
+	const char *channel; /* "email", "meeting" */
+	enum kith_source source;
+	const char *note; /* NULL: none */
+	const char *key;  /* the message's or meeting's (scan_seen's) */
+};
+
+static enum kith_status log_touch(struct job *j, const struct party *p)
 {
 	struct kith_scan_found f;
 	struct kith_touch touch;
@@ -124,53 +137,53 @@ static enum kith_status log_touch(struct job *j, const struct kith_mail_header *
 	enum kith_status rc;
 
 	at[0] = '\0';
-	if (gmtime_r(&h->date, &tm))
+	if (p->at && gmtime_r(&p->at, &tm))
 		strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rc = kith_store_contact_by_email(j->store, t->who->addr, &id, &name);
+	rc = kith_store_contact_by_email(j->store, p->addr, &id, &name);
 	if (rc == KITH_ERR_NOT_FOUND) {
 		/* Kept mail by mail: adding the person later makes these its touches. */
 		memset(&ev, 0, sizeof(ev));
-		ev.address = t->who->addr;
-		ev.name = t->who->name;
-		ev.msg_key = v->key;
-		ev.on = v->on;
+		ev.address = p->addr;
+		ev.name = p->name;
+		ev.msg_key = p->key;
+		ev.on = p->on;
 		ev.at = at[0] ? at : NULL;
-		ev.direction = t->direction;
-		ev.channel = "email";
+		ev.direction = p->direction;
+		ev.channel = p->channel;
 		ev.found_in = j->found_in;
-		ev.note = v->note;
+		ev.note = p->note;
 		j->sum->candidates++;
 		return kith_store_candidate_add(j->store, &ev);
 	}
 	if (rc)
 		return rc;
-	key = kith_store_scan_touch_key(v->key, id);
+	key = kith_store_scan_touch_key(p->key, id);
 	if (!key) {
 		free(name);
 		return kith_nomem(j->ctx);
 	}
 	memset(&touch, 0, sizeof(touch));
 	touch.contact_id = id;
-	touch.on = v->on;
-	touch.channel = (char *)"email";
-	touch.direction = t->direction;
-	touch.note = (char *)(v->note[0] ? v->note : NULL);
-	touch.source = KITH_SOURCE_MAIL;
+	touch.on = p->on;
+	touch.channel = (char *)p->channel;
+	touch.direction = p->direction;
+	touch.note = (char *)p->note;
+	touch.source = p->source;
 	touch.at = at[0] ? at : NULL;
 	touch.source_key = key;
 	touch.found_in = (char *)j->found_in;
 	rc = kith_store_add_touch(j->store, &touch);
 	if (rc == KITH_OK) {
-		rc = KITH_OK;
 		j->sum->touches++;
 		if (j->o->found) {
 			memset(&f, 0, sizeof(f));
 			f.contact_id = id;
 			f.contact_name = name;
-			f.address = t->who->addr;
-			f.on = v->on;
-			f.direction = t->direction;
-			f.note = touch.note;
+			f.address = p->addr;
+			f.on = p->on;
+			f.direction = p->direction;
+			f.channel = p->channel;
+			f.note = p->note;
 			f.found_in = j->found_in;
 			j->o->found(&f, j->o->arg);
 		}
@@ -225,7 +238,17 @@ static enum kith_status handle(struct job *j, const struct kith_scan_msg *m,
 			j->sum->inbound_skipped++;
 			continue;
 		}
-		rc = log_touch(j, h, &v, &v.touches[i]);
+		struct party p = { v.touches[i].who->addr,
+				   v.touches[i].who->name,
+				   v.on,
+				   h->date,
+				   v.touches[i].direction,
+				   "email",
+				   KITH_SOURCE_MAIL,
+				   v.note[0] ? v.note : NULL,
+				   v.key };
+
+		rc = log_touch(j, &p);
 	}
 out:
 	kith_mail_verdict_clear(&v);
@@ -270,6 +293,145 @@ static enum kith_status on_message(const struct kith_scan_msg *m, void *arg)
 	return rc;
 }
 
+/*
+ * The instant meetings must have started by.  Under a --today other than
+ * the clock's day (tests, what-ifs), the end of that day in UTC: a zone
+ * east of UTC may see the next morning, which the day check drops.
+ */
+static time_t scan_now(const struct job *j)
+{
+	time_t now = time(NULL);
+
+	if (kith_date_is_set(j->o->today) &&
+	    kith_date_cmp(kith_ical_local_date(now, j->o->tzid), j->o->today) != 0)
+		now = (time_t)(kith_date_day_number(j->o->today) + 1) * 86400 - 1;
+	return now;
+}
+
+/* One occurrence that happened (ical.c's rules): a touch with each contact on it. */
+static enum kith_status on_meeting(struct job *j, const struct kith_meetings *ms,
+				   const struct kith_meeting *m)
+{
+	struct kith_buf key = KITH_BUF_INIT;
+	char note[KITH_MAIL_NOTE_MAX * 4 + 4];
+	enum kith_status rc;
+	int seen = 0;
+
+	if (kith_date_is_set(j->o->today) && kith_date_cmp(m->date, j->o->today) > 0)
+		return KITH_OK; /* not yet happened: the next scan reads it */
+	if (kith_date_is_set(j->o->since) && kith_date_cmp(m->date, j->o->since) < 0) {
+		j->sum->not_in_since++;
+		return KITH_OK;
+	}
+	/* UID + RECURRENCE-ID name an occurrence in every copy of the calendar. */
+	kith_buf_printf(&key, "event:%s:%s", m->uid, m->rid);
+	if (key.failed)
+		return kith_nomem(j->ctx);
+	rc = kith_store_scan_take(j->store, kith_buf_str(&key), &seen);
+	if (!rc && seen)
+		j->sum->seen++;
+	if (rc || seen)
+		goto out;
+	j->sum->meetings++;
+	kith_scan_shorten(m->summary, note, sizeof(note));
+	for (size_t i = m->first_person; i < m->first_person + m->n_people && !rc; i++) {
+		const struct kith_meeting_person *who = &ms->people[i];
+		/* A meeting is the user's doing as much as theirs: outbound, never skipped. */
+		struct party p = { who->email,
+				   who->name,
+				   m->date,
+				   m->all_day ? 0 : m->start,
+				   KITH_OUTBOUND,
+				   "meeting",
+				   KITH_SOURCE_MEETING,
+				   note[0] ? note : NULL,
+				   kith_buf_str(&key) };
+
+		/* Who declined was not met. */
+		if (who->me || who->partstat == KITH_PARTSTAT_DECLINED)
+			continue;
+		rc = log_touch(j, &p);
+	}
+	if (!rc)
+		rc = next_batch(j, 0, 0);
+out:
+	kith_buf_free(&key);
+	return rc;
+}
+
+/*
+ * A calendar file, whole.  One that is as the last scan left it (size,
+ * mtime, hash) is read only for what started since then: a weekly
+ * series in an export made once still gains an occurrence each week.
+ */
+static enum kith_status scan_ics(struct job *j)
+{
+	struct kith_ics_mark was = { j->state.mbox_offset, j->state.mbox_line,
+				     j->state.mbox_check };
+	struct kith_meeting_query q;
+	struct kith_meetings ms;
+	struct kith_ics_file f;
+	struct kith_buf where = KITH_BUF_INIT, what = KITH_BUF_INIT;
+	time_t now = scan_now(j);
+	enum kith_status rc;
+
+	rc = kith_ics_load(j->ctx, j->src->path, &f);
+	if (rc)
+		return rc;
+	memset(&q, 0, sizeof(q));
+	memset(&ms, 0, sizeof(ms));
+	q.tzid = j->o->tzid;
+	q.now = now;
+	q.me = j->me.addrs;
+	q.n_me = j->me.n;
+	if (kith_ics_unchanged(&was, &f.mark) && j->last_scanned > 0 && j->last_scanned <= now) {
+		/* A day back: what the last scan parsed before it saved, and zones. */
+		q.since = (time_t)j->last_scanned - 86400;
+		j->sum->unchanged++;
+	} else if (kith_date_is_set(j->o->since)) {
+		/* A day early for the zones; the day check in on_meeting is exact. */
+		q.since = (time_t)(kith_date_day_number(j->o->since) - 1) * 86400;
+	}
+	if (q.since <= 0)
+		q.since = 0;
+	rc = kith_ical_parse_meetings(j->ctx, f.bytes, f.len, &q, &ms);
+	for (size_t i = 0; i < ms.n_problems && rc != KITH_ERR_NOMEM; i++) {
+		const struct kith_meeting_problem *pr = &ms.problems[i];
+		enum kith_status prc;
+
+		kith_buf_reset(&where);
+		kith_buf_reset(&what);
+		kith_buf_append(&where, j->label);
+		if (pr->line > 0)
+			kith_buf_printf(&where, ":%d", pr->line);
+		kith_buf_printf(&what, "event %s: %s", pr->uid ? pr->uid : "without a UID",
+				pr->message);
+		if (where.failed || what.failed)
+			prc = kith_nomem(j->ctx);
+		else
+			prc = add_problem(j->sum, j->ctx, kith_buf_str(&where),
+					  kith_buf_str(&what));
+		if (prc)
+			rc = prc;
+	}
+	for (size_t i = 0; i < ms.n && !rc; i++) {
+		if (j->o->progress && ++j->n_read % PROGRESS_EVERY == 0)
+			j->o->progress(j->n_read, j->label, j->o->arg);
+		rc = on_meeting(j, &ms, &ms.items[i]);
+	}
+	if (!rc) {
+		j->state.mbox_offset = f.mark.size;
+		j->state.mbox_line = (long)f.mark.mtime;
+		j->state.mbox_check = f.mark.check;
+		j->state.scanned = (int64_t)now;
+	}
+	kith_buf_free(&where);
+	kith_buf_free(&what);
+	kith_meetings_clear(&ms);
+	kith_ics_file_clear(&f);
+	return rc;
+}
+
 /* The earlier of two bounds, unset being "everything". */
 static struct kith_date later_bound(struct kith_date a, struct kith_date b)
 {
@@ -292,6 +454,8 @@ static enum kith_status scan_source(struct job *j)
 	rc = kith_store_scan_source(j->store, kind_name(src->kind), src->path, &j->state);
 	if (rc)
 		return rc;
+	j->last_scanned = j->state.scanned;
+	j->state.scanned = 0;
 	/* Read under a later --since than this one: what was left out is read now. */
 	if (!j->state.is_new && kith_date_is_set(j->state.since) &&
 	    (!kith_date_is_set(since) || kith_date_cmp(since, j->state.since) < 0))
@@ -308,7 +472,9 @@ static enum kith_status scan_source(struct job *j)
 		/* New mail is read from this --since on: the source is whole from the later one. */
 		j->state.since = later_bound(j->state.since, since);
 	}
-	if (src->kind == KITH_SCAN_MAILDIR) {
+	if (src->kind == KITH_SCAN_ICS) {
+		rc = scan_ics(j);
+	} else if (src->kind == KITH_SCAN_MAILDIR) {
 		rd.seen = on_seen;
 		rc = kith_maildir_read(j->ctx, src->path, &rd);
 	} else {
@@ -353,8 +519,8 @@ enum kith_status kith_scan(struct kith_store *store, const struct kith_scan_opti
 	memset(out, 0, sizeof(*out));
 	if (opts->n_sources > 0 && opts->n_me == 0)
 		return kith_fail(ctx, KITH_ERR_INVALID,
-				 "scanning mail needs your own addresses, to tell sent from "
-				 "received");
+				 "scanning needs your own addresses, to tell sent mail from "
+				 "received and the meetings you declined");
 	memset(&j, 0, sizeof(j));
 	j.store = store;
 	j.ctx = ctx;

@@ -22,7 +22,8 @@ static enum kith_status read_source(struct kith_store *s, const char *kind, cons
 
 	*found = 0;
 	rc = prepare(s,
-		     "SELECT id, mbox_offset, mbox_line, mbox_check, since FROM scan_sources "
+		     "SELECT id, mbox_offset, mbox_line, mbox_check, since, "
+		     "coalesce(CAST(strftime('%s', scanned) AS INTEGER), 0) FROM scan_sources "
 		     "WHERE kind = ?1 AND path = ?2",
 		     &st);
 	if (rc)
@@ -39,6 +40,7 @@ static enum kith_status read_source(struct kith_store *s, const char *kind, cons
 		out->mbox_line = (long)sqlite3_column_int64(st, 2);
 		out->mbox_check = check ? strtoull(check, NULL, 16) : 0;
 		out->since = col_date(st, 4);
+		out->scanned = sqlite3_column_int64(st, 5);
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(s, "reading what was scanned");
 	}
@@ -81,7 +83,9 @@ enum kith_status kith_store_scan_source_save(struct kith_store *store,
 
 	rc = prepare(store,
 		     "UPDATE scan_sources SET mbox_offset = ?2, mbox_line = ?3, mbox_check = ?4, "
-		     "since = ?5, scanned = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1",
+		     "since = ?5, scanned = CASE WHEN ?6 IS NULL THEN "
+		     "strftime('%Y-%m-%dT%H:%M:%SZ','now') ELSE "
+		     "strftime('%Y-%m-%dT%H:%M:%SZ', ?6, 'unixepoch') END WHERE id = ?1",
 		     &st);
 	if (rc)
 		return rc;
@@ -90,6 +94,8 @@ enum kith_status kith_store_scan_source_save(struct kith_store *store,
 	sqlite3_bind_int64(st, 3, state->mbox_line);
 	bind_text(st, 4, state->mbox_check ? kith_hash_hex(state->mbox_check, hex) : NULL);
 	bind_date(st, 5, state->since);
+	if (state->scanned)
+		sqlite3_bind_int64(st, 6, state->scanned);
 	rc = step_done(store, st, "recording what was scanned");
 	finish(store, st);
 	return rc;
@@ -460,7 +466,10 @@ static enum kith_status claim(struct kith_store *store, int64_t id, size_t *move
 		t.channel = list[i].channel;
 		t.direction = list[i].direction ? KITH_INBOUND : KITH_OUTBOUND;
 		t.note = list[i].note;
-		t.source = KITH_SOURCE_MAIL;
+		/* Evidence is kept for mail and meetings alike: the channel says which. */
+		t.source = list[i].channel && !strcmp(list[i].channel, "meeting")
+				   ? KITH_SOURCE_MEETING
+				   : KITH_SOURCE_MAIL;
 		t.source_key = key;
 		t.found_in = list[i].found_in;
 		rc = kith_store_add_touch(store, &t);

@@ -11,11 +11,17 @@
 
 #include <kith/store.h>
 
+/*
+ * An .ics source keeps its kith_ics_mark in the mbox columns (size in
+ * mbox_offset, mtime in mbox_line, the hash in mbox_check): the same
+ * question, "is this the file I read", without a schema change.
+ */
 struct kith_scan_state {
 	int64_t id;
 	int64_t mbox_offset;    /* mbox: the start of the last message read */
 	long mbox_line;         /* its line number */
 	uint64_t mbox_check;    /* kith_mbox_check()'s hash there; 0: none yet */
+	int64_t scanned;        /* when it was last read (Unix time); saved: 0 is now */
 	struct kith_date since; /* the earliest mail the source was read for; unset: all */
 	int is_new;             /* never read before */
 };

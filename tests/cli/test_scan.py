@@ -76,6 +76,69 @@ Plan.
 """
 
 
+# A weekly series as Thunderbird/Outlook export it: the user declined one
+# instance, the organizer cancelled another, the last is next week.  Zed
+# is no contact; the room is no one.
+SERIES = """\
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN
+BEGIN:VEVENT
+UID:weekly-anna-1
+DTSTAMP:20260401T000000Z
+DTSTART:20260504T100000Z
+DTEND:20260504T103000Z
+RRULE:FREQ=WEEKLY;COUNT=6
+SUMMARY:Anna / me weekly
+ORGANIZER;CN=Anna Berg:mailto:anna@x.org
+ATTENDEE;CN=Me Myself;PARTSTAT=ACCEPTED:mailto:me@example.org
+ATTENDEE;CN=Zed Stranger;PARTSTAT=ACCEPTED:mailto:zed@q.org
+ATTENDEE;CUTYPE=ROOM;CN=Room 4:mailto:room4@x.org
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly-anna-1
+DTSTAMP:20260401T000000Z
+RECURRENCE-ID:20260511T100000Z
+DTSTART:20260511T100000Z
+DTEND:20260511T103000Z
+SUMMARY:Anna / me weekly
+ORGANIZER;CN=Anna Berg:mailto:anna@x.org
+ATTENDEE;CN=Me Myself;PARTSTAT=DECLINED:mailto:me@example.org
+ATTENDEE;CN=Zed Stranger;PARTSTAT=ACCEPTED:mailto:zed@q.org
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly-anna-1
+DTSTAMP:20260401T000000Z
+RECURRENCE-ID:20260518T100000Z
+DTSTART:20260518T100000Z
+DTEND:20260518T103000Z
+STATUS:CANCELLED
+SUMMARY:Anna / me weekly
+ORGANIZER;CN=Anna Berg:mailto:anna@x.org
+ATTENDEE;CN=Me Myself;PARTSTAT=ACCEPTED:mailto:me@example.org
+END:VEVENT
+BEGIN:VEVENT
+UID:broken-rule
+DTSTAMP:20260401T000000Z
+DTSTART:20260505T100000Z
+RRULE:FREQ=SOMETIMES
+SUMMARY:never read
+ORGANIZER:mailto:anna@x.org
+ATTENDEE:mailto:me@example.org
+END:VEVENT
+BEGIN:VEVENT
+UID:carol-declined
+DTSTAMP:20260401T000000Z
+DTSTART:20260506T100000Z
+SUMMARY:Carol could not come
+ORGANIZER:mailto:me@example.org
+ATTENDEE;PARTSTAT=DECLINED:mailto:carol@y.org
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:dan@z.org
+END:VEVENT
+END:VCALENDAR
+"""
+
+
 def mbox_message(sender, date_line, header):
     return "From %s %s\n%s\n" % (sender, date_line, header)
 
@@ -237,6 +300,65 @@ class ScanTest(unittest.TestCase):
                     % ME)
         r = self.ok("scan")
         self.assertIn("4 touches logged", r.out)
+
+    def write_calendar(self):
+        path = os.path.join(self.home, "work.ics")
+        with open(path, "w", newline="\r\n") as f:
+            f.write(SERIES)
+        return path
+
+    def candidate_rows(self):
+        rows = json.loads(self.ok("candidates", "--format", "json").out)
+        return sorted((c["address"], c["name"], c["first"], c["last"], c["mails_in"],
+                       c["mails_out"], c["meetings"]) for c in rows)
+
+    def test_meetings_series_declined_cancelled_future_and_rescan(self):
+        ics = self.write_calendar()
+        r = self.ok("scan", "--ics", ics, "--me", ME)
+        self.assertIn("Scanned 4 new meetings: 4 touches logged\n", r.out)
+        # The broken series is named (file, line, UID) and skipped; the rest is read.
+        self.assertIn("~/work.ics:38: event broken-rule:", r.err)
+        note = "Anna / me weekly"
+        self.assertEqual(self.touches("Anna"), [
+            ("2026-06-01", "meeting", "outbound", "meeting", "~/work.ics", note),
+            ("2026-05-25", "meeting", "outbound", "meeting", "~/work.ics", note),
+            ("2026-05-04", "meeting", "outbound", "meeting", "~/work.ics", note)])
+        # Carol declined: not met; Dan came.
+        self.assertEqual([t for t in self.touches("Carol")], [])
+        self.assertEqual(self.touches("Dan"), [
+            ("2026-05-06", "meeting", "outbound", "meeting", "~/work.ics", "Carol could not come")])
+        # Zed: the three meetings the user had with him; the room is no one.
+        self.assertEqual(self.candidate_rows(),
+                         [("zed@q.org", "Zed Stranger", "2026-05-04", "2026-06-01", 0, 0, 3)])
+        r = self.ok("scan", "--ics", ics, "--me", ME)
+        self.assertIn("Scanned 0 new meetings: 0 touches logged\n", r.out)
+        self.assertIn("1 calendar file unchanged", r.out)
+        self.assertEqual(len(self.touches("Anna")), 3)
+        self.assertEqual(self.candidate_rows()[0][6], 3)
+
+    def test_unchanged_calendar_still_gains_what_has_happened_since(self):
+        ics = self.write_calendar()
+        self.ok("scan", "--ics", ics, "--me", ME)
+        r = self.run_kith("--today", "2026-06-10", "scan", "--ics", ics, "--me", ME)
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("Scanned 1 new meeting: 1 touch logged\n", r.out)
+        self.assertEqual(self.touches("Anna")[0][0], "2026-06-08")
+
+    def test_meetings_need_my_address_and_config_ics(self):
+        ics = self.write_calendar()
+        r = self.run_kith("scan", "--ics", ics)
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("which addresses are yours?", r.err)
+        cfg = os.path.join(self.home, ".config", "kith")
+        os.makedirs(cfg)
+        with open(os.path.join(cfg, "config"), "w") as f:
+            f.write("[scan]\nics = ~/work.ics, ~/absent.ics\n[me]\nemail = %s\n" % ME)
+        r = self.run_kith("scan", "--dry-run")
+        self.assertEqual(r.rc, 1, r)  # one source could not be read at all
+        self.assertIn("absent.ics", r.err)
+        self.assertIn("2026-05-04  met      Anna Berg <anna@x.org>: Anna / me weekly  (~/work.ics)",
+                      r.out)
+        self.assertIn("Would scan 4 new meetings: 4 touches to log", r.out)
 
     def test_unreadable_source_exits_1_and_reads_the_others(self):
         r = self.run_kith("scan", "--mbox", os.path.join(self.home, "missing.mbox"),

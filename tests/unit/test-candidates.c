@@ -126,7 +126,7 @@ static void test_claim_moves_evidence_once(void **state)
 	assert_int_equal(n, 4);
 	/* Newest first: the meeting, then the received mail. */
 	assert_string_equal(t[0].channel, "meeting");
-	assert_int_equal(t[0].source, KITH_SOURCE_MAIL);
+	assert_int_equal(t[0].source, KITH_SOURCE_MEETING); /* as kith scan logs a meeting */
 	assert_int_equal(t[1].direction, KITH_INBOUND);
 	assert_string_equal(t[1].found_in, "~/Mail/Sent");
 	assert_string_equal(t[1].note, "The paper draft");

@@ -3,7 +3,8 @@
  * kith scan's parts: the header reader (mail.c: encoded names in several
  * charsets, groups, folded headers, bad dates), the rules (rules.c) and
  * the readers (maildir.c, mbox.c: a truncated mbox, unescaped "From "
- * lines, a body far bigger than the line buffer).
+ * lines, a body far bigger than the line buffer), and the meeting rules
+ * through kith_scan() on a store.
  */
 #include "helpers.h"
 
@@ -12,6 +13,7 @@
 
 #include "ctx.h"
 #include "mail.h"
+#include "store/scan-state.h"
 #include "scan/internal.h"
 
 static struct kith_ctx *ctx;
@@ -404,6 +406,84 @@ static void test_maildir_tree_and_symlinks(void **state)
 	rm_rf(out);
 }
 
+/* ---- meetings through kith_scan() ---- */
+
+#define EVENT(uid, start, extra, people)                                            \
+	"BEGIN:VEVENT\r\nUID:" uid "\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" start \
+	"\r\nSUMMARY:" uid "\r\n" extra people "END:VEVENT\r\n"
+
+static const char rules_ics[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+	/* With a contact: a touch. */
+	EVENT("with-anna", "20260510T090000Z", "",
+	      "ORGANIZER:mailto:me@example.org\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:ANNA@X.ORG\r\n")
+	/* With a stranger only: a candidate, no touch. */
+	EVENT("with-zed", "20260511T090000Z", "",
+	      "ORGANIZER:mailto:me@example.org\r\nATTENDEE;CN=Zed:mailto:zed@q.org\r\n")
+	/* Declined by the user. */
+	EVENT("declined", "20260512T090000Z", "",
+	      "ORGANIZER:mailto:anna@x.org\r\nATTENDEE;PARTSTAT=DECLINED:mailto:me@example.org\r\n")
+	/* Cancelled. */
+	EVENT("cancelled", "20260513T090000Z", "STATUS:CANCELLED\r\n",
+	      "ORGANIZER:mailto:me@example.org\r\nATTENDEE:mailto:anna@x.org\r\n")
+	/* In the future. */
+	EVENT("future", "20260610T090000Z", "",
+	      "ORGANIZER:mailto:me@example.org\r\nATTENDEE:mailto:anna@x.org\r\n") "END:VCALENDAR\r\n";
+
+static void test_meetings_rules_through_scan(void **state)
+{
+	struct fixture *f = *state;
+	const char *emails[] = { "anna@x.org", NULL };
+	const char *mine[] = { "me@example.org" };
+	char *ics = path_join(f->dir, "cal.ics");
+	struct kith_scan_source src = { KITH_SCAN_ICS, ics, "~/cal.ics" };
+	struct kith_scan_options o;
+	struct kith_scan_summary sum;
+	struct kith_touch_filter all;
+	struct kith_touch *ts = NULL;
+	size_t n = 0;
+	int64_t anna = add_contact_full(f, "Anna Berg", "core", D(2026, 1, 1), emails, NULL, NULL);
+	int seen = 0;
+
+	write_file(ics, rules_ics);
+	memset(&o, 0, sizeof(o));
+	o.sources = &src;
+	o.n_sources = 1;
+	o.me = mine;
+	o.n_me = 1;
+	o.today = D(2026, 6, 1);
+	o.tzid = "UTC";
+	assert_ok(kith_scan(f->store, &o, &sum));
+	assert_int_equal(sum.meetings, 2);
+	assert_int_equal(sum.touches, 1);
+	assert_int_equal(sum.candidates, 1);
+	assert_int_equal(sum.n_problems, 0);
+	kith_scan_summary_clear(&sum);
+
+	memset(&all, 0, sizeof(all));
+	assert_ok(kith_store_list_touches(f->store, &all, &ts, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(ts[0].contact_id, anna);
+	assert_date(ts[0].on, 2026, 5, 10);
+	assert_string_equal(ts[0].channel, "meeting");
+	assert_int_equal(ts[0].source, KITH_SOURCE_MEETING);
+	assert_string_equal(ts[0].note, "with-anna");
+	assert_string_equal(ts[0].found_in, "~/cal.ics");
+	/* The occurrence's name, the same on every machine. */
+	assert_non_null(strstr(ts[0].source_key, "event:with-anna:20260510T090000Z#"));
+	kith_touch_list_free(ts, n);
+	/* The future one was not taken: it counts once it has happened. */
+	assert_ok(kith_store_begin(f->store));
+	assert_ok(kith_store_scan_take(f->store, "event:future:20260610T090000Z", &seen));
+	assert_int_equal(seen, 0);
+	kith_store_rollback(f->store);
+
+	/* Without the user's addresses, attendance is unknown: refused. */
+	o.n_me = 0;
+	assert_status(kith_scan(f->store, &o, &sum), KITH_ERR_INVALID);
+	kith_scan_summary_clear(&sum);
+	free(ics);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +497,8 @@ int main(void)
 		cmocka_unit_test(test_rules_note_is_the_subject_shortened),
 		cmocka_unit_test(test_mbox_separators_truncation_and_resume),
 		cmocka_unit_test(test_maildir_tree_and_symlinks),
+		cmocka_unit_test_setup_teardown(test_meetings_rules_through_scan, fixture_setup,
+						fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -90,7 +90,8 @@ enum kith_source {
 	KITH_SOURCE_MANUAL = 0,
 	KITH_SOURCE_CALENDAR = 1, /* a completion read from a calendar */
 	KITH_SOURCE_IMPORT = 2,
-	KITH_SOURCE_MAIL = 3, /* found by kith scan in a mail archive */
+	KITH_SOURCE_MAIL = 3,    /* found by kith scan in a mail archive */
+	KITH_SOURCE_MEETING = 4, /* found by kith scan in a calendar's events */
 };
 
 KITH_API const char *kith_direction_str(enum kith_direction d);
