@@ -245,9 +245,15 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 			goto out;
 	}
 	if (src.n == 0) {
-		rc = cli_usage_error(cli, "nothing to scan: give --maildir, --mbox or --ics, or "
-					  "set maildir =, mbox = or ics = in [scan] of the "
-					  "configuration");
+		/*
+		 * Nothing configured is nothing to do, not an error: the timer
+		 * runs 'kith -q scan' before every sync, sources or not.
+		 */
+		if (!cli->quiet)
+			fprintf(stderr,
+				"kith scan: nothing to scan: give --maildir, --mbox or --ics, or set "
+				"maildir =, mbox = or ics = in [scan] of the configuration\n");
+		rc = EXIT_OK;
 		goto out;
 	}
 	if (n_me == 0) {

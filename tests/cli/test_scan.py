@@ -210,6 +210,14 @@ class ScanTest(unittest.TestCase):
     def scan(self, *extra):
         return self.ok("scan", "--maildir", self.mail, "--mbox", self.mbox, "--me", ME, *extra)
 
+    def test_nothing_configured_is_nothing_to_do(self):
+        # The timer runs 'kith -q scan' before every sync, sources or not.
+        r = self.ok("scan")
+        self.assertIn("nothing to scan", r.err)
+        self.assertEqual(r.out, "")
+        r = self.ok("-q", "scan")
+        self.assertEqual((r.out, r.err), ("", ""))
+
     def touches(self, who):
         r = self.ok("show", who, "--format", "json")
         return [(t["on"], t["channel"], t["direction"], t["source"], t["found_in"], t["note"])
