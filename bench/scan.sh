@@ -307,7 +307,7 @@ for s, name in (("maildir", f"Maildir, {n} files"), ("mbox", f"mbox, {n} message
         cpu = statistics.mean(x[1] for x in v)
         print(f"| {name} | {label[row]} | {len(v)} | {statistics.median(w):.2f} | {min(w):.2f} "
               f"| {max(w):.2f} | {cpu:.2f} | {med(v, 2):.1f} | {statistics.median(w) / fw:.2f}× "
-              (f"| {cpu / fc:.2f}× " if fc >= 0.05 else "| – ")
+              + (f"| {cpu / fc:.2f}× " if fc >= 0.05 else "| – ")
               + f"| {target(s, row, v)} |")
         name = ""
 PY
