@@ -78,8 +78,8 @@ static void walk(const char *dir, int in_mail_sub)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (in_mail_sub) {
-			if (e->d_type == DT_REG || (e->d_type == DT_UNKNOWN && stat(path, &st) == 0 &&
-						    S_ISREG(st.st_mode)))
+			if (e->d_type == DT_REG || (e->d_type == DT_UNKNOWN &&
+						    stat(path, &st) == 0 && S_ISREG(st.st_mode)))
 				header_of(path);
 			continue;
 		}
@@ -148,7 +148,8 @@ static void mbox(const char *path)
 					i = len;
 					break;
 				}
-				if ((size_t)(nl - buf) > i && !(nl - buf == (long)i + 1 && buf[i] == '\r'))
+				if ((size_t)(nl - buf) > i &&
+				    !(nl - buf == (long)i + 1 && buf[i] == '\r'))
 					line_empty = 0;
 				blank_before = line_empty;
 				at_line_start = 1;
