@@ -112,19 +112,6 @@ grep -q '300 added\|Added 300\|300 new' "$work/import.txt" ||
 raw=$work/raw.tsv
 : >"$raw"
 
-# timed SCENARIO ROW COMMAND...: one run under /usr/bin/time; appends
-# "SCENARIO ROW wall cpu rss_kb" to raw.tsv.  Output in $work/out.
-timed() {
-	local scenario=$1 row=$2
-	shift 2
-	if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err"; then
-		cat "$work/err" >&2
-		die "$scenario/$row failed: $*"
-	fi
-	awk -v s="$scenario" -v r="$row" '{ printf "%s\t%s\t%s\t%.2f\t%s\n", s, r, $1, $2 + $3, $4 }' \
-		"$work/time" >>"$raw"
-}
-
 copy_db() { # FROM TO: a store with its WAL, if any
 	rm -f "$2" "$2-wal" "$2-shm"
 	cp "$1" "$2"
@@ -154,7 +141,7 @@ for _ in $(seq "$runs"); do
 	timed maildir floor "$floor" maildir "$mail"
 	timed mbox floor "$floor" mbox "$mbox"
 done
-read -r n_mbox hdr_mbox <"$work/out"
+read -r n_mbox _ <"$work/out"
 "$floor" maildir "$mail" >"$work/floor-maildir"
 read -r n_maildir hdr_maildir <"$work/floor-maildir"
 [ "$n_maildir" = "$messages" ] || die "the floor finds $n_maildir files in the Maildir, not $messages"
