@@ -103,19 +103,6 @@ raw=$work/raw.tsv
 : >"$raw"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# timed SCENARIO ROW COMMAND...: one run under /usr/bin/time; appends
-# "SCENARIO ROW wall cpu rss_kb" to raw.tsv.  Output in $work/out.
-timed() {
-	local scenario=$1 row=$2
-	shift 2
-	if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err"; then
-		cat "$work/err" >&2
-		die "$scenario/$row failed: $*"
-	fi
-	awk -v s="$scenario" -v r="$row" '{ printf "%s\t%s\t%s\t%.2f\t%s\n", s, r, $1, $2 + $3, $4 }' \
-		"$work/time" >>"$raw"
-}
-
 # fresh DIR SRC: a store that never synced with DIR/cal.ics, a copy of SRC.
 fresh() {
 	rm -rf "$1"

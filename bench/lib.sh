@@ -40,3 +40,17 @@ snapshot() {
 	done
 	cp -L "$build/lib/libkith.so.0" "$dir/lib/"
 }
+
+# timed SCENARIO ROW COMMAND...: one run under /usr/bin/time; appends
+# "SCENARIO ROW wall cpu rss_kb" to $raw.  Output in $work/out and
+# $work/err; a failed command ends the script.
+timed() {
+	local scenario=$1 row=$2
+	shift 2
+	if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err"; then
+		cat "$work/err" >&2
+		die "$scenario/$row failed: $*"
+	fi
+	awk -v s="$scenario" -v r="$row" '{ printf "%s\t%s\t%s\t%.2f\t%s\n", s, r, $1, $2 + $3, $4 }' \
+		"$work/time" >>"$raw"
+}

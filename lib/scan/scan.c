@@ -18,8 +18,16 @@
 #include "store/scan-state.h"
 #include "store/store.h"
 
-/* Messages per transaction. */
-#define BATCH 500
+/*
+ * Messages per transaction.  Each commit writes every page the batch
+ * touched (random keys: the seen keys, file names and touches' keys
+ * land all over their indexes) to the WAL and again at the checkpoint:
+ * at 500 a first scan of 100,000 messages wrote 913,000 pages and
+ * synced 675 times for a 29 MB store; at 5,000, 391,000 and 79: an mbox's
+ * first scan 40% faster, its system time halved (bench/README.md, scan).  A kill still loses one
+ * batch of reading, never a touch.
+ */
+#define BATCH 5000
 /* Messages between two progress calls. */
 #define PROGRESS_EVERY 200
 

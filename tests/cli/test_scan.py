@@ -295,6 +295,29 @@ class ScanTest(unittest.TestCase):
         self.assertIn("3 touches logged", r.out)
         self.assertEqual(len(self.touches("anna")), 2)
 
+    def test_archive_of_several_batches(self):
+        # More messages than one transaction takes (lib/scan/scan.c, BATCH):
+        # every batch commits its touches with the mbox's position, so an
+        # append after them is read alone and a re-scan reads nothing.
+        n = 5200
+        with open(self.mbox, "w") as f:
+            for i in range(n):
+                day = 1 + i % 28
+                f.write(mbox_message("carol@y.org", "Fri May %02d 12:00:00 2026" % day,
+                                     "From: Carol Jones <carol@y.org>\nTo: me@example.org\n"
+                                     "Date: %02d May 2026 12:%02d:%02d +0000\n"
+                                     "Message-ID: <batch%d@y.org>\nSubject: note %d\n\nbody\n"
+                                     % (day, i // 60 % 60, i % 60, i, i)))
+        r = self.ok("scan", "--mbox", self.mbox, "--me", ME)
+        self.assertIn("Scanned %d new messages: %d touches logged\n" % (n, n), r.out)
+        with open(self.mbox, "a") as f:
+            f.write(mbox_message("carol@y.org", "Sat May 30 12:00:00 2026", CAROL_AGAIN))
+        r = self.ok("scan", "--mbox", self.mbox, "--me", ME)
+        self.assertIn("Scanned 1 new message: 1 touch logged\n", r.out)
+        r = self.ok("scan", "--mbox", self.mbox, "--me", ME)
+        self.assertIn("Scanned 0 new messages: 0 touches logged\n", r.out)
+        self.assertEqual(len(self.touches("carol")), n + 1)
+
     def test_without_my_address_mail_is_refused(self):
         r = self.run_kith("scan", "--maildir", self.mail)
         self.assertEqual(r.rc, 2, r)

@@ -143,6 +143,76 @@ static void rules(const char *text, struct kith_mail_header *h, struct kith_mail
 	assert_ok(kith_mail_rules(ctx, h, &me, "UTC", v));
 }
 
+/*
+ * mail.c hands GMime only the fields the rules read: a real-shaped Gmail
+ * header (Received chain, folded DKIM and ARC, Content-Type) reads the
+ * same as it did whole, whatever the case or spacing of the names, and a
+ * name that only starts like a wanted one is not taken for it.
+ */
+static void test_only_the_fields_read_reach_gmime(void **state)
+{
+	struct kith_mail_header h;
+
+	(void)state;
+	assert_ok(parse("Return-Path: <anna@gmail.com>\n"
+			"Received: from mail-sor-f41.google.com (mail-sor-f41.google.com\n"
+			"\t[209.85.220.41]) by mx.example.org (Postfix) with ESMTPS id 4Xyz\n"
+			"\tfor <me@example.org>; Tue, 12 May 2026 07:14:05 +0000 (UTC)\n"
+			"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=gmail.com;\n"
+			"\ts=20230601; h=to:subject:message-id:date:from;\n"
+			"\tb=O4O3U2MDF0tXjFUge4iaojG8aAy1vopQ/d2pIyyRw/dQYRf5Gawy+sQDCZdmL7\n"
+			"X-Original-From: Spammer <spam@evil.example>\n"
+			"Resent-From: other@evil.example\n"
+			"From-Address: third@evil.example\n"
+			"from : Anna Berg <anna@gmail.com>\n"
+			"ARC-Seal: i=1; a=rsa-sha256; t=1778570043; cv=none;\n"
+			"        d=google.com; s=arc-20160816;\n"
+			"TO: me@example.org,\n"
+			" =?UTF-8?B?0JjQstCw0L0g0J/QtdGC0YDQvtCy?= <ivan@example.ru>\n"
+			"X-Received: by 2002:a05:6512:3d8f with SMTP id x;\n"
+			"        Tue, 12 May 2026 00:14:03 -0700 (PDT)\n"
+			"Cc: carol@y.org\n"
+			"Bcc-Count: 3\n"
+			"Date: Tue, 12 May 2026\n"
+			" 09:14:03 +0200\n"
+			"Message-Id: <CAabc@mail.gmail.com>\n"
+			"Subject:\tRe: the\n"
+			" draft\n"
+			"Content-Type: multipart/alternative;\n"
+			" boundary=\"000000000000b1c2\"\n"
+			"List-Id: Team <team.lists.example.org>\n"
+			"Precedence:  list\n",
+			&h));
+	assert_string_equal(h.from.name, "Anna Berg");
+	assert_string_equal(h.from.addr, "anna@gmail.com");
+	assert_int_equal(h.to.n, 2);
+	assert_string_equal(h.to.items[0].addr, "me@example.org");
+	assert_string_equal(h.to.items[1].name, "Иван Петров");
+	assert_int_equal(h.cc.n, 1);
+	assert_string_equal(h.cc.items[0].addr, "carol@y.org");
+	assert_int_equal(h.bcc.n, 0);
+	assert_int_equal((long long)h.date, 1778570043LL);
+	assert_string_equal(h.message_id, "CAabc@mail.gmail.com");
+	assert_string_equal(h.subject, "Re: the draft");
+	assert_non_null(h.list_id);
+	assert_non_null(strstr(h.list_id, "team.lists.example.org"));
+	assert_non_null(h.precedence);
+	assert_non_null(strstr(h.precedence, "list"));
+	assert_null(h.list_unsubscribe);
+	assert_null(h.auto_submitted);
+	kith_mail_header_clear(&h);
+
+	/* A line that is no field: the header reads as it did unfiltered. */
+	assert_ok(parse("Received: by mx.example.org\n"
+			"not a header line\n"
+			"From: anna@x.org\n"
+			"Date: Tue, 12 May 2026 09:14:03 +0200\n",
+			&h));
+	assert_string_equal(h.from.addr, "anna@x.org");
+	assert_int_equal((long long)h.date, 1778570043LL);
+	kith_mail_header_clear(&h);
+}
+
 static void test_rules_outbound_to_every_recipient(void **state)
 {
 	struct kith_mail_header h;
@@ -491,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_groups_and_folded_headers),
 		cmocka_unit_test(test_raw_8bit_header_is_utf8),
 		cmocka_unit_test(test_bad_from_or_date_skips_the_message),
+		cmocka_unit_test(test_only_the_fields_read_reach_gmime),
 		cmocka_unit_test(test_rules_outbound_to_every_recipient),
 		cmocka_unit_test(test_rules_inbound_only_from_the_sender),
 		cmocka_unit_test(test_rules_bulk_never_counts),
