@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "config.h"
-#include "secret.h"
 #include "target.h"
 
 static const char calendars_usage[] =
@@ -37,8 +36,7 @@ static int open_server(struct cli *cli, int argc, char **argv, const char *usage
 		       struct cli_config *cfg, struct kith_target **out)
 {
 	struct cli_optparser p;
-	const char *url = NULL, *env;
-	char *password;
+	const char *url = NULL;
 	int opt, rc;
 
 	cli_opt_init(&p, cli, opts, argc, argv);
@@ -52,20 +50,7 @@ static int open_server(struct cli *cli, int argc, char **argv, const char *usage
 	}
 	if ((rc = cli_finish_globals(cli)) || (rc = cli_config_load(cli, cfg)))
 		return rc;
-	if (!url && (env = getenv("KITH_URL")) && *env)
-		url = env;
-	if (!url)
-		url = cfg->url;
-	if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
-		cli_err(cli, "no CalDAV server: give --target https://..., or set KITH_URL or "
-			     "'url' in the configuration");
-		return EXIT_USAGE;
-	}
-	if ((rc = cli_target_password(cli, cfg, url, &password)))
-		return rc;
-	rc = cli_target_for(cli, cfg, url, NULL, password, out);
-	cli_secret_free(password);
-	return rc;
+	return cli_caldav_open(cli, cfg, url, out);
 }
 
 int cmd_calendars(struct cli *cli, int argc, char **argv)

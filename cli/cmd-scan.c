@@ -11,14 +11,16 @@
 #include "cli.h"
 #include "config.h"
 #include "output.h"
+#include "target.h"
 
 static const char usage[] =
 	"Usage: kith scan [--maildir DIR]... [--mbox FILE]... [--ics FILE]...\n"
-	"                 [--me ADDRESS]... [--since DATE|DURATION] [--dry-run]\n"
+	"                 [--calendars [--target URL]] [--me ADDRESS]...\n"
+	"                 [--since DATE|DURATION] [--dry-run]\n"
 	"\n"
 	"Log a touch for every mail between you and a contact, read from mail\n"
 	"archives (headers only), and for every meeting you had with one, read\n"
-	"from calendar files; keep the people you mailed or met who are not\n"
+	"from calendar files or the CalDAV account's calendars; keep the people you mailed or met who are not\n"
 	"contacts as candidates.  A message or meeting is logged once however\n"
 	"often it is seen; a scan reads only what is new since the last.\n"
 	"Without sources, those of the configuration's [scan] section; without\n"
@@ -29,21 +31,20 @@ static const char usage[] =
 	"                  notmuch, Thunderbird's maildir store)\n"
 	"  --mbox FILE     an mbox file (Thunderbird, Google Takeout, readpst)\n"
 	"  --ics FILE      a calendar file (an Outlook or Google Calendar export)\n"
+	"  --calendars     the event calendars of the CalDAV account kith syncs\n"
+	"                  with (not its reminders calendar)\n"
+	"  --target URL    that account's URL (else $KITH_URL, else 'url')\n"
 	"  --me ADDRESS    one of your own addresses (needed to tell sent mail\n"
 	"                  and the meetings you declined)\n"
 	"  --since WHEN    only mail since WHEN: a date or a duration back (2y, 6m)\n"
 	"  --dry-run       list what would be logged; write nothing\n";
 
-enum { O_MAILDIR = 1, O_MBOX, O_ICS, O_ME, O_SINCE, O_DRY_RUN };
+enum { O_MAILDIR = 1, O_MBOX, O_ICS, O_CALENDARS, O_TARGET, O_ME, O_SINCE, O_DRY_RUN };
 
 static const struct cli_option opts[] = {
-	{ "maildir", 0, 1, O_MAILDIR },
-	{ "mbox", 0, 1, O_MBOX },
-	{ "ics", 0, 1, O_ICS },
-	{ "me", 0, 1, O_ME },
-	{ "since", 0, 1, O_SINCE },
-	{ "dry-run", 0, 0, O_DRY_RUN },
-	{ NULL, 0, 0, 0 },
+	{ "maildir", 0, 1, O_MAILDIR },     { "mbox", 0, 1, O_MBOX },       { "ics", 0, 1, O_ICS },
+	{ "calendars", 0, 0, O_CALENDARS }, { "target", 0, 1, O_TARGET },   { "me", 0, 1, O_ME },
+	{ "since", 0, 1, O_SINCE },         { "dry-run", 0, 0, O_DRY_RUN }, { NULL, 0, 0, 0 },
 };
 
 struct sources {
@@ -139,7 +140,7 @@ static void print_summary(const struct cli *cli, const struct kith_scan_options 
 {
 	if (cli->quiet)
 		return;
-	int mail = 0, ics = 0;
+	int mail = 0, ics = o->calendars != NULL;
 
 	for (size_t i = 0; i < o->n_sources; i++) {
 		if (o->sources[i].kind == KITH_SCAN_ICS)
@@ -163,6 +164,9 @@ static void print_summary(const struct cli *cli, const struct kith_scan_options 
 	if (s->candidates)
 		printf("  %6zu with people who are not contacts (kept as candidates)\n",
 		       s->candidates);
+	if (s->calendars)
+		printf("  %6zu CalDAV calendar%s read\n", s->calendars,
+		       s->calendars == 1 ? "" : "s");
 	if (s->unchanged)
 		printf("  %6zu calendar file%s unchanged: only the meetings since the last "
 		       "scan read\n",
@@ -189,11 +193,12 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 	struct kith_scan_summary sum;
 	struct sources src;
 	const char **me = NULL;
-	const char *since = NULL;
+	const char *since = NULL, *target_url = NULL;
+	struct kith_target *target = NULL;
 	char *tz = NULL;
 	size_t n_me = 0;
 	enum kith_status st;
-	int opt, rc = EXIT_OK, dry_run = 0, have_sum = 0;
+	int opt, rc = EXIT_OK, dry_run = 0, have_sum = 0, calendars = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&o, 0, sizeof(o));
@@ -224,6 +229,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 			if ((rc = add_source(cli, &src, KITH_SCAN_ICS, p.arg)))
 				goto out;
 			break;
+		case O_CALENDARS: calendars = 1; break;
+		case O_TARGET: target_url = p.arg; break;
 		case O_ME: me[n_me++] = p.arg; break;
 		case O_SINCE: since = p.arg; break;
 		case O_DRY_RUN: dry_run = 1; break;
@@ -234,7 +241,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((rc = cli_config_load(cli, &cfg)))
 		goto out;
-	if (src.n == 0) {
+	if (src.n == 0 && !calendars) {
+		calendars = cfg.scan_calendars;
 		for (size_t i = 0; i < cfg.scan_maildir.n && !rc; i++)
 			rc = add_source(cli, &src, KITH_SCAN_MAILDIR, cfg.scan_maildir.items[i]);
 		for (size_t i = 0; i < cfg.scan_mbox.n && !rc; i++)
@@ -244,15 +252,20 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 		if (rc)
 			goto out;
 	}
-	if (src.n == 0) {
+	if (target_url && !calendars) {
+		rc = cli_usage_error(cli, "--target names the server of --calendars");
+		goto out;
+	}
+	if (src.n == 0 && !calendars) {
 		/*
 		 * Nothing configured is nothing to do, not an error: the timer
 		 * runs 'kith -q scan' before every sync, sources or not.
 		 */
 		if (!cli->quiet)
 			fprintf(stderr,
-				"kith scan: nothing to scan: give --maildir, --mbox or --ics, or set "
-				"maildir =, mbox = or ics = in [scan] of the configuration\n");
+				"kith scan: nothing to scan: give --maildir, --mbox, --ics or "
+				"--calendars, or set maildir =, mbox =, ics = or calendars = "
+				"yes in [scan] of the configuration\n");
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -297,6 +310,9 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 		o.found = on_found;
 	if (!cli->quiet && isatty(STDERR_FILENO))
 		o.progress = on_progress;
+	if (calendars && (rc = cli_caldav_open(cli, &cfg, target_url, &target)))
+		goto out;
+	o.calendars = target;
 	if ((rc = cli_open_store(cli, 0)))
 		goto out;
 	st = kith_scan(cli->store, &o, &sum);
@@ -315,6 +331,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 out:
 	if (have_sum)
 		kith_scan_summary_clear(&sum);
+	if (target)
+		kith_target_free(target);
 	free(tz);
 	free(me);
 	sources_clear(&src);

@@ -159,6 +159,13 @@ static int apply(struct cli *cli, struct cli_config *cfg, const char *path, int 
 			rc = add_items(&cfg->scan_mbox, value, 1);
 		} else if (!strcmp(key, "ics")) {
 			rc = add_items(&cfg->scan_ics, value, 1);
+		} else if (!strcmp(key, "calendars")) {
+			if (!strcasecmp(value, "yes") || !strcasecmp(value, "true"))
+				cfg->scan_calendars = 1;
+			else if (!strcasecmp(value, "no") || !strcasecmp(value, "false"))
+				cfg->scan_calendars = 0;
+			else
+				return bad(cli, path, line, "calendars is yes or no, not", value);
 		} else if (!strcmp(key, "inbound_resets")) {
 			if (!strcasecmp(value, "yes") || !strcasecmp(value, "true"))
 				cfg->scan_skip_inbound = 0;

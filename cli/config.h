@@ -47,6 +47,7 @@ struct cli_config {
 	struct cli_list scan_mbox;
 	struct cli_list scan_ics;
 	int scan_skip_inbound; /* inbound_resets = no */
+	int scan_calendars;    /* calendars = yes: the CalDAV account's event calendars */
 	struct cli_list me;    /* [me] email */
 };
 

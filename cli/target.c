@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -55,4 +56,27 @@ int cli_target_for(struct cli *cli, const struct cli_config *cfg, const char *ur
 	if (st != KITH_OK)
 		return cli_lib_error(cli, st, "cannot open the sync target");
 	return EXIT_OK;
+}
+
+int cli_caldav_open(struct cli *cli, const struct cli_config *cfg, const char *url,
+		    struct kith_target **out)
+{
+	const char *env;
+	char *password;
+	int rc;
+
+	if (!url && (env = getenv("KITH_URL")) && *env)
+		url = env;
+	if (!url)
+		url = cfg->url;
+	if (!url || !is_remote(url)) {
+		cli_err(cli, "no CalDAV server: give --target https://..., or set KITH_URL or "
+			     "'url' in the configuration");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_target_password(cli, cfg, url, &password)))
+		return rc;
+	rc = cli_target_for(cli, cfg, url, NULL, password, out);
+	cli_secret_free(password);
+	return rc;
 }

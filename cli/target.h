@@ -27,4 +27,13 @@ int cli_target_password(struct cli *cli, const struct cli_config *cfg, const cha
 int cli_target_for(struct cli *cli, const struct cli_config *cfg, const char *url,
 		   const char *create_calendar, const char *password, struct kith_target **out);
 
+/*
+ * Open the CalDAV account as `kith sync` finds it (url: --target, else
+ * $KITH_URL, else the configuration's url), for what only a server
+ * answers: kith calendars, kith check, kith scan --calendars.  0 or an
+ * exit code (EXIT_USAGE without a server URL).
+ */
+int cli_caldav_open(struct cli *cli, const struct cli_config *cfg, const char *url,
+		    struct kith_target **out);
+
 #endif

@@ -313,6 +313,8 @@ static int read_props(struct kith_dav_item *it, const xmlNode *prop)
 				name = xmlGetNoNsProp(c, BAD_CAST "name");
 				if (name && strcasecmp((const char *)name, "VTODO") == 0)
 					it->supports_vtodo = 1;
+				if (name && strcasecmp((const char *)name, "VEVENT") == 0)
+					it->supports_vevent = 1;
 				xmlFree(name);
 			}
 		} else if (is(p, KITH_NS_DAV, "supported-report-set")) {

@@ -34,6 +34,7 @@ struct kith_dav_item {
 	int is_calendar;       /* ... and CALDAV:calendar */
 	int has_component_set; /* CALDAV:supported-calendar-component-set present */
 	int supports_vtodo;    /* ... and lists VTODO */
+	int supports_vevent;   /* ... and lists VEVENT */
 	int supports_sync;     /* DAV:supported-report-set lists DAV:sync-collection */
 	char *principal;       /* DAV:current-user-principal/DAV:href */
 	char *calendar_home;   /* CALDAV:calendar-home-set/DAV:href */

@@ -1233,7 +1233,14 @@ static void yield(struct meet *st, struct vevent *e, const char *rid, struct ica
 	struct kith_meeting *m;
 	time_t at = meeting_instant(st, start);
 
-	if (is_cancelled(e->c) || at > st->q->now || (st->q->since && at < st->q->since))
+	if (is_cancelled(e->c))
+		return;
+	if (at > st->q->now) {
+		if (!st->m.next || at < st->m.next)
+			st->m.next = at;
+		return;
+	}
+	if (st->q->since && at < st->q->since)
 		return;
 	read_people(st, e);
 	/* The organizer alone is no meeting: public events carry one and nobody else. */
@@ -1490,8 +1497,11 @@ static void expand_rrule(struct meet *st, struct series *s, struct icalrecurrenc
 		if (s->steps % 1024 == 0 && over_budget(st, s->master))
 			break;
 		at = meeting_instant(st, t);
-		if (at > st->q->now)
+		if (at > st->q->now) {
+			if (!is_cancelled(s->master->c) && (!st->m.next || at < st->m.next))
+				st->m.next = at;
 			break;
+		}
 		if (st->q->since && at < st->q->since)
 			continue;
 		occurrence(st, s, t);

@@ -185,6 +185,8 @@ struct kith_meetings {
 	size_t n_people;
 	struct kith_meeting_problem *problems;
 	size_t n_problems;
+	/* The start of the first occurrence after q->now (meetings still to come); 0: none. */
+	time_t next;
 };
 
 struct kith_meeting_query {

@@ -160,6 +160,23 @@ enum kith_status kith_target_calendars(struct kith_target *target, struct kith_c
 	return target->ops->calendars(target, out, out_n);
 }
 
+enum kith_status kith_target_event_calendars(struct kith_target *t, struct kith_calendar **out,
+					     size_t *out_n)
+{
+	if (!t->ops || !t->ops->event_calendars)
+		return not_a_server(t);
+	return t->ops->event_calendars(t, out, out_n);
+}
+
+enum kith_status kith_target_events(struct kith_target *t, const char *url, char **token,
+				    const char *const *also, size_t n_also,
+				    const struct kith_event_reader *rd)
+{
+	if (!t->ops || !t->ops->events)
+		return not_a_server(t);
+	return t->ops->events(t, url, token, also, n_also, rd);
+}
+
 enum kith_status kith_target_check(struct kith_target *target, struct kith_server_check *out)
 {
 	if (!target->ops || !target->ops->check)

@@ -24,6 +24,21 @@ struct kith_put {
 	char *error;             /* out: why, when status is another error; free() */
 };
 
+/* What the events op hands its caller (kith scan), resource by resource. */
+struct kith_event_reader {
+	/*
+	 * One event resource (href path; bytes borrowed during the call);
+	 * changed: listed as changed since the token, else only asked for.
+	 */
+	enum kith_status (*resource)(const char *href, const char *bytes, size_t len, int changed,
+				     void *arg);
+	/* One the server has but kith cannot read (too large, ...): why. */
+	enum kith_status (*unreadable)(const char *href, const char *why, void *arg);
+	/* One gone since the token, or asked for and not there. */
+	enum kith_status (*gone)(const char *href, void *arg);
+	void *arg;
+};
+
 struct kith_target_ops {
 	const char *kind;
 	/*
@@ -63,6 +78,22 @@ struct kith_target_ops {
 				      size_t *out_n);
 	enum kith_status (*check)(struct kith_target *t, struct kith_server_check *out);
 	long (*request_count)(const struct kith_target *t);
+	/*
+	 * Optional (kith scan): the account's calendars that take events, not
+	 * the target's own.  Ownership: kith_calendar_list_free(*out, *out_n).
+	 */
+	enum kith_status (*event_calendars)(struct kith_target *t, struct kith_calendar **out,
+					    size_t *out_n);
+	/*
+	 * Optional: every resource of the calendar at url changed since
+	 * *token (NULL or "": all of them), and those named in also[0..n_also)
+	 * (href paths) whether changed or not, each through rd.  *token is
+	 * replaced by the server's new one (NULL: it has no sync-collection).
+	 * Ownership: free(*token).
+	 */
+	enum kith_status (*events)(struct kith_target *t, const char *url, char **token,
+				   const char *const *also, size_t n_also,
+				   const struct kith_event_reader *rd);
 };
 
 struct kith_target {
@@ -71,6 +102,13 @@ struct kith_target {
 	char *url;
 	void *impl;
 };
+
+/* The ops above, or "not a CalDAV server" for a target without them. */
+enum kith_status kith_target_event_calendars(struct kith_target *t, struct kith_calendar **out,
+					     size_t *out_n);
+enum kith_status kith_target_events(struct kith_target *t, const char *url, char **token,
+				    const char *const *also, size_t n_also,
+				    const struct kith_event_reader *rd);
 
 /* The backends, in lib/target/: each fills in t->ops and t->impl. */
 enum kith_status kith_target_file_open(struct kith_ctx *ctx, const char *path,

@@ -17,6 +17,7 @@
 #include "scan/internal.h"
 #include "store/scan-state.h"
 #include "store/store.h"
+#include "target.h"
 
 /*
  * Messages per transaction.  Each commit writes every page the batch
@@ -367,49 +368,39 @@ out:
 	return rc;
 }
 
-/*
- * A calendar file, whole.  One that is as the last scan left it (size,
- * mtime, hash) is read only for what started since then: a weekly
- * series in an export made once still gains an occurrence each week.
- */
-static enum kith_status scan_ics(struct job *j)
+/* The earlier of two bounds, unset being "everything". */
+static struct kith_date later_bound(struct kith_date a, struct kith_date b)
 {
-	struct kith_ics_mark was = { j->state.mbox_offset, j->state.mbox_line,
-				     j->state.mbox_check };
-	struct kith_meeting_query q;
+	if (!kith_date_is_set(a))
+		return b;
+	if (!kith_date_is_set(b))
+		return a;
+	return kith_date_cmp(a, b) > 0 ? a : b;
+}
+
+/*
+ * The meetings of one calendar's bytes (a file, a CalDAV resource) that
+ * q lets through, each judged by on_meeting(); what ical.c could not read
+ * is a problem named `where` (and the line).  *next: when the first
+ * meeting still to come starts (0: none).
+ */
+static enum kith_status read_meetings(struct job *j, const char *bytes, size_t len,
+				      const struct kith_meeting_query *q, const char *where_label,
+				      time_t *next)
+{
 	struct kith_meetings ms;
-	struct kith_ics_file f;
 	struct kith_buf where = KITH_BUF_INIT, what = KITH_BUF_INIT;
-	time_t now = scan_now(j);
 	enum kith_status rc;
 
-	rc = kith_ics_load(j->ctx, j->src->path, &f);
-	if (rc)
-		return rc;
-	memset(&q, 0, sizeof(q));
 	memset(&ms, 0, sizeof(ms));
-	q.tzid = j->o->tzid;
-	q.now = now;
-	q.me = j->me.addrs;
-	q.n_me = j->me.n;
-	if (kith_ics_unchanged(&was, &f.mark) && j->last_scanned > 0 && j->last_scanned <= now) {
-		/* A day back: what the last scan parsed before it saved, and zones. */
-		q.since = (time_t)j->last_scanned - 86400;
-		j->sum->unchanged++;
-	} else if (kith_date_is_set(j->o->since)) {
-		/* A day early for the zones; the day check in on_meeting is exact. */
-		q.since = (time_t)(kith_date_day_number(j->o->since) - 1) * 86400;
-	}
-	if (q.since <= 0)
-		q.since = 0;
-	rc = kith_ical_parse_meetings(j->ctx, f.bytes, f.len, &q, &ms);
+	rc = kith_ical_parse_meetings(j->ctx, bytes, len, q, &ms);
 	for (size_t i = 0; i < ms.n_problems && rc != KITH_ERR_NOMEM; i++) {
 		const struct kith_meeting_problem *pr = &ms.problems[i];
 		enum kith_status prc;
 
 		kith_buf_reset(&where);
 		kith_buf_reset(&what);
-		kith_buf_append(&where, j->label);
+		kith_buf_append(&where, where_label);
 		if (pr->line > 0)
 			kith_buf_printf(&where, ":%d", pr->line);
 		kith_buf_printf(&what, "event %s: %s", pr->uid ? pr->uid : "without a UID",
@@ -427,27 +418,231 @@ static enum kith_status scan_ics(struct job *j)
 			j->o->progress(j->n_read, j->label, j->o->arg);
 		rc = on_meeting(j, &ms, &ms.items[i]);
 	}
+	*next = ms.next;
+	kith_buf_free(&where);
+	kith_buf_free(&what);
+	kith_meetings_clear(&ms);
+	return rc;
+}
+
+/* The query of a scan now: the user's zone and addresses, up to now. */
+static void meeting_query(const struct job *j, time_t now, struct kith_meeting_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->tzid = j->o->tzid;
+	q->now = now;
+	q->me = j->me.addrs;
+	q->n_me = j->me.n;
+	/* A day early for the zones; the day check in on_meeting is exact. */
+	if (kith_date_is_set(j->o->since))
+		q->since = (time_t)(kith_date_day_number(j->o->since) - 1) * 86400;
+	if (q->since <= 0)
+		q->since = 0;
+}
+
+/*
+ * A calendar file, whole.  One that is as the last scan left it (size,
+ * mtime, hash) is read only for what started since then: a weekly
+ * series in an export made once still gains an occurrence each week.
+ */
+static enum kith_status scan_ics(struct job *j)
+{
+	struct kith_ics_mark was = { j->state.mbox_offset, j->state.mbox_line,
+				     j->state.mbox_check };
+	struct kith_meeting_query q;
+	struct kith_ics_file f;
+	time_t now = scan_now(j), next = 0;
+	enum kith_status rc;
+
+	rc = kith_ics_load(j->ctx, j->src->path, &f);
+	if (rc)
+		return rc;
+	meeting_query(j, now, &q);
+	if (kith_ics_unchanged(&was, &f.mark) && j->last_scanned > 0 && j->last_scanned <= now) {
+		/* A day back: what the last scan parsed before it saved, and zones. */
+		q.since = (time_t)j->last_scanned - 86400;
+		j->sum->unchanged++;
+	}
+	rc = read_meetings(j, f.bytes, f.len, &q, j->label, &next);
 	if (!rc) {
 		j->state.mbox_offset = f.mark.size;
 		j->state.mbox_line = (long)f.mark.mtime;
 		j->state.mbox_check = f.mark.check;
 		j->state.scanned = (int64_t)now;
 	}
-	kith_buf_free(&where);
-	kith_buf_free(&what);
-	kith_meetings_clear(&ms);
 	kith_ics_file_clear(&f);
 	return rc;
 }
 
-/* The earlier of two bounds, unset being "everything". */
-static struct kith_date later_bound(struct kith_date a, struct kith_date b)
+/* ---- the CalDAV account's event calendars ---- */
+
+struct cal_job {
+	struct job *j;
+	struct kith_meeting_query q;
+	time_t last_scanned; /* 0: never, or read again whole */
+	int store_failed;    /* a callback's error is the store's, not the server's */
+	struct kith_buf where;
+};
+
+static enum kith_status on_event(const char *href, const char *bytes, size_t len, int changed,
+				 void *arg)
 {
-	if (!kith_date_is_set(a))
-		return b;
-	if (!kith_date_is_set(b))
-		return a;
-	return kith_date_cmp(a, b) > 0 ? a : b;
+	struct cal_job *cj = arg;
+	struct job *j = cj->j;
+	struct kith_meeting_query q = cj->q;
+	enum kith_status rc;
+	time_t next = 0;
+
+	kith_buf_reset(&cj->where);
+	kith_buf_printf(&cj->where, "%s: %s", j->label, href);
+	if (cj->where.failed)
+		return kith_nomem(j->ctx);
+	/* Asked for again only for its meetings to come: those since the last scan. */
+	if (!changed && cj->last_scanned > 0 && cj->last_scanned - 86400 > q.since)
+		q.since = (time_t)cj->last_scanned - 86400;
+	rc = read_meetings(j, bytes, len, &q, kith_buf_str(&cj->where), &next);
+	if (rc == KITH_ERR_PARSE || rc == KITH_ERR_ICAL) {
+		/* One resource that is no calendar: the others are read. */
+		next = 0;
+		rc = add_problem(j->sum, j->ctx, kith_buf_str(&cj->where), kith_ctx_errmsg(j->ctx));
+	}
+	/* The token moves on: a meeting still to come is asked for by name once it is due. */
+	if (!rc)
+		rc = kith_store_scan_pending_set(j->store, j->state.id, href, (int64_t)next);
+	cj->store_failed = rc != KITH_OK;
+	return rc;
+}
+
+static enum kith_status on_unreadable(const char *href, const char *why, void *arg)
+{
+	struct cal_job *cj = arg;
+	struct job *j = cj->j;
+	enum kith_status rc;
+
+	kith_buf_reset(&cj->where);
+	kith_buf_printf(&cj->where, "%s: %s", j->label, href);
+	if (cj->where.failed)
+		return kith_nomem(j->ctx);
+	rc = add_problem(j->sum, j->ctx, kith_buf_str(&cj->where), why);
+	/* Read again next time, whatever the token says. */
+	if (!rc)
+		rc = kith_store_scan_pending_set(j->store, j->state.id, href, 1);
+	cj->store_failed = rc != KITH_OK;
+	return rc;
+}
+
+static enum kith_status on_gone(const char *href, void *arg)
+{
+	struct cal_job *cj = arg;
+	enum kith_status rc = kith_store_scan_pending_set(cj->j->store, cj->j->state.id, href, 0);
+
+	cj->store_failed = rc != KITH_OK;
+	return rc;
+}
+
+/*
+ * One event calendar, in one transaction with its token: from the token,
+ * what changed, and by name what had meetings still to come; under an
+ * earlier --since than it was read for, all of it again.
+ */
+static enum kith_status scan_calendar(struct job *j, const struct kith_calendar *cal)
+{
+	struct kith_event_reader rd = { on_event, on_unreadable, on_gone, NULL };
+	struct cal_job cj;
+	char *token = NULL, **pending = NULL;
+	size_t n_pending = 0;
+	time_t now = scan_now(j);
+	enum kith_status rc;
+
+	memset(&cj, 0, sizeof(cj));
+	cj.j = j;
+	rd.arg = &cj;
+	rc = kith_store_scan_source(j->store, "caldav", cal->url, &j->state);
+	if (rc)
+		return rc;
+	cj.last_scanned = (time_t)j->state.scanned;
+	if (!j->state.is_new && kith_date_is_set(j->state.since) &&
+	    (!kith_date_is_set(j->o->since) || kith_date_cmp(j->o->since, j->state.since) < 0)) {
+		/* What the later --since left out: no token, so all of it. */
+		j->state.since = j->o->since;
+		cj.last_scanned = 0;
+		rc = kith_store_scan_token_set(j->store, j->state.id, NULL);
+		if (!rc)
+			rc = kith_store_scan_source_reset(j->store, j->state.id);
+	} else if (j->state.is_new) {
+		j->state.since = j->o->since;
+	} else {
+		j->state.since = later_bound(j->state.since, j->o->since);
+	}
+	if (!rc)
+		rc = kith_store_scan_token(j->store, j->state.id, &token);
+	if (!rc && token)
+		rc = kith_store_scan_pending_due(j->store, j->state.id, (int64_t)now, &pending,
+						 &n_pending);
+	meeting_query(j, now, &cj.q);
+	if (!rc) {
+		rc = kith_target_events(j->o->calendars, cal->url, &token,
+					(const char *const *)pending, n_pending, &rd);
+		if (rc && rc != KITH_ERR_NOMEM && !cj.store_failed) {
+			/* The server, not the store: say so and go on with the others. */
+			j->sum->failed_sources++;
+			rc = add_problem(j->sum, j->ctx, j->label, kith_ctx_errmsg(j->ctx));
+			goto out;
+		}
+	}
+	if (!rc)
+		rc = kith_store_scan_token_set(j->store, j->state.id, token);
+	if (!rc) {
+		j->state.scanned = (int64_t)now;
+		rc = kith_store_scan_source_save(j->store, &j->state);
+	}
+	if (!rc)
+		j->sum->calendars++;
+out:
+	for (size_t i = 0; i < n_pending; i++)
+		free(pending[i]);
+	free(pending);
+	free(token);
+	kith_buf_free(&cj.where);
+	return rc;
+}
+
+/* Every event calendar of opts->calendars, each a transaction of its own. */
+static enum kith_status scan_calendars(struct job *j)
+{
+	struct kith_calendar *cals = NULL;
+	struct kith_scan_source src;
+	size_t n = 0;
+	enum kith_status rc;
+
+	rc = kith_target_event_calendars(j->o->calendars, &cals, &n);
+	if (rc && rc != KITH_ERR_NOMEM) {
+		j->sum->failed_sources++;
+		return add_problem(j->sum, j->ctx, kith_target_url(j->o->calendars),
+				   kith_ctx_errmsg(j->ctx));
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		memset(&src, 0, sizeof(src));
+		src.kind = KITH_SCAN_ICS; /* a calendar: meetings, batches without a mark */
+		src.path = cals[i].url;
+		src.label = cals[i].name && *cals[i].name ? cals[i].name : cals[i].url;
+		j->src = &src;
+		j->label = src.label;
+		j->found_in = src.label;
+		j->in_batch = 0;
+		if (!j->o->dry_run && (rc = kith_store_begin(j->store)))
+			break;
+		rc = scan_calendar(j, &cals[i]);
+		if (!j->o->dry_run) {
+			if (!rc)
+				rc = kith_store_commit(j->store);
+			else
+				kith_store_rollback(j->store);
+		}
+	}
+	j->src = NULL;
+	kith_calendar_list_free(cals, n);
+	return rc;
 }
 
 static enum kith_status scan_source(struct job *j)
@@ -525,7 +720,7 @@ enum kith_status kith_scan(struct kith_store *store, const struct kith_scan_opti
 	struct job j;
 
 	memset(out, 0, sizeof(*out));
-	if (opts->n_sources > 0 && opts->n_me == 0)
+	if ((opts->n_sources > 0 || opts->calendars) && opts->n_me == 0)
 		return kith_fail(ctx, KITH_ERR_INVALID,
 				 "scanning needs your own addresses, to tell sent mail from "
 				 "received and the meetings you declined");
@@ -554,6 +749,8 @@ enum kith_status kith_scan(struct kith_store *store, const struct kith_scan_opti
 				kith_store_rollback(store);
 		}
 	}
+	if (!rc && opts->calendars)
+		rc = scan_calendars(&j);
 	if (opts->dry_run)
 		kith_store_rollback(store);
 	kith_buf_free(&j.folder);

@@ -222,6 +222,19 @@ static const char *const migrations[] = {
 	 "DELETE FROM scan_seen;"
 	 "DELETE FROM scan_files;"
 	 "UPDATE scan_sources SET mbox_offset = 0, mbox_line = 1, mbox_check = NULL;"),
+	/*
+	 * 10 -> 11: a CalDAV event calendar scanned (kind "caldav", path its
+	 * URL) keeps the server's sync token, so the next scan asks only for
+	 * what changed; a resource unchanged since has meetings to log only
+	 * when one was still to come, so those are kept with the start of
+	 * that meeting (scan_pending), and asked for by name once it is due.
+	 */
+	("ALTER TABLE scan_sources ADD COLUMN sync_token TEXT;"
+	 "CREATE TABLE scan_pending ("
+	 "  source_id INTEGER NOT NULL REFERENCES scan_sources(id),"
+	 "  href TEXT NOT NULL,"
+	 "  due INTEGER NOT NULL,"
+	 "  PRIMARY KEY (source_id, href)) WITHOUT ROWID;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -103,14 +103,20 @@ enum kith_status kith_store_scan_source_save(struct kith_store *store,
 
 enum kith_status kith_store_scan_source_reset(struct kith_store *store, int64_t id)
 {
-	sqlite3_stmt *st = NULL;
-	enum kith_status rc = prepare(store, "DELETE FROM scan_files WHERE source_id = ?1", &st);
+	static const char *const sql[] = { "DELETE FROM scan_files WHERE source_id = ?1",
+					   "DELETE FROM scan_pending WHERE source_id = ?1" };
+	enum kith_status rc = KITH_OK;
 
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	rc = step_done(store, st, "forgetting what was scanned");
-	finish(store, st);
+	for (size_t i = 0; i < sizeof(sql) / sizeof(*sql) && !rc; i++) {
+		sqlite3_stmt *st = NULL;
+
+		rc = prepare(store, sql[i], &st);
+		if (rc)
+			return rc;
+		sqlite3_bind_int64(st, 1, id);
+		rc = step_done(store, st, "forgetting what was scanned");
+		finish(store, st);
+	}
 	return rc;
 }
 
@@ -148,6 +154,111 @@ enum kith_status kith_store_scan_file_add(struct kith_store *store, int64_t id, 
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, name);
 	rc = step_done(store, st, "recording a scanned file");
+	finish(store, st);
+	return rc;
+}
+
+enum kith_status kith_store_scan_pending_due(struct kith_store *store, int64_t id, int64_t now,
+					     char ***out, size_t *out_n)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int step, ok = 1;
+
+	*out = NULL;
+	*out_n = 0;
+	rc = prepare(
+		store,
+		"SELECT href FROM scan_pending WHERE source_id = ?1 AND due <= ?2 ORDER BY href",
+		&st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (KITH_GROW(names, cap, n + 1, 16)) {
+			ok = 0;
+			break;
+		}
+		names[n] = col_text(st, 0, &ok);
+		if (!ok)
+			break;
+		n++;
+	}
+	if (!ok)
+		rc = kith_nomem(store->ctx);
+	else if (step != SQLITE_DONE)
+		rc = db_fail(store, "reading what was scanned");
+	finish(store, st);
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return rc;
+	}
+	*out = names;
+	*out_n = n;
+	return KITH_OK;
+}
+
+enum kith_status kith_store_scan_pending_set(struct kith_store *store, int64_t id, const char *href,
+					     int64_t due)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store,
+		     due ? "INSERT OR REPLACE INTO scan_pending (source_id, href, due) VALUES (?1, "
+			   "?2, ?3)"
+			 : "DELETE FROM scan_pending WHERE source_id = ?1 AND href = ?2",
+		     &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, href);
+	if (due)
+		sqlite3_bind_int64(st, 3, due);
+	rc = step_done(store, st, "recording a meeting still to come");
+	finish(store, st);
+	return rc;
+}
+
+enum kith_status kith_store_scan_token(struct kith_store *store, int64_t id, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+	int step, ok = 1;
+
+	*out = NULL;
+	rc = prepare(store, "SELECT sync_token FROM scan_sources WHERE id = ?1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*out = col_text(st, 0, &ok);
+		if (!ok)
+			rc = kith_nomem(store->ctx);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(store, "reading what was scanned");
+	}
+	finish(store, st);
+	return rc;
+}
+
+enum kith_status kith_store_scan_token_set(struct kith_store *store, int64_t id, const char *token)
+{
+	sqlite3_stmt *st = NULL;
+	enum kith_status rc;
+
+	rc = prepare(store, "UPDATE scan_sources SET sync_token = ?2 WHERE id = ?1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, token);
+	rc = step_done(store, st, "recording what was scanned");
 	finish(store, st);
 	return rc;
 }

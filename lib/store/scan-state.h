@@ -31,13 +31,30 @@ enum kith_status kith_store_scan_source(struct kith_store *store, const char *ki
 					const char *path, struct kith_scan_state *out);
 enum kith_status kith_store_scan_source_save(struct kith_store *store,
 					     const struct kith_scan_state *state);
-/* Forget which files of the source were read (it is read again from the start). */
+/* Forget which files of the source were read, and its pending resources (it is read again from the
+ * start). */
 enum kith_status kith_store_scan_source_reset(struct kith_store *store, int64_t id);
 
 /* *seen 1 when the Maildir file `name` of source id was read. */
 enum kith_status kith_store_scan_file_seen(struct kith_store *store, int64_t id, const char *name,
 					   int *seen);
 enum kith_status kith_store_scan_file_add(struct kith_store *store, int64_t id, const char *name);
+
+/*
+ * A CalDAV calendar's resources (hrefs) with a meeting that was still to
+ * come, due by now (Unix time): to be read again though they did not
+ * change.  Ownership: free() each of (*out)[0..*out_n) and *out.
+ */
+enum kith_status kith_store_scan_pending_due(struct kith_store *store, int64_t id, int64_t now,
+					     char ***out, size_t *out_n);
+/* href's next meeting starts at due; 0: it has none (forgotten). */
+enum kith_status kith_store_scan_pending_set(struct kith_store *store, int64_t id, const char *href,
+					     int64_t due);
+
+/* A CalDAV calendar's sync token (NULL: none yet).  Ownership: free(*out). */
+enum kith_status kith_store_scan_token(struct kith_store *store, int64_t id, char **out);
+/* token NULL: forget it (the next scan reads the whole calendar). */
+enum kith_status kith_store_scan_token_set(struct kith_store *store, int64_t id, const char *token);
 
 /* Takes a message key: *was_seen 1 (and nothing written) when it was taken before. */
 enum kith_status kith_store_scan_take(struct kith_store *store, const char *key, int *was_seen);

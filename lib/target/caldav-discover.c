@@ -441,6 +441,61 @@ enum kith_status caldav_calendars(struct kith_target *t, struct kith_calendar **
 	return KITH_OK;
 }
 
+/*
+ * The calendars that take events, for kith scan: not the one kith keeps
+ * its reminders in (by display name or URL, as discovery picks it), which
+ * holds no meetings.  No discovery of that calendar: scanning must not
+ * create it.
+ */
+enum kith_status caldav_event_calendars(struct kith_target *t, struct kith_calendar **out,
+					size_t *out_n)
+{
+	struct caldav *c = t->impl;
+	const char *want = c->calendar ? c->calendar : DEFAULT_CALENDAR;
+	struct kith_calendar *all = NULL;
+	size_t n_all = 0, n = 0;
+	struct kith_dav_multistatus ms;
+	struct kith_buf trail = KITH_BUF_INIT;
+	enum kith_status rc;
+
+	*out = NULL;
+	*out_n = 0;
+	rc = list_calendars(t, &ms, &trail);
+	kith_buf_free(&trail);
+	if (rc)
+		return rc;
+	all = calloc(ms.n ? ms.n : 1, sizeof(*all));
+	if (!all) {
+		kith_dav_multistatus_clear(&ms);
+		return kith_nomem(t->ctx);
+	}
+	for (size_t i = 0; i < ms.n && !rc; i++) {
+		const struct kith_dav_item *it = &ms.items[i];
+		const char *p = caldav_href_path(it->href);
+
+		if (!it->is_calendar || (it->has_component_set && !it->supports_vevent) ||
+		    matches(it, c->home, want) || caldav_same_path(p, caldav_path_of(c->url)) ||
+		    (c->collection && caldav_same_path(p, caldav_path_of(c->collection))))
+			continue;
+		all[n].url = kith_url_resolve(c->home, it->href);
+		all[n].name = it->displayname ? strdup(it->displayname) : NULL;
+		all[n].vtodo = !it->has_component_set || it->supports_vtodo;
+		all[n].sync_collection = it->supports_sync;
+		n++;
+		if (!all[n - 1].url || (it->displayname && !all[n - 1].name))
+			rc = kith_nomem(t->ctx);
+	}
+	n_all = n;
+	kith_dav_multistatus_clear(&ms);
+	if (rc) {
+		kith_calendar_list_free(all, n_all);
+		return rc;
+	}
+	*out = all;
+	*out_n = n_all;
+	return KITH_OK;
+}
+
 void kith_calendar_list_free(struct kith_calendar *list, size_t n)
 {
 	if (!list)

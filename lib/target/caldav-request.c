@@ -136,3 +136,102 @@ enum kith_status caldav_propfind(struct kith_target *t, const char *url, const c
 	kith_http_response_clear(&r);
 	return rc;
 }
+
+/*
+ * One sync-collection REPORT of collection.  *out_invalid when the server forgot the
+ * token; *out_unsupported when it has no such report.
+ */
+enum kith_status caldav_sync_report(struct kith_target *t, const char *collection,
+				    const char *token, struct kith_dav_multistatus *ms,
+				    int *out_invalid, int *out_unsupported)
+{
+	struct kith_http_response r;
+	enum kith_status rc;
+	char *body = NULL;
+
+	*out_invalid = *out_unsupported = 0;
+	memset(ms, 0, sizeof(*ms));
+	rc = kith_davxml_sync_collection(t->ctx, token, &body);
+	if (!rc)
+		rc = caldav_run(t, "REPORT", collection, "0", body, &r);
+	free(body);
+	if (rc)
+		return rc;
+	if (r.status == 207) {
+		rc = kith_davxml_parse_multistatus(t->ctx, r.body, r.len, ms);
+	} else if (kith_davxml_error_has(r.body, r.len, KITH_NS_DAV, "valid-sync-token")) {
+		/* Recognised by the precondition, whatever the status code (rule 13). */
+		*out_invalid = 1;
+	} else if (!token && (r.status == 400 || r.status == 403 || r.status == 405 ||
+			      r.status == 415 || r.status == 501)) {
+		*out_unsupported = 1;
+	} else if (token &&
+		   (r.status == 403 || r.status == 409 || r.status == 412 || r.status == 500)) {
+		/* Some servers say no more than that about an old token (Xandikos: 500). */
+		*out_invalid = 1;
+	} else {
+		rc = caldav_http_error(t, "listing changes", collection, &r);
+	}
+	kith_http_response_clear(&r);
+	return rc;
+}
+
+/*
+ * One calendar-multiget of names[0..n) (href paths) in collection.  An answer that is too large or
+ * does not parse is asked again in halves, down to the one item it is
+ * about, which gets an error: a 20 MiB attachment among small reminders,
+ * or one item the server cannot serialise, holds back that item alone.
+ */
+enum kith_status caldav_multiget(struct kith_target *t, const char *collection, const char *what,
+				 const char *const *names, size_t n, struct kith_fetched *out)
+{
+	struct kith_dav_multistatus ms;
+	struct kith_http_response r;
+	enum kith_status rc;
+	char *body = NULL;
+
+	rc = kith_davxml_multiget(t->ctx, names, n, &body);
+	if (!rc)
+		rc = caldav_run(t, "REPORT", collection, "1", body, &r);
+	free(body);
+	if (!rc && r.status != 207) {
+		rc = caldav_http_error(t, what, collection, &r);
+		kith_http_response_clear(&r);
+	}
+	if (!rc) {
+		rc = kith_davxml_parse_multistatus(t->ctx, r.body, r.len, &ms);
+		kith_http_response_clear(&r);
+	}
+	if (rc == KITH_ERR_PARSE && n > 1) {
+		kith_ctx_clear(t->ctx);
+		rc = caldav_multiget(t, collection, what, names, n / 2, out);
+		return rc ? rc
+			  : caldav_multiget(t, collection, what, names + n / 2, n - n / 2,
+					    out + n / 2);
+	}
+	if (rc == KITH_ERR_PARSE) {
+		rc = kith_fetched_fail(&out[0], "%s", kith_ctx_errmsg(t->ctx)) ? kith_nomem(t->ctx)
+									       : KITH_OK;
+		kith_ctx_clear(t->ctx);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	for (size_t k = 0; k < ms.n && !rc; k++) {
+		const struct kith_dav_item *it = &ms.items[k];
+
+		if (!it->calendar_data)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (out[i].bytes || !caldav_same_path(caldav_href_path(it->href), names[i]))
+				continue;
+			out[i].bytes = strdup(it->calendar_data);
+			out[i].len = out[i].bytes ? strlen(out[i].bytes) : 0;
+			out[i].tag = kith_tag_is_valid(it->etag) ? strdup(it->etag) : NULL;
+			if (!out[i].bytes || (kith_tag_is_valid(it->etag) && !out[i].tag))
+				rc = kith_nomem(t->ctx);
+		}
+	}
+	kith_dav_multistatus_clear(&ms);
+	return rc;
+}

@@ -21,8 +21,6 @@
 #include "http.h"
 #include "url.h"
 
-#define MULTIGET_BATCH 100
-
 /* ---- listing ---- */
 
 /*
@@ -92,46 +90,6 @@ static enum kith_status full_listing(struct kith_target *t, struct kith_listing 
 	return rc;
 }
 
-/*
- * One sync-collection REPORT.  *out_invalid when the server forgot the
- * token; *out_unsupported when it has no such report.
- */
-static enum kith_status sync_report(struct kith_target *t, const char *token,
-				    struct kith_dav_multistatus *ms, int *out_invalid,
-				    int *out_unsupported)
-{
-	struct caldav *c = t->impl;
-	struct kith_http_response r;
-	enum kith_status rc;
-	char *body = NULL;
-
-	*out_invalid = *out_unsupported = 0;
-	memset(ms, 0, sizeof(*ms));
-	rc = kith_davxml_sync_collection(t->ctx, token, &body);
-	if (!rc)
-		rc = caldav_run(t, "REPORT", c->collection, "0", body, &r);
-	free(body);
-	if (rc)
-		return rc;
-	if (r.status == 207) {
-		rc = kith_davxml_parse_multistatus(t->ctx, r.body, r.len, ms);
-	} else if (kith_davxml_error_has(r.body, r.len, KITH_NS_DAV, "valid-sync-token")) {
-		/* Recognised by the precondition, whatever the status code (rule 13). */
-		*out_invalid = 1;
-	} else if (!token && (r.status == 400 || r.status == 403 || r.status == 405 ||
-			      r.status == 415 || r.status == 501)) {
-		*out_unsupported = 1;
-	} else if (token &&
-		   (r.status == 403 || r.status == 409 || r.status == 412 || r.status == 500)) {
-		/* Some servers say no more than that about an old token (Xandikos: 500). */
-		*out_invalid = 1;
-	} else {
-		rc = caldav_http_error(t, "listing changes", c->collection, &r);
-	}
-	kith_http_response_clear(&r);
-	return rc;
-}
-
 static enum kith_status caldav_list(struct kith_target *t, struct kith_listing *out)
 {
 	struct caldav *c = t->impl;
@@ -146,12 +104,14 @@ static enum kith_status caldav_list(struct kith_target *t, struct kith_listing *
 	if (c->sync != 0) {
 		/* From a token the server answers with what changed since. */
 		l.delta = c->token && *c->token;
-		rc = sync_report(t, l.delta ? c->token : NULL, &ms, &invalid, &unsupported);
+		rc = caldav_sync_report(t, c->collection, l.delta ? c->token : NULL, &ms, &invalid,
+					&unsupported);
 		if (!rc && invalid) {
 			/* Start over from no token; that listing deletes nothing. */
 			l.partial = 1;
 			l.delta = 0;
-			rc = sync_report(t, NULL, &ms, &invalid, &unsupported);
+			rc = caldav_sync_report(t, c->collection, NULL, &ms, &invalid,
+						&unsupported);
 		}
 		if (rc)
 			goto fail;
@@ -196,65 +156,6 @@ fail:
 
 /* ---- fetching ---- */
 
-/*
- * One calendar-multiget of names[0..n).  An answer that is too large or
- * does not parse is asked again in halves, down to the one item it is
- * about, which gets an error: a 20 MiB attachment among small reminders,
- * or one item the server cannot serialise, holds back that item alone.
- */
-static enum kith_status multiget(struct kith_target *t, const char *const *names, size_t n,
-				 struct kith_fetched *out)
-{
-	struct caldav *c = t->impl;
-	struct kith_dav_multistatus ms;
-	struct kith_http_response r;
-	enum kith_status rc;
-	char *body = NULL;
-
-	rc = kith_davxml_multiget(t->ctx, names, n, &body);
-	if (!rc)
-		rc = caldav_run(t, "REPORT", c->collection, "1", body, &r);
-	free(body);
-	if (!rc && r.status != 207) {
-		rc = caldav_http_error(t, "fetching reminders", c->collection, &r);
-		kith_http_response_clear(&r);
-	}
-	if (!rc) {
-		rc = kith_davxml_parse_multistatus(t->ctx, r.body, r.len, &ms);
-		kith_http_response_clear(&r);
-	}
-	if (rc == KITH_ERR_PARSE && n > 1) {
-		kith_ctx_clear(t->ctx);
-		rc = multiget(t, names, n / 2, out);
-		return rc ? rc : multiget(t, names + n / 2, n - n / 2, out + n / 2);
-	}
-	if (rc == KITH_ERR_PARSE) {
-		rc = kith_fetched_fail(&out[0], "%s", kith_ctx_errmsg(t->ctx)) ? kith_nomem(t->ctx)
-									       : KITH_OK;
-		kith_ctx_clear(t->ctx);
-		return rc;
-	}
-	if (rc)
-		return rc;
-	for (size_t k = 0; k < ms.n && !rc; k++) {
-		const struct kith_dav_item *it = &ms.items[k];
-
-		if (!it->calendar_data)
-			continue;
-		for (size_t i = 0; i < n; i++) {
-			if (out[i].bytes || !caldav_same_path(caldav_href_path(it->href), names[i]))
-				continue;
-			out[i].bytes = strdup(it->calendar_data);
-			out[i].len = out[i].bytes ? strlen(out[i].bytes) : 0;
-			out[i].tag = kith_tag_is_valid(it->etag) ? strdup(it->etag) : NULL;
-			if (!out[i].bytes || (kith_tag_is_valid(it->etag) && !out[i].tag))
-				rc = kith_nomem(t->ctx);
-		}
-	}
-	kith_dav_multistatus_clear(&ms);
-	return rc;
-}
-
 static enum kith_status caldav_fetch(struct kith_target *t, const char *const *names, size_t n,
 				     struct kith_fetched *out)
 {
@@ -293,7 +194,8 @@ static enum kith_status caldav_fetch(struct kith_target *t, const char *const *n
 	for (size_t start = 0; start < n_ask && !rc; start += MULTIGET_BATCH) {
 		size_t count = n_ask - start < MULTIGET_BATCH ? n_ask - start : MULTIGET_BATCH;
 
-		rc = multiget(t, ask + start, count, got + start);
+		rc = caldav_multiget(t, c->collection, "fetching reminders", ask + start, count,
+				     got + start);
 	}
 	for (size_t k = 0; k < n_ask && !rc; k++) {
 		failed += got[k].error != NULL;
@@ -413,6 +315,8 @@ static const struct kith_target_ops caldav_ops = {
 	.calendars = caldav_calendars,
 	.check = caldav_check,
 	.request_count = caldav_request_count,
+	.event_calendars = caldav_event_calendars,
+	.events = caldav_events,
 };
 
 enum kith_status kith_target_caldav_open(struct kith_ctx *ctx, const char *url,

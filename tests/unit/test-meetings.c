@@ -291,6 +291,27 @@ static void future_and_since_excluded(void **state)
 
 	(void)state;
 	assert_meetings(&m, want, 2);
+	/* The first still to come: tonight's, before tomorrow's and Monday's. */
+	assert_int_equal(m.next, 1771002000); /* 2026-02-13T17:00:00Z */
+	kith_meetings_clear(&m);
+}
+
+/* kith scan keeps an event by `next` until its meeting is due: never a cancelled one. */
+static void next_meeting_to_come(void **state)
+{
+	static const char cancelled[] =
+		WEEKLY_HEAD "RRULE:FREQ=WEEKLY\nSTATUS:CANCELLED\nEND:VEVENT\n"
+			    "BEGIN:VEVENT\nUID:called-off@x\nDTSTART:20260214T090000Z\n"
+			    "STATUS:CANCELLED\nATTENDEE:mailto:bob@example.org\nEND:VEVENT\n";
+	static const char series[] = WEEKLY_HEAD "RRULE:FREQ=WEEKLY\nEND:VEVENT\n";
+	struct kith_meetings m = parse(cancelled, "Europe/Berlin");
+
+	(void)state;
+	assert_int_equal(m.n, 0);
+	assert_int_equal(m.next, 0);
+	kith_meetings_clear(&m);
+	m = parse(series, "Europe/Berlin");
+	assert_int_equal(m.next, 1771232400); /* Monday 2026-02-16 10:00 in Berlin */
 	kith_meetings_clear(&m);
 }
 
@@ -576,6 +597,7 @@ int main(void)
 		cmocka_unit_test(all_day_and_floating),
 		cmocka_unit_test(tzid_crossing_midnight),
 		cmocka_unit_test(future_and_since_excluded),
+		cmocka_unit_test(next_meeting_to_come),
 		cmocka_unit_test(since_jump_matches_full_expansion),
 		cmocka_unit_test(runaway_rrule_capped),
 		cmocka_unit_test(broken_items_reported_others_read),

@@ -7,7 +7,8 @@
  * its Message-ID so that a message in two folders, a re-scan or the same
  * archive read elsewhere logs it once.  From calendar files it logs a
  * touch for every meeting that happened with a contact, keyed by the
- * event's UID and RECURRENCE-ID.  What each source has been read
+ * event's UID and RECURRENCE-ID; the same from the event calendars of a
+ * CalDAV account (opts->calendars).  What each source has been read
  * up to is kept in the store, so the next scan reads only what is new.
  * Addresses that are not contacts are kept as candidates, never added.
  * The rules are in kith(1), SCAN RULES.
@@ -20,6 +21,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct kith_target; /* kith/sync.h */
 
 enum kith_scan_kind {
 	KITH_SCAN_MAILDIR = 0, /* a Maildir folder or a tree of them */
@@ -48,6 +51,12 @@ struct kith_scan_found {
 struct kith_scan_options {
 	const struct kith_scan_source *sources;
 	size_t n_sources;
+	/*
+	 * A CalDAV target (kith_target_open, as for kith sync) whose
+	 * account's event calendars are read, all but the target's own
+	 * reminders calendar; NULL: none.  Borrowed.
+	 */
+	struct kith_target *calendars;
 	const char *const *me; /* the user's own addresses: required */
 	size_t n_me;
 	struct kith_date since; /* unset: everything; else only mail dated since */
@@ -82,6 +91,7 @@ struct kith_scan_summary {
 	size_t candidates;      /* mails and meetings with someone who is not a contact */
 	size_t reread;          /* mbox files changed since the last scan: read from the start */
 	size_t failed_sources;  /* sources that could not be read at all */
+	size_t calendars;       /* CalDAV event calendars read */
 	struct kith_scan_problem *problems;
 	size_t n_problems;
 	size_t more_problems; /* problems beyond the first KITH_SCAN_PROBLEMS_MAX, only counted */

@@ -20,7 +20,7 @@ extern "C" {
 struct kith_store;
 
 /* The schema version this library writes. */
-#define KITH_SCHEMA_VERSION 10
+#define KITH_SCHEMA_VERSION 11
 
 /*
  * Open (creating if needed) the store at path.  A new file is created with
