@@ -312,10 +312,12 @@ def drive_calcurse(datadir, keys, env, timeout=30):
         return False
 
     try:
-        read_for(1.5)
+        # A loaded CI machine starts calcurse slowly: a key typed before its
+        # screen is up is lost, and then it never quits.
+        read_for(4.0)
         for k in keys:
             os.write(fd, k.encode())
-            read_for(0.4)
+            read_for(1.0)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not read_for(0.5):
             pass
